@@ -181,7 +181,8 @@ static void on_disconnect(struct mosquitto *mosq, void *obj, int rc,
 	if (m->stopping)
 		return;
 	if (was) {
-		g_warning("lost the broker %s:%d: %s", m->host, m->port, mosquitto_strerror(rc));
+		g_warning("lost the broker %s:%d: %s (%d)", m->host, m->port,
+		          rc >= 128 ? mosquitto_reason_string(rc) : mosquitto_strerror(rc), rc);
 		if (m->cb.disconnected)
 			m->cb.disconnected(m->user, rc);
 	}

@@ -1,0 +1,54 @@
+/*
+ * api: REST handlers (module-internal to the hub; routes.c lists them).
+ * Each file api_<noun>.c holds the handlers of one noun. Helpers shared by
+ * handlers are api__* and live in api_common.c.
+ */
+#ifndef ECC_API_H
+#define ECC_API_H
+
+#include "http.h"
+#include "router.h"
+#include "units.h"
+
+#include <stdint.h>
+
+/* api_session.c */
+void api_login(struct ecc_req *req);
+void api_logout(struct ecc_req *req);
+void api_me(struct ecc_req *req);
+void api_me_password(struct ecc_req *req);
+void api_health(struct ecc_req *req);
+
+/* api_units.c */
+void api_units_list(struct ecc_req *req);
+void api_units_get(struct ecc_req *req);
+void api_units_add(struct ecc_req *req);
+void api_units_delete(struct ecc_req *req);
+void api_units_track(struct ecc_req *req);
+
+/* api_alerts.c */
+void api_alerts_list(struct ecc_req *req);
+void api_alerts_ack(struct ecc_req *req);
+
+/* api_admin.c */
+void api_users_list(struct ecc_req *req);
+void api_users_add(struct ecc_req *req);
+void api_users_unlock(struct ecc_req *req);
+void api_users_password(struct ecc_req *req);
+void api_audit_list(struct ecc_req *req);
+void api_audit_verify(struct ecc_req *req);
+void api_stats(struct ecc_req *req);
+
+/* api_common.c */
+/* May this user see this unit? Center roles: every unit; an officer: the
+ * units of the own team and the own unit. */
+bool api__unit_visible(const struct ecc_user *u, const struct ecc_unit *unit);
+/* Reads an integer query parameter; ECC_OK (absent: def), ECC_ERR_INVAL. */
+int api__query_int64(struct ecc_req *req, const char *name, int64_t def, int64_t lo, int64_t hi,
+                     int64_t *out);
+/* Path parameter i parsed as a positive integer id; false when not one. */
+bool api__param_id(struct ecc_req *req, int i, int64_t *out);
+/* {"ok":true} */
+void api__ok(struct ecc_req *req);
+
+#endif

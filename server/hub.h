@@ -1,0 +1,45 @@
+/*
+ * hub: the modules of ecc-hub, wired together by main.c.
+ *
+ * Why: request handlers and MQTT dispatch need several modules at once; they
+ * get this one struct instead of a dozen globals. main.c creates the modules
+ * in order and frees them in reverse; nothing else assigns these fields.
+ * Thread: the main loop.
+ */
+#ifndef ECC_HUB_H
+#define ECC_HUB_H
+
+#include "alert.h"
+#include "auth.h"
+#include "config.h"
+#include "events.h"
+#include "store.h"
+#include "telemetry.h"
+#include "units.h"
+
+#include <glib.h>
+
+typedef struct ecc_bus ecc_bus;
+typedef struct ecc_provision ecc_provision;
+typedef struct ecc_gps ecc_gps;
+typedef struct ecc_ws ecc_ws;
+typedef struct ecc_http ecc_http;
+
+struct ecc_hub {
+	const struct ecc_config *cfg;
+	GMainLoop *loop;
+	ecc_store *store;
+	ecc_events *events;
+	ecc_auth *auth;
+	ecc_units *units;
+	ecc_alerts *alerts;
+	ecc_telemetry *telemetry;
+	ecc_bus *bus;
+	ecc_provision *provision;
+	ecc_gps *gps;
+	ecc_ws *ws;
+	ecc_http *http;
+	int64_t started_ms;
+};
+
+#endif

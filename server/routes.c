@@ -1,0 +1,44 @@
+/* routes: the hub's REST API, one line per route (docs/api.md mirrors it). */
+#include "api.h"
+
+#define ALL     ECC_ROLES_ALL
+#define CENTER  ECC_ROLES_CENTER
+#define ADMIN   ECC_ROLE_BIT(ECC_ROLE_ADMIN)
+#define OFFICER ECC_ROLE_BIT(ECC_ROLE_OFFICER)
+#define PUBLIC  ECC_ROUTE_PUBLIC
+#define JSON    ECC_ROUTE_JSON
+
+const struct ecc_route ecc_routes[] = {
+    {"GET", "/api/v1/health", 0, PUBLIC, api_health, "liveness and broker state"},
+    {"POST", "/api/v1/login", 0, PUBLIC | JSON, api_login,
+     "log in with username and password; returns a token and sets the session cookie"},
+    {"POST", "/api/v1/logout", ALL, 0, api_logout, "end this session"},
+    {"GET", "/api/v1/me", ALL, 0, api_me, "the logged-in user and the court's name"},
+    {"POST", "/api/v1/me/password", ALL, JSON, api_me_password, "change the own password"},
+
+    {"GET", "/api/v1/units", CENTER | OFFICER, 0, api_units_list,
+     "units with their last position and state"},
+    {"POST", "/api/v1/units", ADMIN, JSON, api_units_add,
+     "add a unit and create its MQTT identity (credentials shown once)"},
+    {"GET", "/api/v1/units/{id}", CENTER | OFFICER, 0, api_units_get, "one unit"},
+    {"DELETE", "/api/v1/units/{id}", ADMIN, 0, api_units_delete,
+     "remove a unit and its MQTT identity (positions stay)"},
+    {"GET", "/api/v1/units/{id}/track", CENTER | OFFICER, 0, api_units_track,
+     "a unit's track from..to as a simplified GeoJSON LineString"},
+
+    {"GET", "/api/v1/alerts", CENTER | OFFICER, 0, api_alerts_list,
+     "alerts, newest first (state, unit, before, limit)"},
+    {"POST", "/api/v1/alerts/{id}/ack", CENTER, 0, api_alerts_ack, "acknowledge an alert"},
+
+    {"GET", "/api/v1/users", ADMIN, 0, api_users_list, "users and their roles"},
+    {"POST", "/api/v1/users", ADMIN, JSON, api_users_add, "add a user"},
+    {"POST", "/api/v1/users/{name}/unlock", ADMIN, 0, api_users_unlock,
+     "clear a lockout after failed logins"},
+    {"POST", "/api/v1/users/{name}/password", ADMIN, JSON, api_users_password,
+     "set a user's password (ends the user's sessions)"},
+    {"GET", "/api/v1/audit", ADMIN, 0, api_audit_list, "the audit log, newest first"},
+    {"GET", "/api/v1/audit/verify", ADMIN, 0, api_audit_verify,
+     "walk the hash chain; names the first altered row"},
+    {"GET", "/api/v1/stats", CENTER, 0, api_stats, "telemetry and connection counters"},
+    {NULL, NULL, 0, 0, NULL, NULL},
+};

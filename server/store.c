@@ -1,0 +1,334 @@
+/* store: SQLite open, migrations, cached statements, transactions. */
+#define G_LOG_DOMAIN "ecc-store"
+
+#include "store.h"
+#include "ecc_err.h"
+
+#include <glib.h>
+#include <math.h>
+
+struct ecc_store {
+	sqlite3 *db;
+	GHashTable *stmts; /* const char *sql -> sqlite3_stmt* */
+	bool durable_tx;
+};
+
+/* ---- schema ------------------------------------------------------------- */
+
+/* migrations[i] takes the schema from version i to i + 1. Append only. */
+static const char *const migrations[] = {
+    /* 0 -> 1: users, sessions, units, positions, alerts, audit */
+    "CREATE TABLE users("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE,"
+    "  display_name TEXT NOT NULL DEFAULT '',"
+    "  role TEXT NOT NULL CHECK(role IN"
+    "    ('admin','commander','duty','officer','judge','guest')),"
+    "  team TEXT NOT NULL DEFAULT '',"
+    "  pw_hash TEXT NOT NULL,"
+    "  failed_logins INTEGER NOT NULL DEFAULT 0,"
+    "  locked_until INTEGER NOT NULL DEFAULT 0,"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  pw_changed_at INTEGER NOT NULL);"
+    "CREATE TABLE sessions("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  created_at INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX sessions_user ON sessions(user_id);"
+    "CREATE TABLE units("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('bodycam','handheld','vehicle','drone')),"
+    "  team TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  last_ts INTEGER, last_recv INTEGER, lat REAL, lon REAL, alt REAL,"
+    "  speed REAL, heading REAL, acc REAL, battery INTEGER, signal INTEGER);"
+    "CREATE TABLE positions("
+    "  unit_id TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  recv_ts INTEGER NOT NULL,"
+    "  lat REAL NOT NULL, lon REAL NOT NULL, alt REAL, speed REAL, heading REAL,"
+    "  acc REAL, battery INTEGER, signal INTEGER,"
+    "  source INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY(unit_id, ts)) WITHOUT ROWID;"
+    "CREATE TABLE alerts("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  unit_id TEXT,"
+    "  kind TEXT NOT NULL,"
+    "  severity TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open','acked','cleared')),"
+    "  message TEXT NOT NULL DEFAULT '',"
+    "  device_ts INTEGER, lat REAL, lon REAL,"
+    "  acked_by TEXT, acked_at INTEGER, escalated_at INTEGER, cleared_at INTEGER);"
+    "CREATE INDEX alerts_state ON alerts(state, ts);"
+    "CREATE INDEX alerts_unit ON alerts(unit_id, ts);"
+    "CREATE TABLE audit("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  target TEXT NOT NULL DEFAULT '',"
+    "  detail TEXT NOT NULL DEFAULT '',"
+    "  result TEXT NOT NULL DEFAULT 'ok',"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL);"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+
+    /* 1 -> 2: OwnTracks mapping of units; an officer's own unit */
+    "ALTER TABLE units ADD COLUMN owntracks TEXT;"
+    "CREATE UNIQUE INDEX units_owntracks ON units(owntracks) WHERE owntracks IS NOT NULL;"
+    "ALTER TABLE users ADD COLUMN unit_id TEXT;",
+};
+
+#define LATEST ((int)G_N_ELEMENTS(migrations))
+
+int ecc_store_latest_version(void)
+{
+	return LATEST;
+}
+
+/* ---- statements --------------------------------------------------------- */
+
+static void log_err(ecc_store *st, const char *what)
+{
+	g_warning("%s: %s (%d)", what, sqlite3_errmsg(st->db), sqlite3_extended_errcode(st->db));
+}
+
+sqlite3_stmt *ecc_store_stmt(ecc_store *st, const char *sql)
+{
+	sqlite3_stmt *s = g_hash_table_lookup(st->stmts, sql);
+
+	if (s) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		return s;
+	}
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		log_err(st, sql);
+		return NULL;
+	}
+	g_hash_table_insert(st->stmts, (gpointer)sql, s);
+	return s;
+}
+
+int ecc_store_step(ecc_store *st, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
+		log_err(st, sqlite3_sql(stmt));
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? SQLITE_CONSTRAINT : rc;
+}
+
+int ecc_store_run(ecc_store *st, sqlite3_stmt *stmt)
+{
+	int rc;
+
+	if (!stmt)
+		return ECC_ERR_DB;
+	rc = ecc_store_step(st, stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+		return ECC_OK;
+	return rc == SQLITE_CONSTRAINT ? ECC_ERR_EXISTS : ECC_ERR_DB;
+}
+
+int ecc_store_exec(ecc_store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		g_warning("%.80s: %s", sql, msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return ECC_ERR_DB;
+	}
+	return ECC_OK;
+}
+
+int ecc_store_begin(ecc_store *st, bool durable)
+{
+	if (durable && ecc_store_exec(st, "PRAGMA synchronous=FULL") != ECC_OK)
+		return ECC_ERR_DB;
+	st->durable_tx = durable;
+	if (ecc_store_exec(st, "BEGIN IMMEDIATE") != ECC_OK) {
+		if (durable)
+			ecc_store_exec(st, "PRAGMA synchronous=NORMAL");
+		st->durable_tx = false;
+		return ECC_ERR_DB;
+	}
+	return ECC_OK;
+}
+
+static void end_tx(ecc_store *st)
+{
+	if (st->durable_tx)
+		ecc_store_exec(st, "PRAGMA synchronous=NORMAL");
+	st->durable_tx = false;
+}
+
+int ecc_store_commit(ecc_store *st)
+{
+	int rc = ecc_store_exec(st, "COMMIT");
+
+	if (rc != ECC_OK)
+		ecc_store_exec(st, "ROLLBACK");
+	end_tx(st);
+	return rc;
+}
+
+void ecc_store_rollback(ecc_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		ecc_store_exec(st, "ROLLBACK");
+	end_tx(st);
+}
+
+/* ---- open and migrate --------------------------------------------------- */
+
+int ecc_store_version(ecc_store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int migrate(ecc_store *st, int target)
+{
+	int v = ecc_store_version(st);
+
+	if (v < 0)
+		return ECC_ERR_DB;
+	if (v > LATEST) {
+		g_warning("the database has schema version %d; this build knows up to %d", v,
+		          LATEST);
+		return ECC_ERR_DB;
+	}
+	for (; v < target; v++) {
+		char *bump = g_strdup_printf("PRAGMA user_version=%d", v + 1);
+		int rc = ecc_store_begin(st, true);
+		if (rc == ECC_OK)
+			rc = ecc_store_exec(st, migrations[v]);
+		if (rc == ECC_OK)
+			rc = ecc_store_exec(st, bump);
+		g_free(bump);
+		if (rc != ECC_OK) {
+			ecc_store_rollback(st);
+			g_warning("migration %d -> %d failed", v, v + 1);
+			return ECC_ERR_DB;
+		}
+		if (ecc_store_commit(st) != ECC_OK)
+			return ECC_ERR_DB;
+		g_message("database migrated to schema version %d", v + 1);
+	}
+	return ECC_OK;
+}
+
+static void finalize_stmt(gpointer s)
+{
+	sqlite3_finalize(s);
+}
+
+int ecc_store_open_at(const char *path, int version, ecc_store **out)
+{
+	ecc_store *st;
+
+	*out = NULL;
+	if (version < 0 || version > LATEST)
+		return ECC_ERR_INVAL;
+	st = g_new0(ecc_store, 1);
+	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		g_warning("cannot open %s: %s", path,
+		          st->db ? sqlite3_errmsg(st->db) : "no memory");
+		ecc_store_close(st);
+		return ECC_ERR_IO;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	if (ecc_store_exec(st, "PRAGMA journal_mode=WAL") != ECC_OK ||
+	    ecc_store_exec(st, "PRAGMA synchronous=NORMAL") != ECC_OK ||
+	    ecc_store_exec(st, "PRAGMA foreign_keys=ON") != ECC_OK ||
+	    migrate(st, version) != ECC_OK) {
+		ecc_store_close(st);
+		return ECC_ERR_DB;
+	}
+	*out = st;
+	return ECC_OK;
+}
+
+int ecc_store_open(const char *path, ecc_store **out)
+{
+	return ecc_store_open_at(path, LATEST, out);
+}
+
+sqlite3 *ecc_store_db(ecc_store *st)
+{
+	return st->db;
+}
+
+void ecc_store_close(ecc_store *st)
+{
+	if (!st)
+		return;
+	g_hash_table_destroy(st->stmts);
+	if (st->db)
+		sqlite3_close(st->db);
+	g_free(st);
+}
+
+/* ---- binding helpers ---------------------------------------------------- */
+
+void ecc_store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+void ecc_store_bind_real_or_null(sqlite3_stmt *s, int i, double v)
+{
+	if (isfinite(v))
+		sqlite3_bind_double(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+void ecc_store_bind_int_or_null(sqlite3_stmt *s, int i, int v)
+{
+	if (v >= 0)
+		sqlite3_bind_int(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+double ecc_store_column_real_or_nan(sqlite3_stmt *s, int i)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? NAN : sqlite3_column_double(s, i);
+}
+
+int ecc_store_column_int_or(sqlite3_stmt *s, int i, int absent)
+{
+	return sqlite3_column_type(s, i) == SQLITE_NULL ? absent : sqlite3_column_int(s, i);
+}
+
+const char *ecc_store_column_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+
+	return t ? (const char *)t : "";
+}

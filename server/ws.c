@@ -1,0 +1,636 @@
+/* ws: WebSocket clients, channels, coalesced fan-out. */
+#define G_LOG_DOMAIN "ecc-ws"
+
+#include "ws.h"
+#include "api.h"
+#include "auth.h"
+#include "ecc_err.h"
+#include "ecc_json.h"
+#include "ecc_log.h"
+#include "http.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CH_UNITS  (1u << 0)
+#define CH_ALERTS (1u << 1)
+
+#define AUTH_GRACE_MS     10000
+#define OUTQ_MAX_MSGS     512
+#define OUTQ_MAX_BYTES    (4u << 20)
+#define UNITS_PER_MSG     200
+#define POSITIONS_PER_MSG 1000
+
+const struct ecc_ws_channel ecc_ws_channels[] = {
+    {"units", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
+    {"alerts", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
+    {NULL, 0},
+};
+
+static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS};
+
+struct client {
+	struct lws *wsi;
+	ecc_ws *ws;
+	bool authed;
+	struct ecc_user user;
+	char token[ECC_TOKEN_CHARS + 1];
+	char ip[64];
+	unsigned channels;
+	GHashTable *dirty_pos;  /* interned unit id -> itself */
+	GHashTable *dirty_unit; /* interned unit id -> itself */
+	GQueue *outq;           /* GString* with LWS_PRE bytes of headroom */
+	size_t outq_bytes;
+	bool resync;
+	GString *rx;
+	double tokens; /* rate limiter */
+	gint64 tokens_at;
+	gint64 connected_at;
+	int close_code; /* non-zero: close at the next writable */
+	char close_reason[96];
+};
+
+struct ws_pss {
+	struct client *c;
+	char token[ECC_TOKEN_CHARS + 1]; /* from the handshake */
+};
+
+struct ecc_ws {
+	struct ecc_hub *hub;
+	GPtrArray *clients;
+	guint idle_id;
+};
+
+static ecc_ws *the_ws; /* lws protocol callbacks reach the module through this */
+
+/* ---- sending ------------------------------------------------------------ */
+
+static GString *msg_new(void)
+{
+	GString *s = g_string_sized_new(LWS_PRE + 256);
+
+	g_string_set_size(s, LWS_PRE);
+	return s;
+}
+
+static void enqueue(struct client *c, GString *m)
+{
+	if (c->resync) {
+		g_string_free(m, TRUE);
+		return;
+	}
+	if (g_queue_get_length(c->outq) >= OUTQ_MAX_MSGS ||
+	    c->outq_bytes + m->len > OUTQ_MAX_BYTES) {
+		/* Too slow: drop what waits and let the client reload state. */
+		GString *old;
+		while ((old = g_queue_pop_head(c->outq)))
+			g_string_free(old, TRUE);
+		c->outq_bytes = 0;
+		c->resync = true;
+		g_string_free(m, TRUE);
+		g_message("client=%s user=%s: too slow, asked to resync", c->ip, c->user.username);
+	} else {
+		g_queue_push_tail(c->outq, m);
+		c->outq_bytes += m->len;
+	}
+	lws_callback_on_writable(c->wsi);
+}
+
+static void enqueue_json(struct client *c, cJSON *o)
+{
+	char *t = cJSON_PrintUnformatted(o);
+	GString *m = msg_new();
+
+	g_string_append(m, t);
+	cJSON_free(t);
+	cJSON_Delete(o);
+	enqueue(c, m);
+}
+
+static void send_error(struct client *c, const char *code, const char *message)
+{
+	cJSON *o = cJSON_CreateObject(), *e;
+
+	cJSON_AddStringToObject(o, "type", "error");
+	e = cJSON_AddObjectToObject(o, "error");
+	cJSON_AddStringToObject(e, "code", code);
+	cJSON_AddStringToObject(e, "message", message);
+	enqueue_json(c, o);
+}
+
+static void close_with(struct client *c, int code, const char *reason)
+{
+	if (c->close_code)
+		return;
+	c->close_code = code;
+	g_strlcpy(c->close_reason, reason, sizeof(c->close_reason));
+	lws_callback_on_writable(c->wsi);
+}
+
+static void append_num(GString *m, const char *key, double v, int decimals)
+{
+	if (isfinite(v))
+		g_string_append_printf(m, ",\"%s\":%.*f", key, decimals, v);
+}
+
+/* Builds the next message from the coalesced sets, or NULL. */
+static GString *next_coalesced(struct client *c)
+{
+	ecc_units *units = c->ws->hub->units;
+	GHashTableIter it;
+	gpointer key;
+	GString *m;
+	int n = 0;
+
+	if (g_hash_table_size(c->dirty_unit)) {
+		cJSON *o = cJSON_CreateObject(), *arr;
+		char *t;
+		cJSON_AddStringToObject(o, "type", "units");
+		arr = cJSON_AddArrayToObject(o, "units");
+		g_hash_table_iter_init(&it, c->dirty_unit);
+		while (n < UNITS_PER_MSG && g_hash_table_iter_next(&it, &key, NULL)) {
+			struct ecc_unit *u = ecc_units_get(units, key);
+			if (u) {
+				cJSON_AddItemToArray(arr, ecc_unit_to_json(u));
+				n++;
+			}
+			g_hash_table_iter_remove(&it);
+		}
+		t = cJSON_PrintUnformatted(o);
+		cJSON_Delete(o);
+		m = msg_new();
+		g_string_append(m, t);
+		cJSON_free(t);
+		return m;
+	}
+	if (!g_hash_table_size(c->dirty_pos))
+		return NULL;
+	m = msg_new();
+	g_string_append(m, "{\"type\":\"positions\",\"positions\":[");
+	g_hash_table_iter_init(&it, c->dirty_pos);
+	while (n < POSITIONS_PER_MSG && g_hash_table_iter_next(&it, &key, NULL)) {
+		struct ecc_unit *u = ecc_units_get(units, key);
+		g_hash_table_iter_remove(&it);
+		if (!u || !u->has_position)
+			continue;
+		/* unit ids are [A-Za-z0-9_.-]: no escaping needed */
+		g_string_append_printf(m, "%s{\"unit\":\"%s\",\"ts\":%" G_GINT64_FORMAT,
+		                       n ? "," : "", u->id, (gint64)u->pos.ts);
+		append_num(m, "lat", u->pos.lat, 7);
+		append_num(m, "lon", u->pos.lon, 7);
+		append_num(m, "alt", u->pos.alt, 1);
+		append_num(m, "speed", u->pos.speed, 2);
+		append_num(m, "heading", u->pos.heading, 1);
+		append_num(m, "acc", u->pos.acc, 1);
+		g_string_append_c(m, '}');
+		n++;
+	}
+	g_string_append(m, "]}");
+	if (n == 0) {
+		g_string_free(m, TRUE);
+		return NULL;
+	}
+	return m;
+}
+
+static int write_one(struct client *c)
+{
+	GString *m;
+	bool more;
+	int rc;
+
+	if (c->close_code) {
+		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
+		                 (unsigned char *)c->close_reason, strlen(c->close_reason));
+		return -1;
+	}
+	if (c->resync && g_queue_is_empty(c->outq)) {
+		c->resync = false;
+		m = msg_new();
+		g_string_append(m, "{\"type\":\"resync\"}");
+	} else if ((m = g_queue_pop_head(c->outq))) {
+		c->outq_bytes -= m->len;
+	} else {
+		m = next_coalesced(c);
+	}
+	if (m) {
+		size_t n = m->len - LWS_PRE;
+		rc = lws_write(c->wsi, (unsigned char *)m->str + LWS_PRE, n, LWS_WRITE_TEXT);
+		g_string_free(m, TRUE);
+		if (rc < (int)n)
+			return -1;
+	}
+	more = !g_queue_is_empty(c->outq) || c->resync || g_hash_table_size(c->dirty_pos) ||
+	       g_hash_table_size(c->dirty_unit);
+	if (more)
+		lws_callback_on_writable(c->wsi);
+	return 0;
+}
+
+/* ---- channels and scope ------------------------------------------------- */
+
+static bool sees_unit(const struct client *c, const struct ecc_unit *u)
+{
+	return api__unit_visible(&c->user, u);
+}
+
+static void snapshot_units(struct client *c)
+{
+	const GPtrArray *all = ecc_units_all(c->ws->hub->units);
+	cJSON *o = cJSON_CreateObject(), *arr;
+
+	cJSON_AddStringToObject(o, "type", "units");
+	cJSON_AddBoolToObject(o, "snapshot", true);
+	arr = cJSON_AddArrayToObject(o, "units");
+	for (guint i = 0; i < all->len; i++) {
+		const struct ecc_unit *u = g_ptr_array_index(all, i);
+		if (sees_unit(c, u))
+			cJSON_AddItemToArray(arr, ecc_unit_to_json(u));
+	}
+	enqueue_json(c, o);
+}
+
+static int subscribe(struct client *c, const char *name, bool on)
+{
+	for (int i = 0; ecc_ws_channels[i].name; i++) {
+		if (strcmp(ecc_ws_channels[i].name, name) != 0)
+			continue;
+		if (!(ecc_ws_channels[i].roles & ECC_ROLE_BIT(c->user.role)))
+			return ECC_ERR_FORBIDDEN;
+		if (on) {
+			bool was = c->channels & channel_bits[i];
+			c->channels |= channel_bits[i];
+			if (!was && channel_bits[i] == CH_UNITS)
+				snapshot_units(c);
+		} else {
+			c->channels &= ~channel_bits[i];
+		}
+		return ECC_OK;
+	}
+	return ECC_ERR_NOTFOUND;
+}
+
+/* ---- messages in -------------------------------------------------------- */
+
+static void hello(struct client *c)
+{
+	cJSON *o = cJSON_CreateObject(), *u;
+
+	cJSON_AddStringToObject(o, "type", "hello");
+	u = cJSON_AddObjectToObject(o, "user");
+	cJSON_AddStringToObject(u, "username", c->user.username);
+	cJSON_AddStringToObject(u, "role", ecc_role_name(c->user.role));
+	cJSON_AddNumberToObject(o, "server_time", (double)ecc_now_ms());
+	enqueue_json(c, o);
+}
+
+static void m_auth(struct client *c, const cJSON *msg)
+{
+	const char *token = NULL;
+
+	if (c->authed) {
+		send_error(c, "already_authenticated", "this connection is logged in");
+		return;
+	}
+	if (ecc_json_get_string(msg, "token", &token) != ECC_OK ||
+	    ecc_auth_session(c->ws->hub->auth, token, true, &c->user) != ECC_OK) {
+		close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
+		return;
+	}
+	g_strlcpy(c->token, token, sizeof(c->token));
+	c->authed = true;
+	hello(c);
+}
+
+static void m_subscribe(struct client *c, const cJSON *msg, bool on)
+{
+	const cJSON *chans = cJSON_GetObjectItemCaseSensitive(msg, "channels"), *ch;
+	cJSON *reply, *ok;
+
+	if (!cJSON_IsArray(chans)) {
+		send_error(c, "bad_request", "channels must be an array of names");
+		return;
+	}
+	reply = cJSON_CreateObject();
+	cJSON_AddStringToObject(reply, "type", on ? "subscribed" : "unsubscribed");
+	ok = cJSON_AddArrayToObject(reply, "channels");
+	cJSON_ArrayForEach(ch, chans)
+	{
+		int rc;
+		if (!cJSON_IsString(ch)) {
+			send_error(c, "bad_request", "a channel name must be a string");
+			continue;
+		}
+		rc = subscribe(c, ch->valuestring, on);
+		if (rc == ECC_OK)
+			cJSON_AddItemToArray(ok, cJSON_CreateString(ch->valuestring));
+		else if (rc == ECC_ERR_FORBIDDEN)
+			send_error(c, "forbidden", "this role may not subscribe to that channel");
+		else
+			send_error(c, "not_found", "no such channel");
+	}
+	enqueue_json(c, reply);
+}
+
+static void m_ping(struct client *c, const cJSON *msg)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	(void)msg;
+	cJSON_AddStringToObject(o, "type", "pong");
+	cJSON_AddNumberToObject(o, "server_time", (double)ecc_now_ms());
+	enqueue_json(c, o);
+}
+
+static void m_sub(struct client *c, const cJSON *msg)
+{
+	m_subscribe(c, msg, true);
+}
+
+static void m_unsub(struct client *c, const cJSON *msg)
+{
+	m_subscribe(c, msg, false);
+}
+
+static const struct ws_message {
+	const char *type;
+	void (*fn)(struct client *c, const cJSON *msg);
+	bool needs_auth;
+} ws_messages[] = {
+    {"auth", m_auth, false}, {"subscribe", m_sub, true}, {"unsubscribe", m_unsub, true},
+    {"ping", m_ping, true},  {NULL, NULL, false},
+};
+
+static bool rate_ok(struct client *c)
+{
+	const double rate = c->ws->hub->cfg->ws_rate;
+	gint64 now = ecc_mono_ms();
+
+	c->tokens = MIN(2 * rate, c->tokens + (double)(now - c->tokens_at) * rate / 1000.0);
+	c->tokens_at = now;
+	c->tokens -= 1;
+	return c->tokens >= 0;
+}
+
+static void handle_message(struct client *c)
+{
+	const struct ws_message *m;
+	const char *type = NULL;
+	cJSON *msg = NULL;
+
+	if (!rate_ok(c)) {
+		if (c->tokens < -5 * c->ws->hub->cfg->ws_rate)
+			close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "message rate too high");
+		else
+			send_error(c, "too_many_requests", "slow down");
+		return;
+	}
+	if (ecc_json_parse_object(c->rx->str, c->rx->len, (size_t)c->ws->hub->cfg->ws_message_max,
+	                          &msg) != ECC_OK ||
+	    ecc_json_get_string(msg, "type", &type) != ECC_OK) {
+		send_error(c, "bad_json", "a message is a JSON object with a string \"type\"");
+		cJSON_Delete(msg);
+		return;
+	}
+	for (m = ws_messages; m->type && strcmp(m->type, type); m++)
+		;
+	if (!m->type) {
+		send_error(c, "unknown_type", "unknown message type");
+	} else if (m->needs_auth && !c->authed) {
+		close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
+	} else {
+		if (c->authed)
+			ecc_auth_session(c->ws->hub->auth, c->token, true, &c->user);
+		m->fn(c, msg);
+	}
+	cJSON_Delete(msg);
+}
+
+/* ---- hub events --------------------------------------------------------- */
+
+static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
+{
+	ecc_ws *ws = user;
+
+	for (guint i = 0; i < ws->clients->len; i++) {
+		struct client *c = g_ptr_array_index(ws->clients, i);
+		if (!c->authed || c->close_code)
+			continue;
+		switch (kind) {
+		case ECC_EV_POSITION:
+		case ECC_EV_UNIT: {
+			const struct ecc_unit *u = obj;
+			if (!(c->channels & CH_UNITS) || !sees_unit(c, u))
+				break;
+			g_hash_table_add(kind == ECC_EV_POSITION ? c->dirty_pos : c->dirty_unit,
+			                 (gpointer)g_intern_string(u->id));
+			lws_callback_on_writable(c->wsi);
+			break;
+		}
+		case ECC_EV_UNIT_GONE: {
+			cJSON *o;
+			const char *id = g_intern_string(obj);
+			if (!(c->channels & CH_UNITS))
+				break;
+			g_hash_table_remove(c->dirty_pos, id);
+			g_hash_table_remove(c->dirty_unit, id);
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "type", "unit_gone");
+			cJSON_AddStringToObject(o, "unit", id);
+			enqueue_json(c, o);
+			break;
+		}
+		case ECC_EV_ALERT: {
+			const cJSON *a = obj;
+			const char *unit = NULL;
+			cJSON *o;
+			if (!(c->channels & CH_ALERTS))
+				break;
+			if (ecc_json_get_string(a, "unit", &unit) == ECC_OK) {
+				const struct ecc_unit *u = ecc_units_get(ws->hub->units, unit);
+				if (c->user.role == ECC_ROLE_OFFICER && (!u || !sees_unit(c, u)))
+					break;
+			} else if (c->user.role == ECC_ROLE_OFFICER) {
+				break;
+			}
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "type", "alert");
+			cJSON_AddItemToObject(o, "alert", cJSON_Duplicate(a, true));
+			enqueue_json(c, o);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+/* Closes connections whose session idled out, or that never logged in. */
+static gboolean idle_cb(gpointer data)
+{
+	ecc_ws *ws = data;
+	gint64 now = ecc_mono_ms();
+
+	for (guint i = 0; i < ws->clients->len; i++) {
+		struct client *c = g_ptr_array_index(ws->clients, i);
+		struct ecc_user u;
+		if (c->close_code)
+			continue;
+		if (!c->authed) {
+			if (now - c->connected_at > AUTH_GRACE_MS)
+				close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
+			continue;
+		}
+		if (ecc_auth_session(ws->hub->auth, c->token, false, &u) != ECC_OK) {
+			g_message("user=%s: session expired, closing its WebSocket",
+			          c->user.username);
+			close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session expired");
+		}
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- lws protocol ------------------------------------------------------- */
+
+static struct client *client_new(ecc_ws *ws, struct lws *wsi, const char *token)
+{
+	struct client *c = g_new0(struct client, 1);
+
+	c->wsi = wsi;
+	c->ws = ws;
+	c->dirty_pos = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c->dirty_unit = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c->outq = g_queue_new();
+	c->rx = g_string_new(NULL);
+	c->tokens = 2.0 * ws->hub->cfg->ws_rate;
+	c->tokens_at = c->connected_at = ecc_mono_ms();
+	lws_get_peer_simple(wsi, c->ip, sizeof(c->ip));
+	if (token[0] && ecc_auth_session(ws->hub->auth, token, true, &c->user) == ECC_OK) {
+		g_strlcpy(c->token, token, sizeof(c->token));
+		c->authed = true;
+	}
+	g_ptr_array_add(ws->clients, c);
+	return c;
+}
+
+static void client_free(struct client *c)
+{
+	GString *m;
+
+	while ((m = g_queue_pop_head(c->outq)))
+		g_string_free(m, TRUE);
+	g_queue_free(c->outq);
+	g_hash_table_destroy(c->dirty_pos);
+	g_hash_table_destroy(c->dirty_unit);
+	g_string_free(c->rx, TRUE);
+	g_free(c);
+}
+
+static int ws_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                 size_t len)
+{
+	struct ws_pss *pss = user;
+	ecc_ws *ws = the_ws;
+	char uri[64];
+
+	switch (reason) {
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		if (!ws || lws_hdr_copy(wsi, uri, sizeof(uri), WSI_TOKEN_GET_URI) < 0 ||
+		    strcmp(uri, "/ws") != 0 || !ecc_http_origin_ok(wsi))
+			return 1;
+		pss->token[0] = '\0';
+		{
+			char auth[ECC_TOKEN_CHARS + 16];
+			if (lws_hdr_copy(wsi, auth, sizeof(auth), WSI_TOKEN_HTTP_AUTHORIZATION) >
+			        0 &&
+			    g_str_has_prefix(auth, "Bearer "))
+				g_strlcpy(pss->token, auth + 7, sizeof(pss->token));
+			else
+				ecc_http_cookie_token(wsi, pss->token);
+		}
+		return 0;
+
+	case LWS_CALLBACK_ESTABLISHED:
+		if (!ws)
+			return -1;
+		pss->c = client_new(ws, wsi, pss->token);
+		if (pss->c->authed)
+			hello(pss->c);
+		return 0;
+
+	case LWS_CALLBACK_RECEIVE: {
+		struct client *c = pss->c;
+		if (!c || c->close_code)
+			return 0;
+		if (c->rx->len + len > (size_t)ws->hub->cfg->ws_message_max) {
+			g_string_truncate(c->rx, 0);
+			close_with(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			           "message over [limits] ws_message_max");
+			return 0;
+		}
+		g_string_append_len(c->rx, in, (gssize)len);
+		if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+			handle_message(c);
+			g_string_truncate(c->rx, 0);
+		}
+		return 0;
+	}
+
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return pss->c ? write_one(pss->c) : 0;
+
+	case LWS_CALLBACK_CLOSED:
+		if (pss->c) {
+			if (ws)
+				g_ptr_array_remove_fast(ws->clients, pss->c);
+			client_free(pss->c);
+			pss->c = NULL;
+		}
+		return 0;
+
+	default:
+		return 0;
+	}
+}
+
+struct lws_protocols ecc_ws_protocol(const struct ecc_config *cfg)
+{
+	return (struct lws_protocols){
+	    .name = ECC_WS_SUBPROTOCOL,
+	    .callback = ws_cb,
+	    .per_session_data_size = sizeof(struct ws_pss),
+	    .rx_buffer_size = (size_t)MIN(cfg->ws_message_max, 65536),
+	};
+}
+
+ecc_ws *ecc_ws_new(struct ecc_hub *hub)
+{
+	ecc_ws *ws = g_new0(ecc_ws, 1);
+
+	ws->hub = hub;
+	ws->clients = g_ptr_array_new();
+	for (int k = 0; k < ECC_EV__COUNT; k++)
+		ecc_events_listen(hub->events, (enum ecc_event_kind)k, on_event, ws);
+	ws->idle_id = g_timeout_add_seconds(5, idle_cb, ws);
+	the_ws = ws;
+	return ws;
+}
+
+void ecc_ws_free(ecc_ws *ws)
+{
+	if (!ws)
+		return;
+	/* lws_context_destroy (http) already closed every client. */
+	for (guint i = 0; i < ws->clients->len; i++)
+		client_free(g_ptr_array_index(ws->clients, i));
+	g_ptr_array_free(ws->clients, TRUE);
+	g_source_remove(ws->idle_id);
+	if (the_ws == ws)
+		the_ws = NULL;
+	g_free(ws);
+}
+
+unsigned ecc_ws_clients(const ecc_ws *ws)
+{
+	return ws->clients->len;
+}
