@@ -39,6 +39,10 @@ void api_audit_list(struct ecc_req *req);
 void api_audit_verify(struct ecc_req *req);
 void api_stats(struct ecc_req *req);
 
+/* api_map.c */
+void api_map(struct ecc_req *req);
+void api_map_overlay(struct ecc_req *req);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */

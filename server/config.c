@@ -16,7 +16,7 @@
 #define ECC_WWW_DIR "www"
 #endif
 
-enum key_type { K_STR, K_INT, K_BOOL };
+enum key_type { K_STR, K_INT, K_BOOL, K_DOUBLE };
 
 struct key {
 	const char *group;
@@ -38,6 +38,10 @@ struct key {
 #define B(g, n, f, d)                                                                              \
 	{                                                                                          \
 		g, n, K_BOOL, offsetof(struct ecc_config, f), d, 0, 1                              \
+	}
+#define D(g, n, f, d, lo, hi)                                                                      \
+	{                                                                                          \
+		g, n, K_DOUBLE, offsetof(struct ecc_config, f), #d, lo, hi                         \
 	}
 
 /* Every key of the hub; README.md's configuration reference lists each. */
@@ -72,12 +76,19 @@ static const struct key keys[] = {
     I("telemetry", "max_future_skew", max_future_skew, 300, 0, 86400),
     I("telemetry", "max_track_points", max_track_points, 5000, 10, 1000000),
     I("alerts", "escalate_after", escalate_after, 120, 1, 86400),
+    D("map", "center_lat", map_center_lat, 47.138, -90, 90),
+    D("map", "center_lon", map_center_lon, 129.286, -180, 180),
+    I("map", "zoom", map_zoom, 13, 1, 19),
+    S("map", "tiles", map_tiles, ""),
+    S("map", "tiles_attribution", map_tiles_attribution, ""),
+    S("map", "overlay", map_overlay, ""),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 
 #undef S
 #undef I
 #undef B
+#undef D
 
 static void *field(struct ecc_config *c, const struct key *k)
 {
@@ -110,6 +121,9 @@ void ecc_config_init(struct ecc_config *c)
 			break;
 		case K_BOOL:
 			*(bool *)f = !strcmp(k->def, "true");
+			break;
+		case K_DOUBLE:
+			*(double *)f = g_ascii_strtod(k->def, NULL);
 			break;
 		}
 	}
@@ -185,6 +199,17 @@ int ecc_config_load(struct ecc_config *c, const char *path, char *why)
 				*(bool *)f = v;
 			break;
 		}
+		case K_DOUBLE: {
+			double v = g_key_file_get_double(kf, k->group, k->name, &err);
+			if (!err && (v < k->min || v > k->max)) {
+				why_set(why, "[%s] %s = %g is outside %d..%d", k->group, k->name, v,
+				        k->min, k->max);
+				rc = ECC_ERR_INVAL;
+			}
+			if (!err)
+				*(double *)f = v;
+			break;
+		}
 		}
 		if (err) {
 			why_set(why, "[%s] %s: %s", k->group, k->name, err->message);
@@ -197,7 +222,8 @@ int ecc_config_load(struct ecc_config *c, const char *path, char *why)
 		if (g_str_has_prefix(*g, "gps."))
 			rc = load_gps(c, kf, *g, why);
 		else if (strcmp(*g, "hub") && strcmp(*g, "mqtt") && strcmp(*g, "auth") &&
-		         strcmp(*g, "limits") && strcmp(*g, "telemetry") && strcmp(*g, "alerts"))
+		         strcmp(*g, "limits") && strcmp(*g, "telemetry") && strcmp(*g, "alerts") &&
+		         strcmp(*g, "map"))
 			g_warning("%s: unknown group [%s] ignored", path, *g);
 	}
 	g_strfreev(groups);

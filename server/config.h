@@ -71,6 +71,13 @@ struct ecc_config {
 	/* [alerts] */
 	int escalate_after; /* s without acknowledgment -> escalate to commander */
 
+	/* [map] */
+	double map_center_lat, map_center_lon;
+	int map_zoom;
+	char *map_tiles; /* tile URL template, empty: offline outlines only */
+	char *map_tiles_attribution;
+	char *map_overlay; /* a GeoJSON file drawn over the basemap, or empty */
+
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];
 	int gps_count;

@@ -16,6 +16,10 @@ const struct ecc_route ecc_routes[] = {
     {"GET", "/api/v1/me", ALL, 0, api_me, "the logged-in user and the court's name"},
     {"POST", "/api/v1/me/password", ALL, JSON, api_me_password, "change the own password"},
 
+    {"GET", "/api/v1/map", ALL, 0, api_map, "map settings: centre, zoom, tile URL, overlay"},
+    {"GET", "/api/v1/map/overlay", ALL, 0, api_map_overlay,
+     "the configured GeoJSON overlay (roads, districts)"},
+
     {"GET", "/api/v1/units", CENTER | OFFICER, 0, api_units_list,
      "units with their last position and state"},
     {"POST", "/api/v1/units", ADMIN, JSON, api_units_add,

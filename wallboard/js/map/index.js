@@ -1,0 +1,2 @@
+export { addBasemap } from './basemap.js';
+export { UnitLayer } from './unit-layer.js';

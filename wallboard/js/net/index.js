@@ -1,0 +1,2 @@
+export { api, ApiError, toLogin } from './api.js';
+export { EventBus } from './ws.js';

@@ -1,0 +1,1 @@
+export { formatTime, startClock } from './clock.js';

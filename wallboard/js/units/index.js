@@ -1,0 +1,2 @@
+export { UnitStore } from './store.js';
+export { UnitList } from './list.js';
