@@ -55,6 +55,7 @@ static void lib_unref(void)
 struct io_source {
 	GSource base;
 	ecc_mqtt *m;
+	GIOCondition want; /* the events asked of the main loop now */
 };
 
 static void schedule_retry(ecc_mqtt *m);
@@ -66,7 +67,12 @@ static gboolean io_prepare(GSource *src, gint *timeout)
 
 	if (mosquitto_want_write(s->m->mosq))
 		want |= G_IO_OUT;
-	g_source_modify_unix_fd(src, s->m->io_tag, want);
+	/* Changing the fd's events wakes the loop: only do it on a change, or
+	 * every iteration would wake the next one (a busy loop). */
+	if (want != s->want) {
+		g_source_modify_unix_fd(src, s->m->io_tag, want);
+		s->want = want;
+	}
 	*timeout = -1;
 	return FALSE;
 }
@@ -117,6 +123,8 @@ static void io_attach(ecc_mqtt *m)
 		return;
 	src = g_source_new(&io_funcs, sizeof(struct io_source));
 	((struct io_source *)src)->m = m;
+	((struct io_source *)src)->want = G_IO_IN | G_IO_OUT;
+
 	m->io_tag = g_source_add_unix_fd(src, fd, G_IO_IN | G_IO_OUT);
 	g_source_set_name(src, "ecc-mqtt");
 	g_source_attach(src, NULL);

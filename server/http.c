@@ -380,6 +380,7 @@ static int begin_api(struct ecc_http *h, struct lws *wsi, struct http_pss *pss, 
 		g_free(len_s);
 		if (n > h->hub->cfg->http_body_max) {
 			r->too_big = true;
+			r->dispatched = true;
 			ecc_router_dispatch(r);
 			return write_answer(wsi, pss);
 		}
@@ -387,7 +388,9 @@ static int begin_api(struct ecc_http *h, struct lws *wsi, struct http_pss *pss, 
 		return 0; /* wait for LWS_CALLBACK_HTTP_BODY_COMPLETION */
 	}
 	g_free(len_s);
+	r->dispatched = true;
 	ecc_router_dispatch(r);
+
 	if (r->answered)
 		lws_callback_on_writable(wsi);
 	return 0;
@@ -422,7 +425,13 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
 		if (!pss->req)
 			return -1;
+		/* lws also completes an empty body (Content-Length: 0), which
+		 * begin_api already dispatched. */
+		if (pss->req->dispatched)
+			return 0;
+		pss->req->dispatched = true;
 		ecc_router_dispatch(pss->req);
+
 		if (pss->req->answered)
 			lws_callback_on_writable(wsi);
 		return 0;

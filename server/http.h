@@ -48,6 +48,8 @@ struct ecc_req {
 	bool tls;
 	bool origin_ok; /* no Origin header, or it names this host */
 	bool too_big;
+	bool dispatched;
+
 
 	/* the answer */
 	int status;

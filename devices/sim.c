@@ -1,0 +1,452 @@
+/* sim: simulated units on MQTT (telemetry, events), one connection each. */
+#define G_LOG_DOMAIN "ecc-devsim"
+
+#include "sim.h"
+#include "mover.h"
+#include "proto_telemetry.h"
+#include "rng.h"
+#include "roads.h"
+#include "ecc_err.h"
+#include "ecc_json.h"
+#include "ecc_log.h"
+#include "ecc_mqtt.h"
+#include "ecc_topic.h"
+
+#include <glib.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define UNITS_MAX_BYTES  (4 * 1024 * 1024)
+#define QUEUE_WHILE_DOWN 300 /* QoS 1 messages a unit keeps while offline */
+#define WATCH_S          5
+#define WARN_AFTER_MS    10000
+#define WARN_EVERY_MS    60000
+#define SOS_SHARE        0.06
+
+struct unit {
+	ecc_sim *sim;
+	char *id, *name, *team, *username, *password, *client_id;
+	enum ecc_unit_kind kind;
+	ecc_mover *mover;
+	ecc_mqtt *mqtt; /* NULL for an NMEA-only unit */
+	char *topic_tel, *topic_evt;
+	gint64 stepped_us; /* monotonic time of the last step */
+	guint timer;
+	unsigned queued_down; /* QoS 1 publishes queued while offline */
+	bool recording;
+	gint64 down_since_ms, warned_ms; /* monotonic; 0: connected / never warned */
+	int last_refusal;
+};
+
+struct ecc_sim {
+	struct ecc_sim_config cfg; /* strings point into the copies below */
+	char *units_file, *host, *nmea_unit;
+	ecc_roads *roads;
+	GPtrArray *units; /* struct unit* */
+	struct ecc_rng rng;
+	guint event_timer, watch_timer;
+};
+
+/* ---- units --------------------------------------------------------------- */
+
+static void unit_free(gpointer p)
+{
+	struct unit *u = p;
+
+	if (u->timer)
+		g_source_remove(u->timer);
+	ecc_mqtt_free(u->mqtt);
+	ecc_mover_free(u->mover);
+	g_free(u->id);
+	g_free(u->name);
+	g_free(u->team);
+	g_free(u->username);
+	if (u->password)
+		memset(u->password, 0, strlen(u->password));
+	g_free(u->password);
+	g_free(u->client_id);
+	g_free(u->topic_tel);
+	g_free(u->topic_evt);
+	g_free(u);
+}
+
+static char *dup_string(const cJSON *o, const char *key)
+{
+	const char *v;
+
+	return ecc_json_get_string(o, key, &v) == ECC_OK ? g_strdup(v) : NULL;
+}
+
+static struct unit *find_unit(const ecc_sim *s, const char *id)
+{
+	for (guint i = 0; id && i < s->units->len; i++) {
+		struct unit *u = g_ptr_array_index(s->units, i);
+		if (strcmp(u->id, id) == 0)
+			return u;
+	}
+	return NULL;
+}
+
+/* One entry of the units file; NULL (logged) when it is wrong. */
+static struct unit *unit_from_json(ecc_sim *s, const cJSON *e, guint idx)
+{
+	const char *id = NULL, *kind = NULL;
+	enum ecc_unit_kind k;
+	struct unit *u;
+
+	if (!cJSON_IsObject(e) || ecc_json_get_string(e, "id", &id) != ECC_OK ||
+	    !ecc_id_valid(id)) {
+		g_warning("units file %s: entry %u: no valid \"id\" ([A-Za-z0-9_.-], 1-64)",
+		          s->units_file, idx);
+		return NULL;
+	}
+	if (ecc_json_get_string(e, "kind", &kind) != ECC_OK ||
+	    ecc_unit_kind_parse(kind, &k) != ECC_OK) {
+		g_warning("units file %s: unit=%s: \"kind\" must be bodycam, handheld, vehicle "
+		          "or drone",
+		          s->units_file, id);
+		return NULL;
+	}
+	if (find_unit(s, id)) {
+		g_warning("units file %s: unit=%s appears twice", s->units_file, id);
+		return NULL;
+	}
+	u = g_new0(struct unit, 1);
+	u->sim = s;
+	u->id = g_strdup(id);
+	u->kind = k;
+	u->name = dup_string(e, "name");
+	u->team = dup_string(e, "team");
+	u->username = dup_string(e, "username");
+	u->password = dup_string(e, "password");
+	u->client_id = dup_string(e, "client_id");
+	if (!u->client_id)
+		u->client_id = g_strdup(id);
+	u->topic_tel = ecc_topic_unit(id, "telemetry");
+	u->topic_evt = ecc_topic_unit(id, "event");
+	/* seeded by the id, so adding a unit to the file leaves the others alone */
+	u->mover = ecc_mover_new(s->roads, k, ecc_rng_derive(s->cfg.seed, g_str_hash(id)));
+	return u;
+}
+
+static int load_units(ecc_sim *s)
+{
+	gchar *text = NULL;
+	gsize len = 0;
+	GError *err = NULL;
+	cJSON *root = NULL, *e;
+	guint idx = 0;
+	int rc;
+
+	if (!g_file_get_contents(s->units_file, &text, &len, &err)) {
+		g_warning("units file: %s", err->message);
+		g_error_free(err);
+		return ECC_ERR_IO;
+	}
+	rc = ecc_json_parse(text, len, UNITS_MAX_BYTES, 4, &root);
+	g_free(text);
+	if (rc != ECC_OK || !cJSON_IsArray(root)) {
+		g_warning("units file %s: not a JSON array of units", s->units_file);
+		cJSON_Delete(root);
+		return ECC_ERR_INVAL;
+	}
+	cJSON_ArrayForEach(e, root)
+	{
+		struct unit *u = unit_from_json(s, e, idx++);
+		if (!u) {
+			cJSON_Delete(root);
+			return ECC_ERR_INVAL;
+		}
+		g_ptr_array_add(s->units, u);
+	}
+	cJSON_Delete(root);
+	if (s->units->len == 0) {
+		g_warning("units file %s: no units", s->units_file);
+		return ECC_ERR_INVAL;
+	}
+	return ECC_OK;
+}
+
+/* ---- publishing ---------------------------------------------------------- */
+
+static void advance(struct unit *u)
+{
+	gint64 now = g_get_monotonic_time();
+
+	ecc_mover_step(u->mover, (double)(now - u->stepped_us) / 1e6);
+	u->stepped_us = now;
+}
+
+static void unit_publish(struct unit *u, const char *topic, const char *buf, int len, int qos)
+{
+	int rc;
+
+	if (len < 0)
+		return;
+	if (!ecc_mqtt_connected(u->mqtt)) {
+		/* like a device in a dead zone: keep a bounded backlog of QoS 1 */
+		if (qos == 0 || u->queued_down >= QUEUE_WHILE_DOWN)
+			return;
+		u->queued_down++;
+	}
+	rc = ecc_mqtt_publish(u->mqtt, topic, buf, (size_t)len, qos, false, NULL);
+	if (rc != ECC_OK)
+		g_debug("unit=%s: publish on %s: %s", u->id, topic, ecc_strerror(rc));
+}
+
+static void send_event(struct unit *u, const char *kind, const struct ecc_position *p)
+{
+	char buf[192];
+	int n =
+	    snprintf(buf, sizeof(buf), "{\"ts\":%lld,\"kind\":\"%s\",\"lat\":%.7f,\"lon\":%.7f}",
+	             (long long)p->ts, kind, p->lat, p->lon);
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	unit_publish(u, u->topic_evt, buf, n, 1);
+	g_message("unit=%s kind=%s: event %s at %.6f,%.6f%s", u->id, ecc_unit_kind_name(u->kind),
+	          kind, p->lat, p->lon, ecc_mqtt_connected(u->mqtt) ? "" : " (queued, offline)");
+}
+
+static gboolean unit_tick(gpointer data)
+{
+	struct unit *u = data;
+	struct ecc_position p;
+	char buf[ECC_TELEMETRY_MAX_BYTES];
+	bool low;
+
+	advance(u);
+	ecc_mover_position(u->mover, ecc_now_ms(), &p);
+	low = ecc_mover_take_battery_low(u->mover);
+	if (!u->mqtt)
+		return G_SOURCE_CONTINUE;
+	unit_publish(u, u->topic_tel, buf, ecc_proto_telemetry_format(&p, buf, sizeof(buf)),
+	             u->sim->cfg.qos);
+	if (low)
+		send_event(u, "battery_low", &p);
+	return G_SOURCE_CONTINUE;
+}
+
+static guint period_ms(const ecc_sim *s)
+{
+	return (guint)MAX(1.0, lround(1000.0 / s->cfg.rate));
+}
+
+static gboolean unit_first_tick(gpointer data)
+{
+	struct unit *u = data;
+
+	u->timer = g_timeout_add(period_ms(u->sim), unit_tick, u);
+	unit_tick(u);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- connection state ---------------------------------------------------- */
+
+static void on_connected(void *user, bool session_present)
+{
+	struct unit *u = user;
+
+	(void)session_present;
+	g_message("unit=%s kind=%s user=%s: online", u->id, ecc_unit_kind_name(u->kind),
+	          u->username ? u->username : "(anonymous)");
+	u->queued_down = 0;
+	u->down_since_ms = 0;
+	u->warned_ms = 0;
+}
+
+static void on_disconnected(void *user, int reason)
+{
+	struct unit *u = user;
+
+	(void)reason;
+	u->down_since_ms = ecc_mono_ms();
+}
+
+static void on_published(void *user, int mid, int reason)
+{
+	struct unit *u = user;
+
+	if (reason < 128 || reason == u->last_refusal)
+		return;
+	u->last_refusal = reason;
+	g_warning("unit=%s user=%s: the broker refused a publish (mid %d, reason %d%s); check "
+	          "the unit's role",
+	          u->id, u->username ? u->username : "(anonymous)", mid, reason,
+	          reason == 135 ? ", not authorized" : "");
+}
+
+/* Says which units stay offline (refused credentials, broker away); the
+ * MQTT glue keeps retrying them. */
+static gboolean watch_tick(gpointer data)
+{
+	ecc_sim *s = data;
+	gint64 now = ecc_mono_ms();
+
+	for (guint i = 0; i < s->units->len; i++) {
+		struct unit *u = g_ptr_array_index(s->units, i);
+
+		if (!u->mqtt || ecc_mqtt_connected(u->mqtt))
+			continue;
+		if (!u->down_since_ms)
+			u->down_since_ms = now;
+		if (now - u->down_since_ms < WARN_AFTER_MS ||
+		    (u->warned_ms && now - u->warned_ms < WARN_EVERY_MS))
+			continue;
+		u->warned_ms = now;
+		g_warning("unit=%s user=%s: not connected to %s:%d for %lld s (credentials refused "
+		          "or broker unreachable); still retrying",
+		          u->id, u->username ? u->username : "(anonymous)", s->cfg.mqtt_host,
+		          s->cfg.mqtt_port, (long long)(now - u->down_since_ms) / 1000);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+static gboolean event_tick(gpointer data);
+
+static void schedule_event(ecc_sim *s)
+{
+	/* a Poisson process: exponential gaps with the configured mean */
+	double gap = -log(1.0 - ecc_rng_unit(&s->rng)) * s->cfg.events_every;
+
+	gap = CLAMP(gap, 0.5, 4 * s->cfg.events_every); /* no hour-long lulls in a demo */
+	s->event_timer = g_timeout_add((guint)(gap * 1000), event_tick, s);
+}
+
+static gboolean event_tick(gpointer data)
+{
+	ecc_sim *s = data;
+	struct unit *u = NULL;
+	struct ecc_position p;
+	const char *kind;
+
+	for (int tries = 0; tries < 16 && !u; tries++) {
+		u = g_ptr_array_index(s->units, ecc_rng_below(&s->rng, s->units->len));
+		if (!u->mqtt)
+			u = NULL;
+	}
+	if (u) {
+		advance(u);
+		ecc_mover_position(u->mover, ecc_now_ms(), &p);
+		if (u->kind != ECC_UNIT_DRONE && ecc_rng_unit(&s->rng) < SOS_SHARE) {
+			kind = "sos";
+		} else {
+			kind = u->recording ? "rec_stop" : "rec_start";
+			u->recording = !u->recording;
+		}
+		send_event(u, kind, &p);
+	}
+	schedule_event(s);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- public -------------------------------------------------------------- */
+
+int ecc_sim_new(const struct ecc_sim_config *cfg, ecc_sim **out)
+{
+	ecc_sim *s;
+	int rc;
+
+	*out = NULL;
+	if (!cfg || !cfg->units_file || !cfg->mqtt_host || !(cfg->rate > 0 && cfg->rate <= 100) ||
+	    !(cfg->events_every >= 0) || cfg->qos < 0 || cfg->qos > 2 ||
+	    (cfg->nmea_only && !cfg->nmea_unit)) {
+		g_warning("bad options: --rate wants 0 < HZ <= 100, --events-every S >= 0, --qos "
+		          "0..2, --nmea-only a --nmea-unit");
+		return ECC_ERR_INVAL;
+	}
+	s = g_new0(ecc_sim, 1);
+	s->cfg = *cfg;
+	s->cfg.units_file = s->units_file = g_strdup(cfg->units_file);
+	s->cfg.mqtt_host = s->host = g_strdup(cfg->mqtt_host);
+	s->cfg.nmea_unit = s->nmea_unit = g_strdup(cfg->nmea_unit);
+	ecc_rng_seed(&s->rng, ecc_rng_derive(cfg->seed, 0xe7e27));
+	s->roads = ecc_roads_new(cfg->lat0, cfg->lon0, cfg->seed);
+	s->units = g_ptr_array_new_with_free_func(unit_free);
+	rc = load_units(s);
+	if (rc == ECC_OK && s->nmea_unit && !find_unit(s, s->nmea_unit)) {
+		g_warning("units file %s: no unit=%s for NMEA", s->units_file, s->nmea_unit);
+		rc = ECC_ERR_NOTFOUND;
+	}
+	if (rc != ECC_OK) {
+		ecc_sim_free(s);
+		return rc;
+	}
+	*out = s;
+	return ECC_OK;
+}
+
+int ecc_sim_start(ecc_sim *s)
+{
+	guint counts[4] = {0};
+	gint64 now = g_get_monotonic_time();
+
+	for (guint i = 0; i < s->units->len; i++) {
+		struct unit *u = g_ptr_array_index(s->units, i);
+		bool nmea = s->nmea_unit && strcmp(u->id, s->nmea_unit) == 0;
+		struct ecc_mqtt_options o = {.host = s->cfg.mqtt_host,
+		                             .port = s->cfg.mqtt_port,
+		                             .client_id = u->client_id,
+		                             .username = u->username,
+		                             .password = u->password,
+		                             .clean_start = true};
+		struct ecc_mqtt_callbacks cb = {.connected = on_connected,
+		                                .disconnected = on_disconnected,
+		                                .published = on_published};
+
+		counts[u->kind]++;
+		if (nmea && u->kind != ECC_UNIT_VEHICLE)
+			g_warning("unit=%s: NMEA from a %s, not a vehicle", u->id,
+			          ecc_unit_kind_name(u->kind));
+		if (!(nmea && s->cfg.nmea_only)) {
+			u->mqtt = ecc_mqtt_new(&o, &cb, u);
+			if (!u->mqtt)
+				g_warning("unit=%s: cannot create an MQTT client", u->id);
+			else
+				ecc_mqtt_start(u->mqtt);
+		}
+		u->stepped_us = now;
+		u->down_since_ms = ecc_mono_ms();
+		/* spread the units over the period instead of publishing in bursts */
+		u->timer = g_timeout_add(ecc_rng_below(&s->rng, period_ms(s)), unit_first_tick, u);
+	}
+	s->watch_timer = g_timeout_add_seconds(WATCH_S, watch_tick, s);
+	if (s->cfg.events_every > 0)
+		schedule_event(s);
+	g_message("%u units (%u bodycam, %u handheld, %u vehicle, %u drone) around %.5f,%.5f, "
+	          "%.2f Hz, a town of %u crossings (seed %llu)",
+	          s->units->len, counts[0], counts[1], counts[2], counts[3], s->cfg.lat0,
+	          s->cfg.lon0, s->cfg.rate, ecc_roads_node_count(s->roads),
+	          (unsigned long long)s->cfg.seed);
+	return ECC_OK;
+}
+
+bool ecc_sim_position(ecc_sim *s, const char *id, struct ecc_position *out)
+{
+	struct unit *u = find_unit(s, id);
+
+	if (!u)
+		return false;
+	advance(u);
+	ecc_mover_position(u->mover, ecc_now_ms(), out);
+	return true;
+}
+
+void ecc_sim_free(ecc_sim *s)
+{
+	if (!s)
+		return;
+	if (s->event_timer)
+		g_source_remove(s->event_timer);
+	if (s->watch_timer)
+		g_source_remove(s->watch_timer);
+	g_ptr_array_free(s->units, TRUE);
+	ecc_roads_free(s->roads);
+	g_free(s->units_file);
+	g_free(s->host);
+	g_free(s->nmea_unit);
+	g_free(s);
+}
