@@ -187,5 +187,14 @@ void api_stats(struct ecc_req *req)
 	cJSON_AddNumberToObject(o, "units", all->len);
 	cJSON_AddNumberToObject(o, "units_online", online);
 	cJSON_AddNumberToObject(o, "ws_clients", ecc_ws_clients(req->hub->ws));
+	{
+		struct ecc_ws_backlog bl;
+		cJSON *w = cJSON_AddObjectToObject(o, "ws_backlog");
+		ecc_ws_backlog(req->hub->ws, &bl);
+		cJSON_AddNumberToObject(w, "messages", bl.messages);
+		cJSON_AddNumberToObject(w, "bytes", (double)bl.bytes);
+		cJSON_AddNumberToObject(w, "positions", bl.positions);
+	}
+
 	ecc_req_json(req, 200, o);
 }

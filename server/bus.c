@@ -109,7 +109,8 @@ static void on_owntracks(ecc_bus *b, const struct ecc_topic *t, const char *topi
 static void on_event(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                      size_t len)
 {
-	struct ecc_unit *unit = ecc_units_get(b->hub->units, t->id);
+	struct ecc_unit *unit = ecc_units_lookup(b->hub->units, t->id);
+
 	struct ecc_event e;
 	char why[ECC_WHY_MAX] = "";
 

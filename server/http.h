@@ -50,7 +50,6 @@ struct ecc_req {
 	bool too_big;
 	bool dispatched;
 
-
 	/* the answer */
 	int status;
 	char *resp_body;

@@ -148,7 +148,8 @@ static void check_battery(ecc_telemetry *t, struct ecc_unit *unit, int battery)
 
 int ecc_telemetry_submit(ecc_telemetry *t, const char *unit_id, const struct ecc_position *p)
 {
-	struct ecc_unit *unit = ecc_units_get(t->units, unit_id);
+	struct ecc_unit *unit = ecc_units_lookup(t->units, unit_id);
+
 	gint64 now = ecc_now_ms();
 	struct pending pe;
 	bool newest;

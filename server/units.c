@@ -10,12 +10,15 @@
 #include <glib.h>
 #include <string.h>
 
+#define MISS_RETRY_MS 5000
+
 struct ecc_units {
 	ecc_store *st;
 	ecc_events *ev;
 	GHashTable *by_id;        /* id -> struct ecc_unit* (owned) */
 	GHashTable *by_owntracks; /* "user/device" -> struct ecc_unit* */
 	GPtrArray *sorted;        /* rebuilt lazily */
+	GHashTable *missed;       /* unknown id -> mono ms of the last look in the store */
 	bool sorted_stale;
 };
 
@@ -50,44 +53,82 @@ static void index_unit(ecc_units *u, struct ecc_unit *unit)
 	u->sorted_stale = true;
 }
 
-static int load(ecc_units *u)
+static struct ecc_unit *row_to_unit(sqlite3_stmt *s)
+{
+	struct ecc_unit *unit = g_new0(struct ecc_unit, 1);
+
+	g_strlcpy(unit->id, ecc_store_column_text(s, 0), sizeof(unit->id));
+	g_strlcpy(unit->name, ecc_store_column_text(s, 1), sizeof(unit->name));
+	if (ecc_unit_kind_parse(ecc_store_column_text(s, 2), &unit->kind) != ECC_OK)
+		unit->kind = ECC_UNIT_HANDHELD;
+	g_strlcpy(unit->team, ecc_store_column_text(s, 3), sizeof(unit->team));
+	g_strlcpy(unit->owntracks, ecc_store_column_text(s, 4), sizeof(unit->owntracks));
+	unit->created_at = sqlite3_column_int64(s, 5);
+	ecc_position_init(&unit->pos);
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+		unit->has_position = true;
+		unit->pos.ts = sqlite3_column_int64(s, 6);
+		unit->pos.lat = sqlite3_column_double(s, 8);
+		unit->pos.lon = sqlite3_column_double(s, 9);
+		unit->pos.alt = ecc_store_column_real_or_nan(s, 10);
+		unit->pos.speed = ecc_store_column_real_or_nan(s, 11);
+		unit->pos.heading = ecc_store_column_real_or_nan(s, 12);
+		unit->pos.acc = ecc_store_column_real_or_nan(s, 13);
+		unit->pos.battery = ecc_store_column_int_or(s, 14, -1);
+		unit->pos.signal = ecc_store_column_int_or(s, 15, -1);
+	}
+	unit->last_recv = sqlite3_column_int64(s, 7);
+	/* Online again only when a report arrives after this start. */
+	unit->online = false;
+	return unit;
+}
+
+/* Loads every unit (id NULL) or one. ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+static int load(ecc_units *u, const char *id)
 {
 	sqlite3_stmt *s = ecc_store_stmt(
 	    u->st, "SELECT id, name, kind, team, owntracks, created_at, last_ts, last_recv,"
-	           " lat, lon, alt, speed, heading, acc, battery, signal FROM units");
-	int rc;
+	           " lat, lon, alt, speed, heading, acc, battery, signal FROM units"
+	           " WHERE ?1 IS NULL OR id = ?1");
+	int rc, n = 0;
 
 	if (!s)
 		return ECC_ERR_DB;
+	ecc_store_bind_text(s, 1, id);
 	while ((rc = ecc_store_step(u->st, s)) == SQLITE_ROW) {
-		struct ecc_unit *unit = g_new0(struct ecc_unit, 1);
-		g_strlcpy(unit->id, ecc_store_column_text(s, 0), sizeof(unit->id));
-		g_strlcpy(unit->name, ecc_store_column_text(s, 1), sizeof(unit->name));
-		if (ecc_unit_kind_parse(ecc_store_column_text(s, 2), &unit->kind) != ECC_OK)
-			unit->kind = ECC_UNIT_HANDHELD;
-		g_strlcpy(unit->team, ecc_store_column_text(s, 3), sizeof(unit->team));
-		g_strlcpy(unit->owntracks, ecc_store_column_text(s, 4), sizeof(unit->owntracks));
-		unit->created_at = sqlite3_column_int64(s, 5);
-		ecc_position_init(&unit->pos);
-		if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
-			unit->has_position = true;
-			unit->pos.ts = sqlite3_column_int64(s, 6);
-			unit->pos.lat = sqlite3_column_double(s, 8);
-			unit->pos.lon = sqlite3_column_double(s, 9);
-			unit->pos.alt = ecc_store_column_real_or_nan(s, 10);
-			unit->pos.speed = ecc_store_column_real_or_nan(s, 11);
-			unit->pos.heading = ecc_store_column_real_or_nan(s, 12);
-			unit->pos.acc = ecc_store_column_real_or_nan(s, 13);
-			unit->pos.battery = ecc_store_column_int_or(s, 14, -1);
-			unit->pos.signal = ecc_store_column_int_or(s, 15, -1);
-		}
-		unit->last_recv = sqlite3_column_int64(s, 7);
-		/* Online again only when a report arrives after this start. */
-		unit->online = false;
-		index_unit(u, unit);
+		index_unit(u, row_to_unit(s));
+		n++;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? ECC_OK : ECC_ERR_DB;
+	if (rc != SQLITE_DONE)
+		return ECC_ERR_DB;
+	return id && n == 0 ? ECC_ERR_NOTFOUND : ECC_OK;
+}
+
+struct ecc_unit *ecc_units_lookup(ecc_units *u, const char *id)
+{
+	struct ecc_unit *unit = ecc_units_get(u, id);
+	gint64 now = ecc_mono_ms(), *missed;
+
+	if (unit || !id)
+		return unit;
+	/* A unit added by the command line while we run: look once, then not
+	 * again for MISS_RETRY_MS (unknown ids must not cost a query each). */
+	missed = g_hash_table_lookup(u->missed, id);
+	if (missed && now - *missed < MISS_RETRY_MS)
+		return NULL;
+	if (load(u, id) == ECC_OK && (unit = ecc_units_get(u, id))) {
+		g_hash_table_remove(u->missed, id);
+		g_message("unit=%s: found in the database (added while running)", id);
+		ecc_events_emit(u->ev, ECC_EV_UNIT, unit);
+		return unit;
+	}
+	if (g_hash_table_size(u->missed) > 10000)
+		g_hash_table_remove_all(u->missed);
+	missed = g_new(gint64, 1);
+	*missed = now;
+	g_hash_table_replace(u->missed, g_strdup(id), missed);
+	return NULL;
 }
 
 ecc_units *ecc_units_new(ecc_store *st, ecc_events *ev)
@@ -99,7 +140,8 @@ ecc_units *ecc_units_new(ecc_store *st, ecc_events *ev)
 	u->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	u->by_owntracks = g_hash_table_new(g_str_hash, g_str_equal);
 	u->sorted = g_ptr_array_new();
-	if (load(u) != ECC_OK) {
+	u->missed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (load(u, NULL) != ECC_OK) {
 		ecc_units_free(u);
 		return NULL;
 	}
@@ -110,6 +152,7 @@ void ecc_units_free(ecc_units *u)
 {
 	if (!u)
 		return;
+	g_hash_table_destroy(u->missed);
 	g_hash_table_destroy(u->by_owntracks);
 	g_hash_table_destroy(u->by_id);
 	g_ptr_array_free(u->sorted, TRUE);

@@ -61,6 +61,12 @@ ecc_units *ecc_units_new(ecc_store *st, ecc_events *ev);
 void ecc_units_free(ecc_units *u);
 
 struct ecc_unit *ecc_units_get(ecc_units *u, const char *id);
+
+/* Like ecc_units_get, but a unit missing from memory is looked up in the
+ * store (added by `ecc-hub unit add` while the hub runs); an id found
+ * nowhere is not looked up again for 5 s. */
+struct ecc_unit *ecc_units_lookup(ecc_units *u, const char *id);
+
 struct ecc_unit *ecc_units_by_owntracks(ecc_units *u, const char *user, const char *device);
 unsigned ecc_units_count(const ecc_units *u);
 

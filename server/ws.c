@@ -634,3 +634,14 @@ unsigned ecc_ws_clients(const ecc_ws *ws)
 {
 	return ws->clients->len;
 }
+
+void ecc_ws_backlog(const ecc_ws *ws, struct ecc_ws_backlog *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (guint i = 0; i < ws->clients->len; i++) {
+		const struct client *c = g_ptr_array_index(ws->clients, i);
+		out->messages += g_queue_get_length(c->outq);
+		out->bytes += c->outq_bytes;
+		out->positions += g_hash_table_size(c->dirty_pos);
+	}
+}

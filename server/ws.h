@@ -44,4 +44,13 @@ void ecc_ws_free(ecc_ws *ws);
 
 unsigned ecc_ws_clients(const ecc_ws *ws);
 
+/* What waits to be sent, over all clients: queued messages and their bytes,
+ * and units with a pending coalesced position. */
+struct ecc_ws_backlog {
+	unsigned messages;
+	size_t bytes;
+	unsigned positions;
+};
+void ecc_ws_backlog(const ecc_ws *ws, struct ecc_ws_backlog *out);
+
 #endif

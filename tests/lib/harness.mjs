@@ -190,13 +190,13 @@ export function hubConfig(broker, dir, port, extra = {}) {
     .join('\n');
 }
 
-export async function startHub(broker, dir, extra = {}) {
+export async function startHub(broker, dir, extra = {}, { env = {} } = {}) {
   const port = await freePort();
   const config = path.join(dir, 'hub.ini');
   fs.writeFileSync(config, hubConfig(broker, dir, port, extra));
   const hub = { port, dir, config, url: `http://127.0.0.1:${port}`, broker };
   hub.start = async () => {
-    hub.proc = new Proc('ecc-hub', BIN.hub, ['--config', config]);
+    hub.proc = new Proc('ecc-hub', BIN.hub, ['--config', config], { env });
     await hub.proc.waitForOutput(/listening on/);
     await waitFor(async () => (await request(hub, 'GET', '/api/v1/health')).json?.mqtt,
       { what: 'the hub to reach the broker' });
@@ -290,10 +290,11 @@ export function rssKiB(pid) {
 
 // Broker + hub in a fresh folder; `t.after` stops them and checks the hub
 // exited cleanly (exit code 0, no sanitizer report).
-export async function stack(t, name, hubExtra = {}) {
+export async function stack(t, name, hubExtra = {}, opts = {}) {
   const dir = tmpDir(name);
   const broker = await startBroker(dir);
-  const hub = await startHub(broker, dir, hubExtra);
+  const hub = await startHub(broker, dir, hubExtra, opts);
+
   t.after(async () => {
     await hub.proc.stopClean();
     await broker.stop();
@@ -301,4 +302,33 @@ export async function stack(t, name, hubExtra = {}) {
   });
   const token = await login(hub);
   return { dir, broker, hub, token };
+}
+
+// ---- gpsd through gpsfake -------------------------------------------------
+
+// gpsfake replays an NMEA log through a real gpsd on `port`. It ignores
+// SIGTERM and leaves its gpsd behind, so it runs in its own process group
+// and stops with SIGKILL to the whole group.
+export async function startGpsfake(dir, port, log) {
+  const file = path.join(dir, `gps-${Date.now()}.nmea`);
+  fs.writeFileSync(file, log);
+  const p = new Proc('gpsfake', 'gpsfake', ['-c', '0.5', '-P', String(port), '-q', '-1', file], { group: true });
+  await waitFor(() => canConnect(port), { what: `gpsd on ${port}` });
+  return {
+    proc: p,
+    stop: async () => { p.signal('SIGKILL'); await p.exited; await waitFor(async () => !(await canConnect(port)), { what: 'gpsd gone' }); },
+  };
+}
+
+// A broker identity made with mosquitto_ctrl (tests and benchmarks only):
+// may publish under `pattern` (e.g. "ecc/unit/#"). Returns {username, password}.
+export async function brokerClient(broker, username, pattern) {
+  const password = `Cl-${Math.random().toString(36).slice(2)}-7aZ`;
+  const ctrl = (...a) => execFileP('mosquitto_ctrl', ['-h', '127.0.0.1', '-p', String(broker.port),
+    '-u', broker.username, '-P', broker.password, 'dynsec', ...a]);
+  await ctrl('createRole', `${username}-role`);
+  await ctrl('addRoleACL', `${username}-role`, 'publishClientSend', pattern, 'allow');
+  await ctrl('createClient', username, '-p', password);
+  await ctrl('addClientRole', username, `${username}-role`);
+  return { username, password };
 }

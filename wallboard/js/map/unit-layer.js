@@ -37,14 +37,16 @@ export class UnitLayer extends L.Layer {
     this.resize();
     map.on('move zoom viewreset', this.redraw, this);
     map.on('resize', this.resize, this);
-    map.on('click', this.onClick, this);
+    // A DOM listener, not map 'click': other canvases (the basemap's
+    // renderer) take Leaflet's click targeting; this sees every click.
+    L.DomEvent.on(map.getContainer(), 'click', this.onClick, this);
     this.redraw();
   }
 
   onRemove(map) {
     map.off('move zoom viewreset', this.redraw, this);
     map.off('resize', this.resize, this);
-    map.off('click', this.onClick, this);
+    L.DomEvent.off(map.getContainer(), 'click', this.onClick, this);
     this.canvas.remove();
   }
 
@@ -75,7 +77,9 @@ export class UnitLayer extends L.Layer {
     ctx.font = '13px "Noto Sans CJK SC", sans-serif';
     for (const u of this.store.units.values()) {
       const p = u.position;
-      if (!p) continue;
+      // Online units only; the list shows the offline ones (grey).
+      if (!p || !u.online) continue;
+
       const pt = map.latLngToContainerPoint([p.lat, p.lon]);
       if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
       const state = this.store.alerting(u.id) ? 'alerting' : u.online ? 'online' : 'offline';
@@ -106,7 +110,8 @@ export class UnitLayer extends L.Layer {
   }
 
   onClick(ev) {
-    const pt = ev.containerPoint;
+    const pt = this._map.mouseEventToContainerPoint(ev);
+
     let best = null, bestD = RADIUS * 2;
     for (const d of this.drawn) {
       const dist = Math.hypot(d.x - pt.x, d.y - pt.y);
