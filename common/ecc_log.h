@@ -11,6 +11,19 @@
 #define ECC_LOG_H
 
 #include <glib.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <string.h>
+
+/* Daemons log Chinese names: take the environment's locale, and UTF-8 when
+ * it is plain C (GLib would print "?" for every non-ASCII character). */
+static inline void ecc_locale_init(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 
 /* Wall-clock now in UTC milliseconds (the unit of every time ECC stores). */
 static inline gint64 ecc_now_ms(void)

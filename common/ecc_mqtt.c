@@ -8,6 +8,11 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <string.h>
+#include <sys/ioctl.h>
+
+/* Packets read per wake-up at most. */
+#define READ_BURST 1024
+
 
 struct sub {
 	char *pattern;
@@ -93,8 +98,18 @@ static gboolean io_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 
 	(void)cb;
 	(void)data;
-	if (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR))
-		rc = mosquitto_loop_read(m->mosq, 1);
+	if (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+		/* mosquitto_loop_read reads one QoS 0 packet per call: drain what
+		 * the kernel holds (bounded, so other sources get their turn)
+		 * instead of paying a poll round trip per message. */
+		int fd = mosquitto_socket(m->mosq), avail = 0;
+		for (int i = 0; i < READ_BURST; i++) {
+			rc = mosquitto_loop_read(m->mosq, 1);
+			if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(m->mosq) < 0 ||
+			    ioctl(fd, FIONREAD, &avail) != 0 || avail <= 0)
+				break;
+		}
+	}
 	if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m->mosq) >= 0 &&
 	    ((rev & G_IO_OUT) || mosquitto_want_write(m->mosq)))
 		rc = mosquitto_loop_write(m->mosq, 1);

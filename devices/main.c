@@ -7,6 +7,7 @@
 #include "roads.h"
 #include "sim.h"
 #include "ecc_err.h"
+#include "ecc_log.h"
 
 #include <glib-unix.h>
 #include <glib.h>
@@ -98,6 +99,7 @@ int main(int argc, char **argv)
 	guint sig[2];
 
 	g_set_prgname("ecc-devsim");
+	ecc_locale_init();
 	if (strcmp(mode, "sim") != 0) {
 		argc--;
 		argv++;

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "ecc-gateway"
 
 #include "ecc_err.h"
+#include "ecc_log.h"
 #include "ecc_mqtt.h"
 #include "ecc_topic.h"
 #include "status.h"
@@ -95,6 +96,7 @@ int main(int argc, char **argv)
 	GMainLoop *loop;
 
 	signal(SIGPIPE, SIG_IGN);
+	ecc_locale_init();
 	if (load(argc > 2 && !strcmp(argv[1], "--config") ? argv[2] : NULL, &c) != 0) {
 		config_clear(&c);
 		return 2;

@@ -114,7 +114,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	ecc_locale_init();
 	ecc_config_init(&cfg);
+
 	if ((path && ecc_config_load(&cfg, path, why) != ECC_OK) ||
 	    ecc_config_check(&cfg, why) != ECC_OK) {
 		fprintf(stderr, "ecc-hub: %s\n", why);
