@@ -4,14 +4,27 @@
 
 #include <math.h>
 
-/* Deepest nesting of [ and { outside strings; stops counting past limit. */
+/*
+ * Deepest nesting of [ and { outside strings (stops counting past limit), or
+ * -1 when the text holds a control character JSON does not allow: cJSON
+ * takes any byte up to 0x20 for white space and keeps raw control
+ * characters in strings; RFC 8259 allows neither.
+ */
 static int nesting_depth(const char *buf, size_t len, int limit)
 {
 	int depth = 0, max = 0;
 	bool in_string = false;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = buf[i];
+		unsigned char c = (unsigned char)buf[i];
+		if (c == 0 && !in_string) {
+			/* C strings sent with their terminator: NULs may end the text */
+			while (i < len && buf[i] == 0)
+				i++;
+			return i == len ? max : -1;
+		}
+		if (c < 0x20 && (in_string || (c != ' ' && c != '\t' && c != '\n' && c != '\r')))
+			return -1;
 		if (in_string) {
 			if (c == '\\')
 				i++;
@@ -36,6 +49,7 @@ static int nesting_depth(const char *buf, size_t len, int limit)
 int ecc_json_parse(const char *buf, size_t len, size_t max_bytes, int max_depth, cJSON **out)
 {
 	const char *end = NULL;
+	int depth;
 	cJSON *v;
 
 	*out = NULL;
@@ -43,7 +57,10 @@ int ecc_json_parse(const char *buf, size_t len, size_t max_bytes, int max_depth,
 		return ECC_ERR_INVAL;
 	if (len > max_bytes)
 		return ECC_ERR_TOOBIG;
-	if (nesting_depth(buf, len, max_depth) > max_depth)
+	depth = nesting_depth(buf, len, max_depth);
+	if (depth < 0)
+		return ECC_ERR_INVAL;
+	if (depth > max_depth)
 		return ECC_ERR_TOOBIG;
 	v = cJSON_ParseWithLengthOpts(buf, len, &end, false);
 	if (!v)
@@ -99,8 +116,10 @@ int ecc_json_get_int64(const cJSON *obj, const char *key, int64_t *out)
 
 	if (rc != ECC_OK)
 		return rc;
-	/* Integers exactly representable in a double: |d| <= 2^53. */
-	if (d != floor(d) || fabs(d) > 9007199254740992.0)
+	/* Integers a double holds exactly and unambiguously: |d| < 2^53 (2^53 + 1
+	 * would read as 2^53). */
+	if (d != floor(d) || fabs(d) >= 9007199254740992.0)
+
 		return ECC_ERR_INVAL;
 	*out = (int64_t)d;
 	return ECC_OK;

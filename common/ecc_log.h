@@ -24,7 +24,6 @@ static inline void ecc_locale_init(void)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
-
 /* Wall-clock now in UTC milliseconds (the unit of every time ECC stores). */
 static inline gint64 ecc_now_ms(void)
 {

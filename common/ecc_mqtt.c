@@ -13,7 +13,6 @@
 /* Packets read per wake-up at most. */
 #define READ_BURST 1024
 
-
 struct sub {
 	char *pattern;
 	int qos;

@@ -29,7 +29,8 @@ int proto__required_ts_ms(const cJSON *o, const char *key, double scale, int64_t
 	double v;
 	int rc = ecc_json_get_number(o, key, &v);
 
-	if (rc == ECC_OK && (v * scale < 0 || v * scale > 9007199254740992.0))
+	if (rc == ECC_OK && (v * scale < 0 || v * scale >= 9007199254740992.0))
+
 		rc = ECC_ERR_INVAL;
 	if (rc != ECC_OK)
 		return bad(why, key, rc);

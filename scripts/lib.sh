@@ -8,7 +8,7 @@ ECC_ROOT=$(pwd)
 ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libglib2.0-dev libwebsockets-dev libwebsockets-evlib-glib libmosquitto-dev
  mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3
- gpsd gpsd-clients libgps-dev python3 chromium fonts-noto-cjk iproute2 util-linux
+ gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
  procps ca-certificates"
 
 ecc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -51,5 +51,6 @@ ecc_build() {
 	shift 2
 	ecc_log "building $type in $dir"
 	cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
-	cmake --build "$dir" -j "$(nproc)"
+	# shellcheck disable=SC2086
+	cmake --build "$dir" -j "$(nproc)" ${ECC_TARGETS:+--target $ECC_TARGETS}
 }

@@ -11,7 +11,8 @@
 #include <sodium.h>
 #include <string.h>
 
-/* A session's last_seen is written at most this often (ms). */
+/* A session's last_seen is written at most this often (ms), and at least
+ * twice per idle_timeout so activity always keeps a session alive. */
 #define TOUCH_WRITE_MS 15000
 
 struct ecc_auth {
@@ -484,7 +485,8 @@ int ecc_auth_session(ecc_auth *a, const char *token, bool touch, struct ecc_user
 			      NULL);
 		return ECC_ERR_AUTH;
 	}
-	if (touch && now - last_seen > TOUCH_WRITE_MS) {
+	if (touch && now - last_seen > MIN(TOUCH_WRITE_MS, (gint64)a->cfg->idle_timeout * 500)) {
+
 		s = ecc_store_stmt(a->st, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?");
 		if (s) {
 			sqlite3_bind_int64(s, 1, now);

@@ -143,11 +143,16 @@ static int load_gps(struct ecc_config *c, GKeyFile *kf, const char *group, char 
 	r->host = g_key_file_get_string(kf, group, "host", NULL);
 	if (!r->host)
 		r->host = g_strdup("127.0.0.1");
-	r->port = g_key_file_get_integer(kf, group, "port", &err);
-	if (err) {
-		g_clear_error(&err);
-		r->port = 2947;
+	r->port = 2947;
+	if (g_key_file_has_key(kf, group, "port", NULL)) {
+		r->port = g_key_file_get_integer(kf, group, "port", &err);
+		if (err || r->port < 1 || r->port > 65535) {
+			why_set(why, "[%s] port must be a number in 1..65535", group);
+			g_clear_error(&err);
+			return ECC_ERR_INVAL;
+		}
 	}
+
 	r->unit = g_key_file_get_string(kf, group, "unit", NULL);
 	if (!r->unit || !ecc_id_valid(r->unit)) {
 		why_set(why, "[%s] needs unit = a valid unit id", group);

@@ -1,10 +1,12 @@
 /*
  * gpsrx: one gpsd client per [gps.NAME] receiver (a command vehicle's GPS).
  *
- * Why: vehicles report through gpsd (DESIGN.md); each connection is a GLib
- * watch on libgps's socket (gps_open, gps_stream WATCH_ENABLE|WATCH_JSON,
- * gps_read), its TPV fixes become positions of the configured unit. When
- * gpsd goes away the client reconnects with backoff (0.5 s doubling to 5 s),
+ * Why: vehicles report through gpsd (DESIGN.md). Each receiver is a TCP
+ * connection to gpsd driven by fd watches on the hub's loop: connect without
+ * blocking, send ?WATCH for JSON, read lines (at most ECC_GPSD_MAX_BYTES
+ * each; a longer line is dropped), and turn TPV fixes into positions of the
+ * configured unit with proto_gpsd (not libgps: see proto_gpsd.h). When gpsd
+ * goes away the client reconnects with backoff (0.5 s doubling to 5 s),
  * forever.
  *
  * Thread: the main loop. Ownership: ecc_gps_new borrows config and

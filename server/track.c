@@ -51,7 +51,7 @@ size_t ecc_track_simplify(const struct ecc_track_point *pts, size_t n, size_t ma
 
 	if (max_points < 2)
 		max_points = 2;
-	if (n <= max_points) {
+	if (n <= 2) {
 		memset(keep, 1, n);
 		return n;
 	}
@@ -83,8 +83,10 @@ size_t ecc_track_simplify(const struct ecc_track_point *pts, size_t n, size_t ma
 	memset(keep, 0, n);
 	keep[0] = keep[n - 1] = 1;
 	kept = 2;
-	for (size_t i = 0; i < m && kept < max_points; i++, kept++)
+	for (size_t i = 0; i < m && kept < max_points && r[i].sig >= ECC_TRACK_TOLERANCE_M;
+	     i++, kept++)
 		keep[r[i].idx] = 1;
+
 	g_free(r);
 	g_free(stack);
 	g_free(sig);

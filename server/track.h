@@ -3,8 +3,10 @@
  *
  * Why: a day of 1 Hz positions is 86,400 points; the map needs a few
  * thousand. Douglas-Peucker ranks every point by the deviation at which it
- * becomes necessary, and the max_points most significant ones are kept (the
- * first and last always), so the shape survives and the cap holds exactly.
+ * becomes necessary; the most significant ones are kept, at most max_points
+ * (the first and last always), and none that deviates less than
+ * ECC_TRACK_TOLERANCE_M from the line: a straight road or a parked car is
+ * two points, not max_points copies of nothing.
  *
  * Thread: any. Pure functions; the caller frees the returned cJSON.
  */
@@ -15,15 +17,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define ECC_TRACK_TOLERANCE_M 1.0
+
 struct ecc_track_point {
 	int64_t ts;
 	double lat, lon;
 };
 
 /*
- * Marks which of the n points (in time order) to keep so that at most
- * max_points remain (max_points >= 2); keep[i] is set to 1 or 0. Returns the
- * number kept.
+ * Marks which of the n points (in time order) to keep: at most max_points
+ * (>= 2), none less significant than ECC_TRACK_TOLERANCE_M; keep[i] is set to
+ * 1 or 0. Returns the number kept.
+
  */
 size_t ecc_track_simplify(const struct ecc_track_point *pts, size_t n, size_t max_points,
                           unsigned char *keep);

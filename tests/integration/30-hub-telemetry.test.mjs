@@ -54,7 +54,8 @@ test('telemetry end to end', async (t) => {
     const base = NOW() - 600000; // ten minutes ago: back from a dead zone
     const c = await mqttConnect(broker, credsA);
     for (const i of [3, 1, 2, 2, 0, 3]) {
-      await c.publishAsync('ecc/unit/bc-01/telemetry', pos(base + i * 1000, 47.13 + i * 0.001, 129.28), { qos: 1 });
+      // a zig-zag, so the track's simplification keeps every point
+      await c.publishAsync('ecc/unit/bc-01/telemetry', pos(base + i * 1000, 47.13 + i * 0.001, 129.28 + (i % 2) * 0.001), { qos: 1 });
     }
     await c.endAsync();
     const tr = await waitFor(async () => {
