@@ -8,7 +8,7 @@
 #include <mosquitto.h>
 #include <mqtt_protocol.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <errno.h>
 
 /* Packets read per wake-up at most. */
 #define READ_BURST 1024
@@ -33,6 +33,7 @@ struct ecc_mqtt {
 	guint retry_id;
 	guint misc_id;
 	bool connected;
+	bool paused; /* not reading: the consumer is behind */
 	bool started;
 	bool stopping;
 	unsigned connects;
@@ -67,8 +68,10 @@ static void schedule_retry(ecc_mqtt *m);
 static gboolean io_prepare(GSource *src, gint *timeout)
 {
 	struct io_source *s = (struct io_source *)src;
-	GIOCondition want = G_IO_IN | G_IO_HUP | G_IO_ERR;
+	GIOCondition want = G_IO_HUP | G_IO_ERR;
 
+	if (!s->m->paused)
+		want |= G_IO_IN;
 	if (mosquitto_want_write(s->m->mosq))
 		want |= G_IO_OUT;
 	/* Changing the fd's events wakes the loop: only do it on a change, or
@@ -97,15 +100,17 @@ static gboolean io_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 
 	(void)cb;
 	(void)data;
-	if (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)) {
+	if ((rev & (G_IO_HUP | G_IO_ERR)) || ((rev & G_IO_IN) && !m->paused)) {
 		/* mosquitto_loop_read reads one QoS 0 packet per call: drain what
 		 * the kernel holds (bounded, so other sources get their turn)
-		 * instead of paying a poll round trip per message. */
-		int fd = mosquitto_socket(m->mosq), avail = 0;
+		 * instead of paying a poll round trip per message. A read that
+		 * would block leaves errno at EAGAIN (a stray EAGAIN from a
+		 * callback only ends the burst early). */
 		for (int i = 0; i < READ_BURST; i++) {
+			errno = 0;
 			rc = mosquitto_loop_read(m->mosq, 1);
 			if (rc != MOSQ_ERR_SUCCESS || mosquitto_socket(m->mosq) < 0 ||
-			    ioctl(fd, FIONREAD, &avail) != 0 || avail <= 0)
+			    errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 		}
 	}
@@ -396,6 +401,15 @@ int ecc_mqtt_publish(ecc_mqtt *m, const char *topic, const void *payload, size_t
 	default:
 		return ECC_ERR_INVAL;
 	}
+}
+
+void ecc_mqtt_pause(ecc_mqtt *m, bool paused)
+{
+	if (m->paused == paused)
+		return;
+	m->paused = paused;
+	if (m->io)
+		g_main_context_wakeup(NULL); /* prepare() re-arms the fd */
 }
 
 bool ecc_mqtt_connected(const ecc_mqtt *m)

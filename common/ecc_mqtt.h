@@ -72,6 +72,11 @@ int ecc_mqtt_subscribe(ecc_mqtt *m, const char *pattern, int qos);
 int ecc_mqtt_publish(ecc_mqtt *m, const char *topic, const void *payload, size_t len, int qos,
                      bool retain, int *mid);
 
+/* Stops (or resumes) reading from the broker: messages wait in the kernel
+ * and the broker (QoS 1 in the session, QoS 0 up to its queue limits) while
+ * a consumer catches up. Keepalives still go out. */
+void ecc_mqtt_pause(ecc_mqtt *m, bool paused);
+
 bool ecc_mqtt_connected(const ecc_mqtt *m);
 
 /* Number of connections made so far (1 after the first CONNACK). */

@@ -179,6 +179,9 @@ void api_stats(struct ecc_req *req)
 	cJSON_AddNumberToObject(tj, "duplicates", (double)t.duplicates);
 	cJSON_AddNumberToObject(tj, "rejected", (double)t.rejected);
 	cJSON_AddNumberToObject(tj, "batches", (double)t.batches);
+	cJSON_AddNumberToObject(tj, "batch_ms_max", (double)t.batch_us_max / 1000.0);
+	cJSON_AddNumberToObject(tj, "write_failures", (double)t.write_failures);
+
 	bj = cJSON_AddObjectToObject(o, "mqtt");
 	cJSON_AddBoolToObject(bj, "connected", ecc_bus_connected(req->hub->bus));
 	cJSON_AddNumberToObject(bj, "messages", (double)b.messages);
@@ -194,6 +197,8 @@ void api_stats(struct ecc_req *req)
 		cJSON_AddNumberToObject(w, "messages", bl.messages);
 		cJSON_AddNumberToObject(w, "bytes", (double)bl.bytes);
 		cJSON_AddNumberToObject(w, "positions", bl.positions);
+		cJSON_AddNumberToObject(w, "sent_messages", (double)bl.sent_messages);
+		cJSON_AddNumberToObject(w, "sent_positions", (double)bl.sent_positions);
 	}
 
 	ecc_req_json(req, 200, o);

@@ -238,9 +238,20 @@ static ecc_bus *bus_new(struct ecc_hub *hub, bool cli)
 	return b;
 }
 
+static void pressure(void *user, bool behind)
+{
+	ecc_bus *b = user;
+
+	ecc_mqtt_pause(b->mqtt, behind);
+}
+
 ecc_bus *ecc_bus_new(struct ecc_hub *hub)
 {
-	return bus_new(hub, false);
+	ecc_bus *b = bus_new(hub, false);
+
+	if (b && hub->telemetry)
+		ecc_telemetry_on_pressure(hub->telemetry, pressure, b);
+	return b;
 }
 
 ecc_bus *ecc_bus_new_cli(struct ecc_hub *hub)
@@ -257,6 +268,9 @@ void ecc_bus_free(ecc_bus *b)
 {
 	if (!b)
 		return;
+	if (b->hub->telemetry)
+		ecc_telemetry_on_pressure(b->hub->telemetry, NULL, NULL);
+
 	ecc_mqtt_free(b->mqtt);
 	g_free(b);
 }

@@ -63,6 +63,9 @@ static int run(const struct ecc_config *cfg)
 		goto out;
 	hub.alerts = ecc_alerts_new(hub.store, cfg, hub.events);
 	hub.telemetry = ecc_telemetry_new(hub.store, cfg, hub.units, hub.alerts, hub.events);
+	if (!hub.telemetry)
+		goto out;
+
 	hub.bus = ecc_bus_new(&hub);
 	if (!hub.bus)
 		goto out;

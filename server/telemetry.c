@@ -4,16 +4,11 @@
 #include "telemetry.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
+#include "poswriter.h"
 #include "track.h"
 
 #include <glib.h>
 #include <string.h>
-
-struct pending {
-	char unit[ECC_UNIT_ID_MAX + 1];
-	struct ecc_position pos;
-	int64_t recv;
-};
 
 struct ecc_telemetry {
 	ecc_store *st;
@@ -21,70 +16,84 @@ struct ecc_telemetry {
 	ecc_units *units;
 	ecc_alerts *alerts;
 	ecc_events *ev;
-	GArray *batch; /* struct pending */
+	ecc_poswriter *writer;
+	GArray *batch; /* struct ecc_pos_row, handed to the writer each batch_ms */
 	guint flush_id;
 	guint check_id;
-	struct ecc_telemetry_stats stats;
+	gint64 state_flushed; /* mono ms */
+	uint64_t received, rejected;
+	void (*pressure)(void *user, bool behind);
+	void *pressure_user;
+	guint relief_id; /* while behind: checks the backlog every 10 ms */
 };
+
+#define STATE_FLUSH_MS 5000
+/* Batches waiting for the disk at which MQTT reading pauses, and resumes. */
+#define BACKLOG_HIGH 10
+#define BACKLOG_LOW  2
+
+static GArray *new_batch(void)
+{
+	return g_array_sized_new(FALSE, FALSE, sizeof(struct ecc_pos_row), 1024);
+}
 
 /* ---- batches ------------------------------------------------------------ */
 
+static gboolean relief_cb(gpointer data)
+{
+	ecc_telemetry *t = data;
+
+	if (ecc_poswriter_backlog(t->writer) > BACKLOG_LOW)
+		return G_SOURCE_CONTINUE;
+	t->relief_id = 0;
+	if (t->pressure)
+		t->pressure(t->pressure_user, false);
+
+	return G_SOURCE_REMOVE;
+}
+
+void ecc_telemetry_on_pressure(ecc_telemetry *t, void (*fn)(void *user, bool behind), void *user)
+{
+	t->pressure = fn;
+	t->pressure_user = user;
+}
+
+/* Hands the batch (and, every few seconds, the units' live state) to the
+ * writer thread. The live state is kept for a restart; every batch would
+ * rewrite a row per unit ten times a second, and a restart takes newer
+ * positions from the positions table anyway. */
+static void flush(ecc_telemetry *t, bool force_state)
+{
+	GArray *states = NULL;
+
+	if (force_state || ecc_mono_ms() - t->state_flushed >= STATE_FLUSH_MS) {
+		states = ecc_units_take_dirty_states(t->units);
+		t->state_flushed = ecc_mono_ms();
+		if (states->len == 0) {
+			g_array_free(states, TRUE);
+			states = NULL;
+		}
+	}
+	if (t->batch->len == 0 && !states)
+		return;
+	ecc_poswriter_submit(t->writer, t->batch, states);
+	t->batch = new_batch();
+	if (!t->relief_id && t->pressure && ecc_poswriter_backlog(t->writer) >= BACKLOG_HIGH) {
+		g_message("the disk is behind by %d batches: pausing MQTT intake", BACKLOG_HIGH);
+		t->pressure(t->pressure_user, true);
+		t->relief_id = g_timeout_add(10, relief_cb, t);
+	}
+}
+
 int ecc_telemetry_flush(ecc_telemetry *t)
 {
-	sqlite3_stmt *s;
-	int rc = ECC_OK;
-
-	if (t->batch->len == 0)
-		return ECC_OK;
-	if (ecc_store_begin(t->st, false) != ECC_OK)
-		return ECC_ERR_DB; /* kept for the next tick */
-	for (guint i = 0; i < t->batch->len && rc == ECC_OK; i++) {
-		struct pending *p = &g_array_index(t->batch, struct pending, i);
-		s = ecc_store_stmt(t->st, "INSERT OR IGNORE INTO positions(unit_id, ts, recv_ts,"
-		                          " lat, lon, alt, speed, heading, acc, battery, signal,"
-		                          " source) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
-		if (!s) {
-			rc = ECC_ERR_DB;
-			break;
-		}
-		ecc_store_bind_text(s, 1, p->unit);
-		sqlite3_bind_int64(s, 2, p->pos.ts);
-		sqlite3_bind_int64(s, 3, p->recv);
-		sqlite3_bind_double(s, 4, p->pos.lat);
-		sqlite3_bind_double(s, 5, p->pos.lon);
-		ecc_store_bind_real_or_null(s, 6, p->pos.alt);
-		ecc_store_bind_real_or_null(s, 7, p->pos.speed);
-		ecc_store_bind_real_or_null(s, 8, p->pos.heading);
-		ecc_store_bind_real_or_null(s, 9, p->pos.acc);
-		ecc_store_bind_int_or_null(s, 10, p->pos.battery);
-		ecc_store_bind_int_or_null(s, 11, p->pos.signal);
-		sqlite3_bind_int(s, 12, p->pos.source);
-		rc = ecc_store_run(t->st, s);
-		if (rc == ECC_OK) {
-			if (sqlite3_changes(ecc_store_db(t->st)) > 0)
-				t->stats.stored++;
-			else
-				t->stats.duplicates++;
-		}
-	}
-	if (rc == ECC_OK)
-		rc = ecc_units_flush_state(t->units);
-	if (rc == ECC_OK)
-		rc = ecc_store_commit(t->st);
-	else
-		ecc_store_rollback(t->st);
-	if (rc == ECC_OK) {
-		g_array_set_size(t->batch, 0);
-		t->stats.batches++;
-	} else {
-		g_warning("a batch of %u positions could not be stored; retrying", t->batch->len);
-	}
-	return rc;
+	flush(t, false);
+	return ecc_poswriter_sync(t->writer, 5000);
 }
 
 static gboolean flush_cb(gpointer data)
 {
-	ecc_telemetry_flush(data);
+	flush(data, false);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -131,6 +140,8 @@ static void check_battery(ecc_telemetry *t, struct ecc_unit *unit, int battery)
 	if (low == unit->battery_low)
 		return;
 	unit->battery_low = low;
+	ecc_events_emit(t->ev, ECC_EV_UNIT, unit);
+
 	if (low) {
 		struct ecc_alert_spec sp = {
 		    .kind = "battery_low",
@@ -149,53 +160,53 @@ static void check_battery(ecc_telemetry *t, struct ecc_unit *unit, int battery)
 int ecc_telemetry_submit(ecc_telemetry *t, const char *unit_id, const struct ecc_position *p)
 {
 	struct ecc_unit *unit = ecc_units_lookup(t->units, unit_id);
-
 	gint64 now = ecc_now_ms();
-	struct pending pe;
+	struct ecc_pos_row row;
 	bool newest;
 
 	if (!unit) {
-		t->stats.rejected++;
+		t->rejected++;
 		return ECC_ERR_NOTFOUND;
 	}
 	if (!ecc_position_valid(p) || p->ts > now + (gint64)t->cfg->max_future_skew * 1000) {
-		t->stats.rejected++;
+		t->rejected++;
 		return ECC_ERR_INVAL;
 	}
-	memset(&pe, 0, sizeof(pe));
-	g_strlcpy(pe.unit, unit->id, sizeof(pe.unit));
-	pe.pos = *p;
-	pe.recv = now;
-	g_array_append_val(t->batch, pe);
-	t->stats.received++;
+	memset(&row, 0, sizeof(row));
+	g_strlcpy(row.unit, unit->id, sizeof(row.unit));
+	row.pos = *p;
+	row.recv = now;
+	g_array_append_val(t->batch, row);
+	t->received++;
 
 	newest = !unit->has_position || p->ts > unit->pos.ts;
 	if (newest) {
+		/* Battery and signal ride along with positions (the positions
+		 * message carries them); a report without them keeps the last. */
 		int battery = p->battery >= 0 ? p->battery : unit->pos.battery;
 		int signal = p->signal >= 0 ? p->signal : unit->pos.signal;
-		bool state_change = battery != unit->pos.battery || signal != unit->pos.signal;
 		unit->pos = *p;
+		ecc_unit_position_changed(unit);
 		unit->pos.battery = battery;
 		unit->pos.signal = signal;
 		unit->has_position = true;
 		ecc_telemetry_seen(t, unit);
 		ecc_events_emit(t->ev, ECC_EV_POSITION, unit);
-		if (state_change)
-			ecc_events_emit(t->ev, ECC_EV_UNIT, unit);
 		check_battery(t, unit, battery);
+
 	} else {
 		/* A late position (back from a dead zone): stored in order, the
 		 * map keeps the newest. */
 		ecc_telemetry_seen(t, unit);
 	}
 	if (t->batch->len >= 5000)
-		ecc_telemetry_flush(t);
+		flush(t, false);
 	return ECC_OK;
 }
 
 void ecc_telemetry_count_rejected(ecc_telemetry *t)
 {
-	t->stats.rejected++;
+	t->rejected++;
 }
 
 static gboolean check_cb(gpointer data)
@@ -259,12 +270,17 @@ ecc_telemetry *ecc_telemetry_new(ecc_store *st, const struct ecc_config *cfg, ec
 {
 	ecc_telemetry *t = g_new0(ecc_telemetry, 1);
 
+	t->writer = ecc_poswriter_new(cfg->database);
+	if (!t->writer) {
+		g_free(t);
+		return NULL;
+	}
 	t->st = st;
 	t->cfg = cfg;
 	t->units = units;
 	t->alerts = alerts;
 	t->ev = ev;
-	t->batch = g_array_sized_new(FALSE, FALSE, sizeof(struct pending), 1024);
+	t->batch = new_batch();
 	t->flush_id = g_timeout_add((guint)cfg->batch_ms, flush_cb, t);
 	t->check_id = g_timeout_add_seconds(1, check_cb, t);
 	return t;
@@ -274,14 +290,26 @@ void ecc_telemetry_free(ecc_telemetry *t)
 {
 	if (!t)
 		return;
-	ecc_telemetry_flush(t);
+	flush(t, true);
+	if (t->relief_id)
+		g_source_remove(t->relief_id);
 	g_source_remove(t->flush_id);
 	g_source_remove(t->check_id);
+	ecc_poswriter_free(t->writer); /* writes what is queued, then joins */
 	g_array_free(t->batch, TRUE);
 	g_free(t);
 }
 
-void ecc_telemetry_get_stats(const ecc_telemetry *t, struct ecc_telemetry_stats *out)
+void ecc_telemetry_get_stats(ecc_telemetry *t, struct ecc_telemetry_stats *out)
 {
-	*out = t->stats;
+	struct ecc_poswriter_stats w;
+
+	ecc_poswriter_get_stats(t->writer, &w);
+	out->received = t->received;
+	out->rejected = t->rejected;
+	out->stored = w.stored;
+	out->duplicates = w.duplicates;
+	out->batches = w.batches;
+	out->batch_us_max = w.batch_us_max;
+	out->write_failures = w.failures;
 }

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-units"
 
 #include "units.h"
+#include "poswriter.h"
 #include "audit.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
@@ -53,6 +54,15 @@ static void index_unit(ecc_units *u, struct ecc_unit *unit)
 	u->sorted_stale = true;
 }
 
+static void unit_free(gpointer p)
+{
+	struct ecc_unit *unit = p;
+
+	if (unit->pos_json)
+		g_string_free(unit->pos_json, TRUE);
+	g_free(unit);
+}
+
 static struct ecc_unit *row_to_unit(sqlite3_stmt *s)
 {
 	struct ecc_unit *unit = g_new0(struct ecc_unit, 1);
@@ -83,7 +93,36 @@ static struct ecc_unit *row_to_unit(sqlite3_stmt *s)
 	return unit;
 }
 
+/* The units table's live state is written every few seconds; positions
+ * stored after it (the last seconds before a kill -9) are newer. */
+static void newest_position(ecc_units *u, struct ecc_unit *unit)
+{
+	sqlite3_stmt *s = ecc_store_stmt(u->st, "SELECT ts, lat, lon, alt, speed, heading, acc,"
+	                                        " battery, signal, recv_ts FROM positions"
+	                                        " WHERE unit_id = ? ORDER BY ts DESC LIMIT 1");
+
+	if (!s)
+		return;
+	ecc_store_bind_text(s, 1, unit->id);
+	if (ecc_store_step(u->st, s) == SQLITE_ROW &&
+	    (!unit->has_position || sqlite3_column_int64(s, 0) > unit->pos.ts)) {
+		unit->has_position = true;
+		unit->pos.ts = sqlite3_column_int64(s, 0);
+		unit->pos.lat = sqlite3_column_double(s, 1);
+		unit->pos.lon = sqlite3_column_double(s, 2);
+		unit->pos.alt = ecc_store_column_real_or_nan(s, 3);
+		unit->pos.speed = ecc_store_column_real_or_nan(s, 4);
+		unit->pos.heading = ecc_store_column_real_or_nan(s, 5);
+		unit->pos.acc = ecc_store_column_real_or_nan(s, 6);
+		unit->pos.battery = ecc_store_column_int_or(s, 7, unit->pos.battery);
+		unit->pos.signal = ecc_store_column_int_or(s, 8, unit->pos.signal);
+		unit->last_recv = MAX(unit->last_recv, sqlite3_column_int64(s, 9));
+	}
+	sqlite3_reset(s);
+}
+
 /* Loads every unit (id NULL) or one. ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+
 static int load(ecc_units *u, const char *id)
 {
 	sqlite3_stmt *s = ecc_store_stmt(
@@ -102,6 +141,17 @@ static int load(ecc_units *u, const char *id)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return ECC_ERR_DB;
+	if (id) {
+		struct ecc_unit *one = ecc_units_get(u, id);
+		if (one)
+			newest_position(u, one);
+	} else {
+		GHashTableIter it;
+		gpointer v;
+		g_hash_table_iter_init(&it, u->by_id);
+		while (g_hash_table_iter_next(&it, NULL, &v))
+			newest_position(u, v);
+	}
 	return id && n == 0 ? ECC_ERR_NOTFOUND : ECC_OK;
 }
 
@@ -137,7 +187,7 @@ ecc_units *ecc_units_new(ecc_store *st, ecc_events *ev)
 
 	u->st = st;
 	u->ev = ev;
-	u->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	u->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, unit_free);
 	u->by_owntracks = g_hash_table_new(g_str_hash, g_str_equal);
 	u->sorted = g_ptr_array_new();
 	u->missed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -346,41 +396,27 @@ int ecc_units_delete(ecc_units *u, const char *id, const char *actor, const char
 	return ECC_OK;
 }
 
-int ecc_units_flush_state(ecc_units *u)
+GArray *ecc_units_take_dirty_states(ecc_units *u)
 {
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct ecc_state_row));
 	GHashTableIter it;
 	gpointer v;
 
 	g_hash_table_iter_init(&it, u->by_id);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct ecc_unit *unit = v;
-		sqlite3_stmt *s;
+		struct ecc_state_row row;
 		if (!unit->state_dirty)
 			continue;
-		s = ecc_store_stmt(u->st, "UPDATE units SET last_ts=?, last_recv=?, lat=?, lon=?,"
-		                          " alt=?, speed=?, heading=?, acc=?, battery=?, signal=?"
-		                          " WHERE id=?");
-		if (!s)
-			return ECC_ERR_DB;
-		if (unit->has_position)
-			sqlite3_bind_int64(s, 1, unit->pos.ts);
-		else
-			sqlite3_bind_null(s, 1);
-		sqlite3_bind_int64(s, 2, unit->last_recv);
-		ecc_store_bind_real_or_null(s, 3, unit->has_position ? unit->pos.lat : NAN);
-		ecc_store_bind_real_or_null(s, 4, unit->has_position ? unit->pos.lon : NAN);
-		ecc_store_bind_real_or_null(s, 5, unit->pos.alt);
-		ecc_store_bind_real_or_null(s, 6, unit->pos.speed);
-		ecc_store_bind_real_or_null(s, 7, unit->pos.heading);
-		ecc_store_bind_real_or_null(s, 8, unit->pos.acc);
-		ecc_store_bind_int_or_null(s, 9, unit->pos.battery);
-		ecc_store_bind_int_or_null(s, 10, unit->pos.signal);
-		ecc_store_bind_text(s, 11, unit->id);
-		if (ecc_store_run(u->st, s) != ECC_OK)
-			return ECC_ERR_DB;
+		memset(&row, 0, sizeof(row));
+		g_strlcpy(row.unit, unit->id, sizeof(row.unit));
+		row.has_position = unit->has_position;
+		row.pos = unit->pos;
+		row.last_recv = unit->last_recv;
+		g_array_append_val(out, row);
 		unit->state_dirty = false;
 	}
-	return ECC_OK;
+	return out;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -409,6 +445,38 @@ cJSON *ecc_unit_position_json(const struct ecc_unit *unit)
 	cJSON_AddStringToObject(o, "unit", unit->id);
 	add_position_fields(o, &unit->pos);
 	return o;
+}
+
+static void append_num(GString *m, const char *key, double v, int decimals)
+{
+	if (isfinite(v))
+		g_string_append_printf(m, ",\"%s\":%.*f", key, decimals, v);
+}
+
+const char *ecc_unit_position_text(struct ecc_unit *u)
+{
+	GString *m;
+
+	if (u->pos_json && u->pos_json_valid)
+		return u->pos_json->str;
+	if (!u->pos_json)
+		u->pos_json = g_string_sized_new(160);
+	m = u->pos_json;
+	/* unit ids are [A-Za-z0-9_.-]: no escaping needed */
+	g_string_printf(m, "{\"unit\":\"%s\",\"ts\":%" G_GINT64_FORMAT, u->id, (gint64)u->pos.ts);
+	append_num(m, "lat", u->pos.lat, 7);
+	append_num(m, "lon", u->pos.lon, 7);
+	append_num(m, "alt", u->pos.alt, 1);
+	append_num(m, "speed", u->pos.speed, 2);
+	append_num(m, "heading", u->pos.heading, 1);
+	append_num(m, "acc", u->pos.acc, 1);
+	if (u->pos.battery >= 0)
+		g_string_append_printf(m, ",\"battery\":%d", u->pos.battery);
+	if (u->pos.signal >= 0)
+		g_string_append_printf(m, ",\"signal\":%d", u->pos.signal);
+	g_string_append_c(m, '}');
+	u->pos_json_valid = true;
+	return m->str;
 }
 
 cJSON *ecc_unit_to_json(const struct ecc_unit *unit)

@@ -47,8 +47,10 @@ struct ecc_unit {
 	struct ecc_position pos; /* newest by device time */
 	int64_t last_recv;       /* hub clock, UTC ms, of the last report of any kind */
 	bool online;
-	bool battery_low; /* below the threshold (an alert was raised on crossing) */
-	bool state_dirty; /* the units row needs the live state written */
+	bool battery_low;  /* below the threshold (an alert was raised on crossing) */
+	bool state_dirty;  /* the units row needs the live state written */
+	GString *pos_json; /* the position as the WebSocket sends it, built once per position */
+	bool pos_json_valid;
 };
 
 typedef struct ecc_units ecc_units;
@@ -92,14 +94,25 @@ int ecc_units_add(ecc_units *u, const struct ecc_unit_spec *s, const char *actor
 /* Deletes a unit definition; its positions stay as history. */
 int ecc_units_delete(ecc_units *u, const char *id, const char *actor, const char *ip);
 
-/* Writes the live state of units marked state_dirty (inside the caller's
- * transaction). ECC_OK or ECC_ERR_DB. */
-int ecc_units_flush_state(ecc_units *u);
+/* The live state of units marked state_dirty, as a GArray of struct
+ * ecc_state_row (poswriter.h) for the writer thread; clears the marks.
+ * The caller owns the array. */
+GArray *ecc_units_take_dirty_states(ecc_units *u);
 
 /* The unit as the API and the WebSocket show it (caller frees). */
 cJSON *ecc_unit_to_json(const struct ecc_unit *unit);
 
 /* Just the position part {"unit","ts","lat","lon",...} (caller frees). */
 cJSON *ecc_unit_position_json(const struct ecc_unit *unit);
+
+/* The same as compact JSON text, built once per new position and shared by
+ * every WebSocket client (owned by the unit; valid until the next change). */
+const char *ecc_unit_position_text(struct ecc_unit *unit);
+
+/* A new position: the cached text is stale. */
+static inline void ecc_unit_position_changed(struct ecc_unit *unit)
+{
+	unit->pos_json_valid = false;
+}
 
 #endif

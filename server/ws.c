@@ -20,6 +20,9 @@
 #define OUTQ_MAX_BYTES    (4u << 20)
 #define UNITS_PER_MSG     200
 #define POSITIONS_PER_MSG 1000
+/* Coalesced positions and unit states go out at most this often (ms): the
+ * wallboard draws once per animation frame anyway. */
+#define TICK_MS 10
 
 const struct ecc_ws_channel ecc_ws_channels[] = {
     {"units", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
@@ -39,7 +42,10 @@ struct client {
 	unsigned channels;
 	GHashTable *dirty_pos;  /* interned unit id -> itself */
 	GHashTable *dirty_unit; /* interned unit id -> itself */
-	GQueue *outq;           /* GString* with LWS_PRE bytes of headroom */
+	bool units_turn;        /* alternate unit states and positions */
+	bool write_pending;     /* lws_callback_on_writable asked, not yet called back */
+
+	GQueue *outq; /* GString* with LWS_PRE bytes of headroom */
 	size_t outq_bytes;
 	bool resync;
 	GString *rx;
@@ -59,11 +65,23 @@ struct ecc_ws {
 	struct ecc_hub *hub;
 	GPtrArray *clients;
 	guint idle_id;
+	guint tick_id; /* the next push of coalesced changes */
+	uint64_t sent_messages, sent_positions;
 };
 
 static ecc_ws *the_ws; /* lws protocol callbacks reach the module through this */
 
 /* ---- sending ------------------------------------------------------------ */
+
+/* One lws writable request per write cycle (lws wakes the GLib loop each
+ * time it re-arms a socket). */
+static void want_write(struct client *c)
+{
+	if (!c->write_pending) {
+		c->write_pending = true;
+		lws_callback_on_writable(c->wsi);
+	}
+}
 
 static GString *msg_new(void)
 {
@@ -93,7 +111,7 @@ static void enqueue(struct client *c, GString *m)
 		g_queue_push_tail(c->outq, m);
 		c->outq_bytes += m->len;
 	}
-	lws_callback_on_writable(c->wsi);
+	want_write(c);
 }
 
 static void enqueue_json(struct client *c, cJSON *o)
@@ -124,13 +142,7 @@ static void close_with(struct client *c, int code, const char *reason)
 		return;
 	c->close_code = code;
 	g_strlcpy(c->close_reason, reason, sizeof(c->close_reason));
-	lws_callback_on_writable(c->wsi);
-}
-
-static void append_num(GString *m, const char *key, double v, int decimals)
-{
-	if (isfinite(v))
-		g_string_append_printf(m, ",\"%s\":%.*f", key, decimals, v);
+	want_write(c);
 }
 
 /* Builds the next message from the coalesced sets, or NULL. */
@@ -142,7 +154,10 @@ static GString *next_coalesced(struct client *c)
 	GString *m;
 	int n = 0;
 
-	if (g_hash_table_size(c->dirty_unit)) {
+	/* Unit states and positions take turns, so neither starves the other. */
+	c->units_turn = !c->units_turn;
+	if (g_hash_table_size(c->dirty_unit) &&
+	    (c->units_turn || !g_hash_table_size(c->dirty_pos))) {
 		cJSON *o = cJSON_CreateObject(), *arr;
 		char *t;
 		cJSON_AddStringToObject(o, "type", "units");
@@ -173,19 +188,13 @@ static GString *next_coalesced(struct client *c)
 		g_hash_table_iter_remove(&it);
 		if (!u || !u->has_position)
 			continue;
-		/* unit ids are [A-Za-z0-9_.-]: no escaping needed */
-		g_string_append_printf(m, "%s{\"unit\":\"%s\",\"ts\":%" G_GINT64_FORMAT,
-		                       n ? "," : "", u->id, (gint64)u->pos.ts);
-		append_num(m, "lat", u->pos.lat, 7);
-		append_num(m, "lon", u->pos.lon, 7);
-		append_num(m, "alt", u->pos.alt, 1);
-		append_num(m, "speed", u->pos.speed, 2);
-		append_num(m, "heading", u->pos.heading, 1);
-		append_num(m, "acc", u->pos.acc, 1);
-		g_string_append_c(m, '}');
+		if (n)
+			g_string_append_c(m, ',');
+		g_string_append(m, ecc_unit_position_text(u));
 		n++;
 	}
 	g_string_append(m, "]}");
+	c->ws->sent_positions += (uint64_t)n;
 	if (n == 0) {
 		g_string_free(m, TRUE);
 		return NULL;
@@ -199,6 +208,7 @@ static int write_one(struct client *c)
 	bool more;
 	int rc;
 
+	c->write_pending = false;
 	if (c->close_code) {
 		lws_close_reason(c->wsi, (enum lws_close_status)c->close_code,
 		                 (unsigned char *)c->close_reason, strlen(c->close_reason));
@@ -219,11 +229,12 @@ static int write_one(struct client *c)
 		g_string_free(m, TRUE);
 		if (rc < (int)n)
 			return -1;
+		c->ws->sent_messages++;
 	}
 	more = !g_queue_is_empty(c->outq) || c->resync || g_hash_table_size(c->dirty_pos) ||
 	       g_hash_table_size(c->dirty_unit);
 	if (more)
-		lws_callback_on_writable(c->wsi);
+		want_write(c);
 	return 0;
 }
 
@@ -408,6 +419,8 @@ static void handle_message(struct client *c)
 
 /* ---- hub events --------------------------------------------------------- */
 
+static void schedule_tick(ecc_ws *ws);
+
 static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 {
 	ecc_ws *ws = user;
@@ -422,9 +435,11 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			const struct ecc_unit *u = obj;
 			if (!(c->channels & CH_UNITS) || !sees_unit(c, u))
 				break;
+			/* Sent at the next tick: one lws wake-up per client per tick,
+			 * not one per position. */
 			g_hash_table_add(kind == ECC_EV_POSITION ? c->dirty_pos : c->dirty_unit,
 			                 (gpointer)g_intern_string(u->id));
-			lws_callback_on_writable(c->wsi);
+			schedule_tick(ws);
 			break;
 		}
 		case ECC_EV_UNIT_GONE: {
@@ -463,6 +478,26 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			break;
 		}
 	}
+}
+
+/* Asks lws to write to every client that has coalesced changes waiting. */
+static gboolean tick_cb(gpointer data)
+{
+	ecc_ws *ws = data;
+
+	ws->tick_id = 0;
+	for (guint i = 0; i < ws->clients->len; i++) {
+		struct client *c = g_ptr_array_index(ws->clients, i);
+		if (g_hash_table_size(c->dirty_pos) || g_hash_table_size(c->dirty_unit))
+			want_write(c);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+static void schedule_tick(ecc_ws *ws)
+{
+	if (!ws->tick_id)
+		ws->tick_id = g_timeout_add(TICK_MS, tick_cb, ws);
 }
 
 /* Closes connections whose session idled out, or that never logged in. */
@@ -625,6 +660,8 @@ void ecc_ws_free(ecc_ws *ws)
 		client_free(g_ptr_array_index(ws->clients, i));
 	g_ptr_array_free(ws->clients, TRUE);
 	g_source_remove(ws->idle_id);
+	if (ws->tick_id)
+		g_source_remove(ws->tick_id);
 	if (the_ws == ws)
 		the_ws = NULL;
 	g_free(ws);
@@ -644,4 +681,6 @@ void ecc_ws_backlog(const ecc_ws *ws, struct ecc_ws_backlog *out)
 		out->bytes += c->outq_bytes;
 		out->positions += g_hash_table_size(c->dirty_pos);
 	}
+	out->sent_messages = ws->sent_messages;
+	out->sent_positions = ws->sent_positions;
 }

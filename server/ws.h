@@ -47,9 +47,10 @@ unsigned ecc_ws_clients(const ecc_ws *ws);
 /* What waits to be sent, over all clients: queued messages and their bytes,
  * and units with a pending coalesced position. */
 struct ecc_ws_backlog {
-	unsigned messages;
-	size_t bytes;
-	unsigned positions;
+	unsigned messages;                      /* queued now */
+	size_t bytes;                           /* queued now */
+	unsigned positions;                     /* units with a coalesced position waiting now */
+	uint64_t sent_messages, sent_positions; /* since start, all clients */
 };
 void ecc_ws_backlog(const ecc_ws *ws, struct ecc_ws_backlog *out);
 
