@@ -123,6 +123,25 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES])
 	return ECC_OK;
 }
 
+/* Checks the policy, hashes, and opens a durable transaction for storing
+ * the hash. ECC_OK (transaction open), ECC_ERR_POLICY, ECC_ERR_NOMEM,
+ * ECC_ERR_DB. */
+static int policy_hash(ecc_auth *a, const char *username, const char *password,
+                       char why[ECC_WHY_LEN], char hash[crypto_pwhash_STRBYTES])
+{
+	int rc = ecc_auth_check_policy(a, username, password, why);
+
+	if (rc != ECC_OK)
+		return rc;
+	if (hash_password(password, hash) != ECC_OK)
+		return ECC_ERR_NOMEM;
+	if (ecc_store_begin(a->st, true) != ECC_OK) {
+		sodium_memzero(hash, crypto_pwhash_STRBYTES);
+		return ECC_ERR_DB;
+	}
+	return ECC_OK;
+}
+
 /* ---- users -------------------------------------------------------------- */
 
 static bool username_valid(const char *u)
@@ -181,13 +200,9 @@ int ecc_auth_user_add(ecc_auth *a, const char *username, enum ecc_role role, con
 		g_strlcpy(why, "display name or team too long", ECC_WHY_LEN);
 		return ECC_ERR_INVAL;
 	}
-	rc = ecc_auth_check_policy(a, username, password, why);
+	rc = policy_hash(a, username, password, why, hash);
 	if (rc != ECC_OK)
 		return rc;
-	if (hash_password(password, hash) != ECC_OK)
-		return ECC_ERR_NOMEM;
-	if (ecc_store_begin(a->st, true) != ECC_OK)
-		return ECC_ERR_DB;
 	s = ecc_store_stmt(a->st, "INSERT INTO users(username, display_name, role, team, pw_hash,"
 	                          " created_at, pw_changed_at) VALUES(?,?,?,?,?,?,?)");
 	if (!s) {
@@ -239,13 +254,9 @@ int ecc_auth_set_password(ecc_auth *a, const char *username, const char *passwor
 
 	if (rc != ECC_OK)
 		return rc;
-	rc = ecc_auth_check_policy(a, username, password, why);
+	rc = policy_hash(a, username, password, why, hash);
 	if (rc != ECC_OK)
 		return rc;
-	if (hash_password(password, hash) != ECC_OK)
-		return ECC_ERR_NOMEM;
-	if (ecc_store_begin(a->st, true) != ECC_OK)
-		return ECC_ERR_DB;
 	s = ecc_store_stmt(a->st, "UPDATE users SET pw_hash = ?, pw_changed_at = ?,"
 	                          " failed_logins = 0, locked_until = 0 WHERE id = ?");
 	if (!s) {
