@@ -9,7 +9,7 @@ ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libglib2.0-dev libwebsockets-dev libwebsockets-evlib-glib libmosquitto-dev
  mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3
  gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
- procps ca-certificates"
+ procps ca-certificates openssl"
 
 ecc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
