@@ -26,7 +26,8 @@ const SUBS = Number(args.subscribers || 10);
 const SECONDS = Number(args.seconds || 10);
 const QOS = (args.qos || '0,1').split(',').map(Number);
 const LAT_RATE = Number(args['latency-rate'] || 10000);
-const FLOOR_MSGS = Number(args['floor-messages'] || 200000);
+const FLOOR_MSGS = Number(args['floor-messages'] || 100000);
+const REPEAT = Number(args.repeat || 3);
 
 const pct = (xs, p) => {
   if (!xs.length) return NaN;
@@ -129,6 +130,8 @@ async function phase(hub, token, broker, creds, subs, { rate, qos, connections }
   const all0 = (await request(hub, 'GET', '/api/v1/stats', { token })).json;
   const stats0 = all0.telemetry;
   const cpu0 = cpuTicks(hub.proc.pid);
+  const bcpu0 = cpuTicks(broker.proc.pid);
+  const scpu0 = process.cpuUsage();
   for (const s of subs) s.reset();
   const t0 = Date.now();
   const pub = await devsim(broker, creds, { rate, qos, seconds: SECONDS, connections });
@@ -138,13 +141,17 @@ async function phase(hub, token, broker, creds, subs, { rate, qos, connections }
   const stats1 = all1.telemetry;
   const sentPerSub = (all1.ws_backlog.sent_positions - all0.ws_backlog.sent_positions) / subs.length / secs;
   const cpu = (cpuTicks(hub.proc.pid) - cpu0) / TICK / secs;
+  const bcpu = (cpuTicks(broker.proc.pid) - bcpu0) / TICK / secs;
+  const su = process.cpuUsage(scpu0);
+  const scpu = (su.user + su.system) / 1e6 / secs;
   const reports = await Promise.all(subs.map((s) => s.report()));
   const lat = reports.flatMap((r) => r.lat);
   const delivered = reports.reduce((a, r) => a + r.positions, 0) / subs.length / secs;
   return {
     published_per_s: pub.rate, stored_per_s: (stats1.stored - stats0.stored) / secs,
     delivered_per_s_per_subscriber: delivered, hub_sent_per_s_per_subscriber: sentPerSub, p50_ms: pct(lat, 50), p99_ms: pct(lat, 99),
-    hub_cpu_percent: 100 * cpu, hub_rss_mib: rssMiB(hub.proc.pid), sent: pub.sent, acked: pub.acked,
+    hub_cpu_percent: 100 * cpu, broker_cpu_percent: 100 * bcpu, subscribers_cpu_percent: 100 * scpu,
+    stored_fraction: (stats1.stored - stats0.stored) / Math.max(1, pub.sent), hub_rss_mib: rssMiB(hub.proc.pid), sent: pub.sent, acked: pub.acked,
   };
 }
 
@@ -172,15 +179,20 @@ async function main() {
     for (let i = 0; i < 3; i++) runs.push(await floor(broker, floorCreds, qos, qos ? Math.min(FLOOR_MSGS, 25000) : FLOOR_MSGS));
     const f = runs.sort((a, b) => a.rate - b.rate)[1]; // the median of three
     console.log(`QoS ${qos} floor: mosquitto_pub -l -> mosquitto_sub: median of 3 runs ${runs.map((r) => Math.round(r.rate)).join(', ')} = ${Math.round(f.rate)} msg/s`);
-    const sat = await phase(hub, token, broker, creds, subs, { rate: Math.round(f.rate), qos, connections: 4 });
+    const sat = args['no-saturate'] ? null : await phase(hub, token, broker, creds, subs, { rate: Math.round(f.rate), qos, connections: 4 });
+    if (sat) {
     console.log(`QoS ${qos} saturate (asked the floor rate, ${Math.round(f.rate)}/s): published ${Math.round(sat.published_per_s)}/s, `
       + `stored ${Math.round(sat.stored_per_s)}/s (${(100 * sat.stored_per_s / f.rate).toFixed(0)}% of floor), `
       + `delivered ${Math.round(sat.delivered_per_s_per_subscriber)}/s per subscriber (hub sent ${Math.round(sat.hub_sent_per_s_per_subscriber)}/s) `
-      + `(${(100 * sat.delivered_per_s_per_subscriber / f.rate).toFixed(0)}% of floor), hub CPU ${sat.hub_cpu_percent.toFixed(0)}%`);
-    const lat = await phase(hub, token, broker, creds, subs, { rate: LAT_RATE, qos, connections: 2 });
-    console.log(`QoS ${qos} at ${LAT_RATE}/s: stored ${Math.round(lat.stored_per_s)}/s, delivered `
-      + `${Math.round(lat.delivered_per_s_per_subscriber)}/s per subscriber, publish->WebSocket p50 ${lat.p50_ms} ms `
-      + `p99 ${lat.p99_ms} ms, hub CPU ${lat.hub_cpu_percent.toFixed(0)}%, hub RSS ${lat.hub_rss_mib.toFixed(1)} MiB`);
+      + `(${(100 * sat.delivered_per_s_per_subscriber / f.rate).toFixed(0)}% of floor), hub CPU ${sat.hub_cpu_percent.toFixed(0)}%, broker ${sat.broker_cpu_percent.toFixed(0)}%, `
+      + `subscribers ${sat.subscribers_cpu_percent.toFixed(0)}%`);
+    }
+    const lats = [];
+    for (let i = 0; i < REPEAT; i++) lats.push(await phase(hub, token, broker, creds, subs, { rate: LAT_RATE, qos, connections: 2 }));
+    const lat = lats.sort((a, b) => a.p99_ms - b.p99_ms)[Math.floor(lats.length / 2)]; // the run with the median p99
+    console.log(`QoS ${qos} at ${LAT_RATE}/s (${REPEAT} runs, median by p99): stored ${(100 * lat.stored_fraction).toFixed(1)}% of published, `
+      + `publish->WebSocket p50 ${lat.p50_ms} ms p99 ${lat.p99_ms} ms (all runs' p99: ${lats.map((x) => x.p99_ms).join(', ')} ms), `
+      + `hub CPU ${lat.hub_cpu_percent.toFixed(0)}%, hub RSS ${lat.hub_rss_mib.toFixed(1)} MiB`);
     results[`qos${qos}`] = { floor: f, saturate: sat, latency: lat };
   }
   console.log(`hub RSS with ${UNITS} units at the end: ${rssMiB(hub.proc.pid).toFixed(1)} MiB`);

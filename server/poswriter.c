@@ -6,6 +6,9 @@
 #include "store.h"
 
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 struct job {
 	GArray *rows;   /* struct ecc_pos_row */
@@ -26,8 +29,9 @@ struct ecc_poswriter {
 	struct ecc_poswriter_stats stats;
 };
 
-#define RETRIES    5
-#define MAX_QUEUED 20
+#define RETRIES     5
+#define MAX_QUEUED  20
+#define WRITER_NICE 10
 
 static int write_rows(ecc_poswriter *w, GArray *rows, uint64_t *stored, uint64_t *dups)
 {
@@ -147,6 +151,11 @@ static gpointer thread_main(gpointer data)
 	ecc_poswriter *w = data;
 	struct job *jobs[MAX_QUEUED];
 	bool stop = false;
+
+	/* The live path (MQTT in, WebSocket out) comes first: this thread runs
+	 * at a lower priority; it catches up in bigger commits when it lags. */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE) != 0)
+		g_debug("could not lower the writer's priority");
 
 	while (!stop) {
 		guint n = 0;
