@@ -3,6 +3,10 @@
 # Source it from the repository root.
 
 ECC_ROOT=$(pwd)
+# mosquitto and gpsd live in /usr/sbin, which a normal user's PATH lacks.
+PATH=$PATH:/usr/sbin:/sbin
+export PATH
+
 
 # Debian packages ECC needs to build, test and run the demo.
 ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format

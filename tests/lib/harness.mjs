@@ -21,6 +21,9 @@ export const BIN = {
   devsim: path.join(BUILD, 'devices/ecc-devsim'),
 };
 export const execFileP = promisify(execFile);
+// Daemons live in /usr/sbin, which a normal user's PATH may lack.
+if (!`:${process.env.PATH}:`.includes(':/usr/sbin:')) process.env.PATH = `${process.env.PATH}:/usr/sbin:/sbin`;
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const started = new Set();
