@@ -9,9 +9,14 @@
 #include <mqtt_protocol.h>
 #include <string.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
-/* Packets read per wake-up at most. */
-#define READ_BURST 1024
+/* Packets read per wake-up at most: enough to amortise the poll, few enough
+ * that the loop ticks WebSocket pushes often (bench/telemetry, saturated at
+ * QoS 0: 1024 stored 85% of the floor but delivered 16%; 64 gave 65% and 65%). */
+#define READ_BURST 64
 
 struct sub {
 	char *pattern;
@@ -96,7 +101,7 @@ static gboolean io_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 	struct io_source *s = (struct io_source *)src;
 	ecc_mqtt *m = s->m;
 	GIOCondition rev = g_source_query_unix_fd(src, m->io_tag);
-	int rc = MOSQ_ERR_SUCCESS;
+	int rc = MOSQ_ERR_SUCCESS, one = 1;
 
 	(void)cb;
 	(void)data;
@@ -113,6 +118,14 @@ static gboolean io_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 			    errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
 		}
+		/* ACK at once: a subscriber that never sends (QoS 0) otherwise
+		 * delays its ACKs by up to 40 ms, and a broker without
+		 * set_tcp_nodelay holds its next small packets until then
+		 * (Nagle): measured, p99 60 ms -> 20 ms at 10,000 msg/s. Linux
+		 * clears quick-ACK mode by itself, so it is re-armed per burst. */
+		if (mosquitto_socket(m->mosq) >= 0)
+			setsockopt(mosquitto_socket(m->mosq), IPPROTO_TCP, TCP_QUICKACK, &one,
+			           sizeof(one));
 	}
 	if (rc == MOSQ_ERR_SUCCESS && mosquitto_socket(m->mosq) >= 0 &&
 	    ((rev & G_IO_OUT) || mosquitto_want_write(m->mosq)))

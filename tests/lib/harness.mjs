@@ -149,6 +149,7 @@ export async function startBroker(dir, { port } = {}) {
     'persistence true',
     `persistence_location ${dir}/`,
     'max_queued_messages 100000',
+    'set_tcp_nodelay true',
     `user ${os.userInfo().username}`,
     'log_type error', 'log_type warning', 'log_type notice',
     '',
