@@ -38,6 +38,8 @@ static const struct leaf_kind unit_leaves[] = {
     {"telemetry", ECC_TOPIC_UNIT_TELEMETRY},
     {"event", ECC_TOPIC_UNIT_EVENT},
     {"ack", ECC_TOPIC_UNIT_ACK},
+    {"stream", ECC_TOPIC_UNIT_STREAM},
+
     {NULL, 0},
 };
 

@@ -21,9 +21,11 @@ enum ecc_topic_kind {
 	ECC_TOPIC_UNIT_TELEMETRY, /* ecc/unit/{unit}/telemetry */
 	ECC_TOPIC_UNIT_EVENT,     /* ecc/unit/{unit}/event */
 	ECC_TOPIC_UNIT_ACK,       /* ecc/unit/{unit}/ack */
-	ECC_TOPIC_OWNTRACKS,      /* owntracks/{user}/{device} */
-	ECC_TOPIC_GW_STATUS,      /* ecc/gw/{gw}/status */
-	ECC_TOPIC_GW_EVT,         /* ecc/gw/{gw}/evt */
+	ECC_TOPIC_UNIT_STREAM,    /* ecc/unit/{unit}/stream: the unit announces its video URL */
+
+	ECC_TOPIC_OWNTRACKS, /* owntracks/{user}/{device} */
+	ECC_TOPIC_GW_STATUS, /* ecc/gw/{gw}/status */
+	ECC_TOPIC_GW_EVT,    /* ecc/gw/{gw}/evt */
 };
 
 struct ecc_topic {

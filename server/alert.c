@@ -179,7 +179,7 @@ int ecc_alerts_from_event(ecc_alerts *a, const char *unit, const struct ecc_even
 
 int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind)
 {
-	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE unit_id = ? AND"
+	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE unit_id IS ? AND"
 	                                        " kind = ? AND state != 'cleared'");
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	int rc = ECC_OK;

@@ -39,7 +39,22 @@ void api_audit_list(struct ecc_req *req);
 void api_audit_verify(struct ecc_req *req);
 void api_stats(struct ecc_req *req);
 
+/* api_media.c */
+void api_streams_list(struct ecc_req *req);
+void api_streams_get(struct ecc_req *req);
+void api_streams_add(struct ecc_req *req);
+void api_streams_delete(struct ecc_req *req);
+void api_streams_snapshot(struct ecc_req *req);
+void api_gateways_list(struct ecc_req *req);
+void api_units_recordings(struct ecc_req *req);
+void api_units_playback(struct ecc_req *req);
+void api_recordings_get(struct ecc_req *req);
+void api_recordings_file(struct ecc_req *req);
+void api_recordings_lock(struct ecc_req *req);
+void api_recordings_unlock(struct ecc_req *req);
+
 /* api_map.c */
+
 void api_map(struct ecc_req *req);
 void api_map_overlay(struct ecc_req *req);
 

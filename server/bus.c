@@ -8,6 +8,10 @@
 #include "proto_event.h"
 #include "proto_owntracks.h"
 #include "proto_telemetry.h"
+#include "ecc_json.h"
+#include "gateways.h"
+#include "recordings.h"
+#include "streams.h"
 
 #include <glib.h>
 #include <string.h>
@@ -127,6 +131,46 @@ static void on_event(ecc_bus *b, const struct ecc_topic *t, const char *topic, c
 	ecc_alerts_from_event(b->hub->alerts, unit->id, &e);
 }
 
+static void on_stream_announce(ecc_bus *b, const struct ecc_topic *t, const char *topic,
+                               const char *payload, size_t len)
+{
+	if (!ecc_units_lookup(b->hub->units, t->id)) {
+		drop(b, topic, "unknown unit");
+		return;
+	}
+	ecc_streams_on_announce(b->hub->streams, t->id, payload, len);
+}
+
+static void on_gw_status(ecc_bus *b, const struct ecc_topic *t, const char *topic,
+                         const char *payload, size_t len)
+{
+	(void)topic;
+	ecc_gateways_on_status(b->hub->gateways, t->id, payload, len);
+}
+
+/* A gateway's reports, by "type": health, state, hello -> streams;
+ * segment, deleted -> recordings. */
+static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
+                      size_t len)
+{
+	const char *type = NULL;
+	cJSON *o;
+
+	if (ecc_json_parse_object(payload, len, 1 << 20, &o) != ECC_OK ||
+	    ecc_json_get_string(o, "type", &type) != ECC_OK) {
+		drop(b, topic, "not a JSON report with a type");
+		cJSON_Delete(o);
+		return;
+	}
+	if (!strcmp(type, "segment"))
+		ecc_recordings_on_segment(b->hub->recordings, t->id, o);
+	else if (!strcmp(type, "deleted"))
+		ecc_recordings_on_deleted(b->hub->recordings, t->id, o);
+	else
+		ecc_streams_on_health(b->hub->streams, t->id, o);
+	cJSON_Delete(o);
+}
+
 static void on_quiet(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                      size_t len)
 {
@@ -144,8 +188,9 @@ static const struct topic_route {
     {ECC_TOPIC_OWNTRACKS, on_owntracks},
     {ECC_TOPIC_UNIT_EVENT, on_event},
     {ECC_TOPIC_UNIT_ACK, on_quiet},
-    {ECC_TOPIC_GW_STATUS, on_quiet},
-    {ECC_TOPIC_GW_EVT, on_quiet},
+    {ECC_TOPIC_UNIT_STREAM, on_stream_announce},
+    {ECC_TOPIC_GW_STATUS, on_gw_status},
+    {ECC_TOPIC_GW_EVT, on_gw_evt},
     {ECC_TOPIC_UNKNOWN, NULL},
 };
 
@@ -154,6 +199,7 @@ static const char *const subscriptions[] = {
     "ecc/unit/+/telemetry",
     "ecc/unit/+/event",
     "ecc/unit/+/ack",
+    "ecc/unit/+/stream",
     "owntracks/+/+",
     "ecc/gw/+/status",
     "ecc/gw/+/evt",

@@ -76,6 +76,8 @@ static const struct key keys[] = {
     I("telemetry", "max_future_skew", max_future_skew, 300, 0, 86400),
     I("telemetry", "max_track_points", max_track_points, 5000, 10, 1000000),
     I("alerts", "escalate_after", escalate_after, 120, 1, 86400),
+    I("recordings", "retention_days", retention_days, 180, 1, 36500),
+    I("recordings", "retention_check", retention_check, 60, 1, 86400),
     D("map", "center_lat", map_center_lat, 47.138, -90, 90),
     D("map", "center_lon", map_center_lon, 129.286, -180, 180),
     I("map", "zoom", map_zoom, 13, 1, 19),
@@ -228,7 +230,8 @@ int ecc_config_load(struct ecc_config *c, const char *path, char *why)
 			rc = load_gps(c, kf, *g, why);
 		else if (strcmp(*g, "hub") && strcmp(*g, "mqtt") && strcmp(*g, "auth") &&
 		         strcmp(*g, "limits") && strcmp(*g, "telemetry") && strcmp(*g, "alerts") &&
-		         strcmp(*g, "map"))
+		         strcmp(*g, "map") && strcmp(*g, "recordings"))
+
 			g_warning("%s: unknown group [%s] ignored", path, *g);
 	}
 	g_strfreev(groups);

@@ -71,7 +71,12 @@ struct ecc_config {
 	/* [alerts] */
 	int escalate_after; /* s without acknowledgment -> escalate to commander */
 
+	/* [recordings] */
+	int retention_days;  /* segments older than this are deleted (unless locked) */
+	int retention_check; /* s between retention passes */
+
 	/* [map] */
+
 	double map_center_lat, map_center_lon;
 	int map_zoom;
 	char *map_tiles; /* tile URL template, empty: offline outlines only */

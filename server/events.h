@@ -16,6 +16,9 @@ enum ecc_event_kind {
 	ECC_EV_UNIT,      /* const struct ecc_unit *: state, name or kind changed; added */
 	ECC_EV_UNIT_GONE, /* const char *: a unit id that was deleted */
 	ECC_EV_ALERT,     /* const cJSON *: an alert as the API shows it */
+	ECC_EV_STREAM,    /* const cJSON *: a stream's state and health, with "unit" */
+	ECC_EV_RECORDING, /* const cJSON *: a segment just filed, with "unit" */
+
 	ECC_EV__COUNT
 };
 

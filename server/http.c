@@ -6,9 +6,12 @@
 #include "router.h"
 #include "ws.h"
 
+#include <fcntl.h>
 #include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct ecc_http {
 	struct ecc_hub *hub;
@@ -38,6 +41,9 @@ void ecc_req_unref(struct ecc_req *r)
 	for (int i = 0; i < r->nparams; i++)
 		g_free(r->params[i]);
 	g_free(r->query);
+	g_free(r->range);
+	if (r->file_fd >= 0)
+		close(r->file_fd);
 	if (r->qtable)
 		g_hash_table_destroy(r->qtable);
 	if (r->body)
@@ -88,7 +94,82 @@ void ecc_req_error(struct ecc_req *r, int status, const char *code, const char *
 	ecc_req_json(r, status, o);
 }
 
+/* Parses "bytes=A-B", "bytes=A-" or "bytes=-N" against size into [*a, *b). */
+static bool parse_range(const char *h, uint64_t size, uint64_t *a, uint64_t *b)
+{
+	unsigned long long x = 0, y = 0;
+	char *end;
+
+	if (!g_str_has_prefix(h, "bytes=") || strchr(h, ','))
+		return false;
+	h += 6;
+	if (*h == '-') {
+		y = strtoull(h + 1, &end, 10);
+		if (*end || y == 0 || end == h + 1)
+			return false;
+		*a = y >= size ? 0 : size - y;
+		*b = size;
+		return size > 0;
+	}
+	x = strtoull(h, &end, 10);
+	if (end == h || *end != '-' || x >= size)
+		return false;
+	h = end + 1;
+	if (!*h) {
+		*a = x;
+		*b = size;
+		return true;
+	}
+	y = strtoull(h, &end, 10);
+	if (*end || y < x)
+		return false;
+	*a = x;
+	*b = MIN(y + 1, size);
+	return true;
+}
+
+void ecc_req_file(struct ecc_req *r, const char *path, const char *content_type)
+{
+	struct stat st;
+	uint64_t a = 0, b;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		ecc_req_error(r, 404, "not_found",
+		              "the file is not there (deleted, or on another box)");
+		return;
+	}
+	b = (uint64_t)st.st_size;
+	ecc_req_header(r, "accept-ranges:", "bytes");
+	if (r->range) {
+		char cr[96];
+		if (!parse_range(r->range, (uint64_t)st.st_size, &a, &b)) {
+			close(fd);
+			g_snprintf(cr, sizeof(cr), "bytes */%llu", (unsigned long long)st.st_size);
+			ecc_req_header(r, "content-range:", cr);
+			ecc_req_error(r, 416, "range_not_satisfiable",
+			              "the range is outside the file");
+			return;
+		}
+		g_snprintf(cr, sizeof(cr), "bytes %llu-%llu/%llu", (unsigned long long)a,
+		           (unsigned long long)(b - 1), (unsigned long long)st.st_size);
+		ecc_req_header(r, "content-range:", cr);
+	}
+	g_free(r->resp_body);
+	r->resp_body = NULL;
+	r->status = r->range ? 206 : 200;
+	r->content_type = content_type;
+	r->file_fd = fd;
+	r->file_pos = a;
+	r->file_end = b;
+	r->resp_len = b - a;
+	r->answered = true;
+}
+
 void ecc_req_header(struct ecc_req *r, const char *name, const char *value)
+
 {
 	g_ptr_array_add(r->resp_headers, g_strdup(name));
 	g_ptr_array_add(r->resp_headers, g_strdup(value));
@@ -145,7 +226,13 @@ static int write_answer(struct lws *wsi, struct http_pss *pss)
 	}
 	chunk = MIN(r->resp_len - r->resp_sent, sizeof(buf) - LWS_PRE - 1);
 	final = r->resp_sent + chunk == r->resp_len;
-	memcpy(start, r->resp_body + r->resp_sent, chunk);
+	if (r->file_fd >= 0) {
+		ssize_t n = pread(r->file_fd, start, chunk, (off_t)(r->file_pos + r->resp_sent));
+		if (n != (ssize_t)chunk)
+			return -1; /* the file shrank under us: close the connection */
+	} else {
+		memcpy(start, r->resp_body + r->resp_sent, chunk);
+	}
 	if (lws_write(wsi, start, chunk, final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) !=
 	    (int)chunk)
 		return -1;
@@ -358,6 +445,9 @@ static int begin_api(struct ecc_http *h, struct lws *wsi, struct http_pss *pss, 
 	r->refs = 1;
 	r->wsi = wsi;
 	r->hub = h->hub;
+	r->file_fd = -1;
+	r->range = copy_header(wsi, WSI_TOKEN_HTTP_RANGE);
+
 	r->resp_headers = g_ptr_array_new_with_free_func(g_free);
 	g_strlcpy(r->path, uri, sizeof(r->path));
 	for (size_t i = 0; i < G_N_ELEMENTS(methods); i++) {

@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct lws;
 
@@ -49,9 +50,12 @@ struct ecc_req {
 	bool origin_ok; /* no Origin header, or it names this host */
 	bool too_big;
 	bool dispatched;
+	char *range; /* the Range header, or NULL */
 
 	/* the answer */
 	int status;
+	int file_fd; /* a file answer: the bytes file_pos..file_end-1 follow */
+	uint64_t file_pos, file_end;
 	char *resp_body;
 	size_t resp_len, resp_sent;
 	const char *content_type;
@@ -81,7 +85,12 @@ void ecc_req_error(struct ecc_req *r, int status, const char *code, const char *
 /* Adds a response header, name with its colon ("set-cookie:"). */
 void ecc_req_header(struct ecc_req *r, const char *name, const char *value);
 
+/* Answers with a file (Range: bytes=A-B honoured: 206, or 416 when out of
+ * the file); content_type e.g. "video/mp4". 404 when it cannot be opened. */
+void ecc_req_file(struct ecc_req *r, const char *path, const char *content_type);
+
 /* Sends the answer set above (for asynchronous handlers). */
+
 void ecc_req_finish(struct ecc_req *r);
 
 /* Helpers shared with ws.c (valid while the handshake headers are). */

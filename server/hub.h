@@ -24,6 +24,9 @@ typedef struct ecc_provision ecc_provision;
 typedef struct ecc_gps ecc_gps;
 typedef struct ecc_ws ecc_ws;
 typedef struct ecc_http ecc_http;
+typedef struct ecc_gateways ecc_gateways;
+typedef struct ecc_streams ecc_streams;
+typedef struct ecc_recordings ecc_recordings;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -37,8 +40,12 @@ struct ecc_hub {
 	ecc_bus *bus;
 	ecc_provision *provision;
 	ecc_gps *gps;
+	ecc_gateways *gateways;
+	ecc_streams *streams;
+	ecc_recordings *recordings;
 	ecc_ws *ws;
 	ecc_http *http;
+
 	int64_t started_ms;
 };
 

@@ -5,7 +5,11 @@
 #include "cli.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
+#include "gateways.h"
 #include "gpsrx.h"
+#include "recordings.h"
+#include "streams.h"
+
 #include "http.h"
 #include "hub.h"
 #include "provision.h"
@@ -70,6 +74,11 @@ static int run(const struct ecc_config *cfg)
 	if (!hub.bus)
 		goto out;
 	hub.provision = ecc_provision_new(hub.bus, cfg);
+	hub.gateways = ecc_gateways_new(&hub);
+	hub.streams = ecc_streams_new(&hub);
+	if (!hub.streams)
+		goto out;
+	hub.recordings = ecc_recordings_new(&hub);
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -87,6 +96,9 @@ out:
 	ecc_http_free(hub.http);
 	ecc_ws_free(hub.ws);
 	ecc_gps_free(hub.gps);
+	ecc_recordings_free(hub.recordings);
+	ecc_streams_free(hub.streams);
+	ecc_gateways_free(hub.gateways);
 	ecc_provision_free(hub.provision);
 	ecc_bus_free(hub.bus);
 	ecc_telemetry_free(hub.telemetry);

@@ -1,12 +1,15 @@
 /* routes: the hub's REST API, one line per route (docs/api.md mirrors it). */
 #include "api.h"
 
-#define ALL     ECC_ROLES_ALL
-#define CENTER  ECC_ROLES_CENTER
-#define ADMIN   ECC_ROLE_BIT(ECC_ROLE_ADMIN)
-#define OFFICER ECC_ROLE_BIT(ECC_ROLE_OFFICER)
-#define PUBLIC  ECC_ROUTE_PUBLIC
-#define JSON    ECC_ROUTE_JSON
+#define ALL       ECC_ROLES_ALL
+#define CENTER    ECC_ROLES_CENTER
+#define ADMIN     ECC_ROLE_BIT(ECC_ROLE_ADMIN)
+#define OFFICER   ECC_ROLE_BIT(ECC_ROLE_OFFICER)
+#define DUTY      ECC_ROLE_BIT(ECC_ROLE_DUTY)
+#define COMMANDER ECC_ROLE_BIT(ECC_ROLE_COMMANDER)
+
+#define PUBLIC ECC_ROUTE_PUBLIC
+#define JSON   ECC_ROUTE_JSON
 
 const struct ecc_route ecc_routes[] = {
     {"GET", "/api/v1/health", 0, PUBLIC, api_health, "liveness and broker state"},
@@ -29,6 +32,30 @@ const struct ecc_route ecc_routes[] = {
      "remove a unit and its MQTT identity (positions stay)"},
     {"GET", "/api/v1/units/{id}/track", CENTER | OFFICER, 0, api_units_track,
      "a unit's track from..to as a simplified GeoJSON LineString"},
+
+    {"GET", "/api/v1/streams", CENTER | OFFICER, 0, api_streams_list,
+     "video streams with their gateway, state and health"},
+    {"POST", "/api/v1/streams", ADMIN | DUTY, JSON, api_streams_add,
+     "add a unit's stream (rtsp, rtmp or srt URL); a gateway takes it"},
+    {"GET", "/api/v1/streams/{id}", CENTER | OFFICER, 0, api_streams_get, "one stream"},
+    {"DELETE", "/api/v1/streams/{id}", ADMIN | DUTY, 0, api_streams_delete,
+     "stop and remove a stream (its recordings stay)"},
+    {"GET", "/api/v1/streams/{id}/snapshot.jpg", CENTER | OFFICER, 0, api_streams_snapshot,
+     "the stream's latest thumbnail (JPEG)"},
+    {"GET", "/api/v1/gateways", CENTER, 0, api_gateways_list,
+     "media gateways: online, capacity, load, disk"},
+    {"GET", "/api/v1/units/{id}/recordings", CENTER | OFFICER, 0, api_units_recordings,
+     "a unit's recorded segments and gaps from..to"},
+    {"GET", "/api/v1/units/{id}/playback.m3u8", CENTER | OFFICER, 0, api_units_playback,
+     "HLS playlist of a unit's recordings from..to (audited)"},
+    {"GET", "/api/v1/recordings/{id}", CENTER | OFFICER, 0, api_recordings_get,
+     "one recorded segment"},
+    {"GET", "/api/v1/recordings/{id}/file", CENTER | OFFICER, 0, api_recordings_file,
+     "the segment's MP4 file, with Range (audited)"},
+    {"POST", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_lock,
+     "lock a segment as evidence: retention never deletes it"},
+    {"DELETE", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_unlock,
+     "unlock a segment"},
 
     {"GET", "/api/v1/alerts", CENTER | OFFICER, 0, api_alerts_list,
      "alerts, newest first (state, unit, before, limit)"},

@@ -86,6 +86,44 @@ static const char *const migrations[] = {
     "ALTER TABLE units ADD COLUMN owntracks TEXT;"
     "CREATE UNIQUE INDEX units_owntracks ON units(owntracks) WHERE owntracks IS NOT NULL;"
     "ALTER TABLE users ADD COLUMN unit_id TEXT;",
+
+    /* 2 -> 3: field video streams and their recorded segments */
+    "CREATE TABLE streams("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit_id TEXT NOT NULL,"
+    "  url TEXT NOT NULL,"
+    "  transport TEXT NOT NULL DEFAULT 'tcp',"
+    "  record INTEGER NOT NULL DEFAULT 1,"
+    "  source TEXT NOT NULL DEFAULT 'api',"
+    "  gateway TEXT,"
+    "  created_at INTEGER NOT NULL,"
+    "  created_by TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX streams_unit ON streams(unit_id);"
+    "CREATE TABLE recordings("
+    "  id INTEGER PRIMARY KEY,"
+    "  stream_id INTEGER,"
+    "  unit_id TEXT NOT NULL,"
+    "  gateway TEXT NOT NULL,"
+    "  root TEXT NOT NULL,"
+    "  path TEXT NOT NULL,"
+    "  t0 INTEGER NOT NULL,"
+    "  t1 INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL DEFAULT 0,"
+    "  init_bytes INTEGER NOT NULL DEFAULT 0,"
+    "  media_bytes INTEGER NOT NULL DEFAULT 0,"
+    "  sha256 TEXT NOT NULL,"
+    "  vcodec TEXT NOT NULL DEFAULT '',"
+    "  acodec TEXT NOT NULL DEFAULT '',"
+    "  width INTEGER NOT NULL DEFAULT 0,"
+    "  height INTEGER NOT NULL DEFAULT 0,"
+    "  cut_short INTEGER NOT NULL DEFAULT 0,"
+    "  locked INTEGER NOT NULL DEFAULT 0,"
+    "  filed_at INTEGER NOT NULL,"
+    "  deleted_at INTEGER,"
+    "  UNIQUE(gateway, path));"
+    "CREATE INDEX recordings_unit_t0 ON recordings(unit_id, t0);"
+    "CREATE INDEX recordings_live_t1 ON recordings(t1) WHERE deleted_at IS NULL;",
+
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

@@ -8,6 +8,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "http.h"
+#include "streams.h"
 
 #include <math.h>
 #include <string.h>
@@ -259,6 +260,10 @@ static void snapshot_units(struct client *c)
 			cJSON_AddItemToArray(arr, ecc_unit_to_json(u));
 	}
 	enqueue_json(c, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "streams");
+	cJSON_AddItemToObject(o, "streams", ecc_streams_list_json(c->ws->hub->streams, &c->user));
+	enqueue_json(c, o);
 }
 
 static int subscribe(struct client *c, const char *name, bool on)
@@ -452,6 +457,21 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "unit_gone");
 			cJSON_AddStringToObject(o, "unit", id);
+			enqueue_json(c, o);
+			break;
+		}
+		case ECC_EV_STREAM: {
+			const cJSON *st = obj;
+			const char *unit = NULL;
+			const struct ecc_unit *u;
+			cJSON *o;
+			if (!(c->channels & CH_UNITS) ||
+			    ecc_json_get_string(st, "unit", &unit) != ECC_OK ||
+			    !(u = ecc_units_get(ws->hub->units, unit)) || !sees_unit(c, u))
+				break;
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "type", "stream");
+			cJSON_AddItemToObject(o, "stream", cJSON_Duplicate(st, true));
 			enqueue_json(c, o);
 			break;
 		}

@@ -295,18 +295,34 @@ export function rssKiB(pid) {
 
 // ---- a whole stack per test file ------------------------------------------
 
-// Broker + hub in a fresh folder; `t.after` stops them and checks the hub
-// exited cleanly (exit code 0, no sanitizer report).
+// Cleanups run last-registered first (node:test runs `after` hooks in
+// registration order): what a test starts after the stack stops before it.
+export function cleanup(t, fn) {
+  if (!t.eccCleanups) {
+    t.eccCleanups = [];
+    t.after(async () => {
+      let first;
+      while (t.eccCleanups.length) {
+        try { await t.eccCleanups.pop()(); } catch (e) { first ??= e; }
+      }
+      if (first) throw first;
+    });
+  }
+  t.eccCleanups.push(fn);
+}
+
+// Broker + hub in a fresh folder; stopped when the test ends, checking the
+// hub exited cleanly (exit code 0, no sanitizer report).
 export async function stack(t, name, hubExtra = {}, opts = {}) {
   const dir = tmpDir(name);
   const broker = await startBroker(dir);
-  const hub = await startHub(broker, dir, hubExtra, opts);
-
-  t.after(async () => {
-    await hub.proc.stopClean();
+  cleanup(t, async () => {
     await broker.stop();
     if (!process.env.ECC_TEST_KEEP) fs.rmSync(dir, { recursive: true, force: true });
   });
+  const hub = await startHub(broker, dir, hubExtra, opts);
+  cleanup(t, () => hub.proc.stopClean());
+
   const token = await login(hub);
   return { dir, broker, hub, token };
 }

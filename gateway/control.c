@@ -1,0 +1,378 @@
+/* control: hub orders in, health, states, segments and presence out. */
+#define G_LOG_DOMAIN "ecc-gw-control"
+
+#include "control.h"
+#include "ecc_err.h"
+#include "ecc_json.h"
+#include "ecc_log.h"
+#include "ecc_topic.h"
+#include "segment.h"
+#include "stream.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/statvfs.h>
+
+struct ecc_control {
+	const struct ecc_gwconfig *cfg;
+	ecc_mqtt *mqtt;
+	char *cmd_topic, *evt_topic, *status_topic;
+	char *root;          /* absolute recordings folder */
+	GHashTable *streams; /* id -> ecc_stream* */
+	GHashTable *unacked; /* mid -> relative path of a segment whose report is in flight */
+	guint health_id, status_id;
+	bool recovered;
+};
+
+/* ---- publishing ------------------------------------------------------------ */
+
+static int publish(ecc_control *c, const char *topic, cJSON *o, int qos, bool retain, int *mid)
+{
+	char *text = cJSON_PrintUnformatted(o);
+	int rc = ecc_mqtt_publish(c->mqtt, topic, text, strlen(text), qos, retain, mid);
+
+	cJSON_free(text);
+	cJSON_Delete(o);
+	return rc;
+}
+
+static cJSON *status_json(ecc_control *c, const char *state)
+{
+	cJSON *o = cJSON_CreateObject(), *ids;
+	struct statvfs vfs;
+	GHashTableIter it;
+	gpointer k;
+
+	cJSON_AddStringToObject(o, "state", state);
+	cJSON_AddNumberToObject(o, "ts", (double)ecc_now_ms());
+	cJSON_AddNumberToObject(o, "capacity", c->cfg->capacity);
+	cJSON_AddNumberToObject(o, "load", g_hash_table_size(c->streams));
+	ids = cJSON_AddArrayToObject(o, "streams");
+	g_hash_table_iter_init(&it, c->streams);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		cJSON_AddItemToArray(ids, cJSON_CreateString(k));
+	cJSON_AddStringToObject(o, "recordings", c->root);
+	{
+		char *snaps = g_canonicalize_filename(c->cfg->snapshots, NULL);
+		cJSON_AddStringToObject(o, "snapshots", snaps);
+		g_free(snaps);
+	}
+	if (statvfs(c->root, &vfs) == 0) {
+		double free_mb = (double)vfs.f_bavail * (double)vfs.f_frsize / 1048576.0;
+		cJSON_AddNumberToObject(o, "disk_free_mb", (double)(uint64_t)free_mb);
+		cJSON_AddNumberToObject(
+		    o, "disk_total_mb",
+		    (double)(uint64_t)((double)vfs.f_blocks * (double)vfs.f_frsize / 1048576.0));
+		cJSON_AddBoolToObject(o, "disk_low", free_mb < c->cfg->disk_low_mb);
+	}
+	return o;
+}
+
+static void publish_status(ecc_control *c)
+{
+	publish(c, c->status_topic, status_json(c, "online"), 1, true, NULL);
+}
+
+static gboolean status_cb(gpointer data)
+{
+	publish_status(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean health_cb(gpointer data)
+{
+	ecc_control *c = data;
+	cJSON *o, *arr;
+	GHashTableIter it;
+	gpointer v;
+
+	if (!ecc_mqtt_connected(c->mqtt))
+		return G_SOURCE_CONTINUE;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "health");
+	cJSON_AddNumberToObject(o, "ts", (double)ecc_now_ms());
+	arr = cJSON_AddArrayToObject(o, "streams");
+	g_hash_table_iter_init(&it, c->streams);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		cJSON_AddItemToArray(arr, ecc_stream_health_json(v));
+	publish(c, c->evt_topic, o, 0, false, NULL);
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- stream callbacks ------------------------------------------------------- */
+
+static void report_segment(void *user, struct ecc_segment *s)
+{
+	ecc_control *c = user;
+	int mid = 0;
+
+	/* QoS 1: the broker keeps it for the hub's session; the marker goes
+	 * when the broker has it (on_published). */
+	if (publish(c, c->evt_topic, ecc_segment_json(s), 1, false, &mid) == ECC_OK && mid)
+		g_hash_table_insert(c->unacked, GINT_TO_POINTER(mid), g_strdup(s->path));
+}
+
+static void on_state(void *user, ecc_stream *s, const char *state)
+{
+	ecc_control *c = user;
+	cJSON *o = ecc_stream_health_json(s);
+
+	cJSON_AddStringToObject(o, "type", "state");
+	publish(c, c->evt_topic, o, 1, false, NULL);
+	(void)state;
+}
+
+/* ---- orders ----------------------------------------------------------------- */
+
+static bool url_supported(const char *url)
+{
+	return g_str_has_prefix(url, "rtsp://") || g_str_has_prefix(url, "rtsps://") ||
+	       g_str_has_prefix(url, "rtmp://") || g_str_has_prefix(url, "srt://");
+}
+
+/* Starts the stream described by o, or keeps it when it runs unchanged. */
+static void start_stream(ecc_control *c, const cJSON *o)
+{
+	const char *id = NULL, *unit = NULL, *url = NULL, *transport = NULL;
+	struct ecc_stream_callbacks cb = {.segment = report_segment, .state = on_state};
+	bool record = true;
+	ecc_stream *old;
+
+	if (ecc_json_get_string(o, "stream", &id) != ECC_OK || !ecc_id_valid(id) ||
+	    ecc_json_get_string(o, "unit", &unit) != ECC_OK || !ecc_id_valid(unit) ||
+	    ecc_json_get_string(o, "url", &url) != ECC_OK || !url_supported(url)) {
+		g_warning("refused a stream order without a valid stream, unit or url");
+		return;
+	}
+	ecc_json_get_string(o, "transport", &transport);
+	ecc_json_get_bool(o, "record", &record);
+	old = g_hash_table_lookup(c->streams, id);
+	if (old && !strcmp(ecc_stream_url(old), url))
+		return;
+	if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
+		g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
+		return;
+	}
+	g_hash_table_replace(
+	    c->streams, g_strdup(id),
+	    ecc_stream_new(
+	        c->cfg,
+	        &(struct ecc_stream_spec){
+	            .id = id, .unit = unit, .url = url, .transport = transport, .record = record},
+	        &cb, c));
+	publish_status(c);
+}
+
+static void sync_streams(ecc_control *c, const cJSON *list)
+{
+	GHashTable *want = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter it;
+	const cJSON *o;
+	gpointer k;
+
+	cJSON_ArrayForEach(o, list)
+	{
+		const char *id = NULL;
+		if (ecc_json_get_string(o, "stream", &id) == ECC_OK)
+			g_hash_table_add(want, (gpointer)id);
+	}
+	g_hash_table_iter_init(&it, c->streams);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		if (!g_hash_table_contains(want, k))
+			g_hash_table_iter_remove(&it); /* frees the stream: closes its segment */
+	g_hash_table_destroy(want);
+	cJSON_ArrayForEach(o, list)
+	{
+		start_stream(c, o);
+	}
+	publish_status(c);
+}
+
+/* Retention: the hub names a segment and its hash; the file goes only if it
+ * is the one the hub filed. */
+static void delete_segment(ecc_control *c, const cJSON *o)
+{
+	const char *path = NULL, *sha = NULL;
+	struct ecc_segment s = {0};
+	cJSON *r;
+	bool ok = false;
+
+	if (ecc_json_get_string(o, "path", &path) != ECC_OK ||
+	    ecc_json_get_string(o, "sha256", &sha) != ECC_OK || path[0] == '/' ||
+	    strstr(path, "..") || !g_str_has_suffix(path, ".mp4")) {
+		g_warning("refused a delete order with a bad path");
+		return;
+	}
+	s.path = g_strdup(path);
+	if (ecc_segment_finish(c->root, &s) == ECC_OK && !strcmp(s.sha256, sha)) {
+		char *file = g_build_filename(c->root, path, NULL);
+		ok = g_unlink(file) == 0;
+		g_free(file);
+		ecc_segment_drop_marker(c->root, path);
+	} else {
+		g_warning("segment %s: not deleted (missing, or its hash differs)", path);
+	}
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "type", "deleted");
+	cJSON_AddStringToObject(r, "path", path);
+	cJSON_AddStringToObject(r, "sha256", sha);
+	cJSON_AddBoolToObject(r, "ok", ok);
+	publish(c, c->evt_topic, r, 1, false, NULL);
+	ecc_segment_clear(&s);
+}
+
+static void on_message(void *user, const char *topic, const void *payload, size_t len, int qos,
+                       bool retain)
+{
+	ecc_control *c = user;
+	const char *op = NULL;
+	cJSON *o;
+
+	(void)qos;
+	(void)retain;
+	if (strcmp(topic, c->cmd_topic) != 0)
+		return;
+	if (ecc_json_parse_object(payload, len, 1 << 20, &o) != ECC_OK ||
+	    ecc_json_get_string(o, "op", &op) != ECC_OK) {
+		g_warning("dropped an order that is not JSON with an op");
+		cJSON_Delete(o);
+		return;
+	}
+	if (!strcmp(op, "sync"))
+		sync_streams(c, cJSON_GetObjectItemCaseSensitive(o, "streams"));
+	else if (!strcmp(op, "start"))
+		start_stream(c, o);
+	else if (!strcmp(op, "stop")) {
+		const char *id = NULL;
+		if (ecc_json_get_string(o, "stream", &id) == ECC_OK &&
+		    g_hash_table_remove(c->streams, id))
+			publish_status(c);
+	} else if (!strcmp(op, "delete"))
+		delete_segment(c, o);
+	else
+		g_warning("unknown order %s", op);
+	cJSON_Delete(o);
+}
+
+static void recovered(void *user, struct ecc_segment *s)
+{
+	g_message("segment %s: report re-sent%s", s->path, s->cut_short ? " (cut short)" : "");
+	report_segment(user, s);
+}
+
+static void on_connected(void *user, bool session_present)
+{
+	ecc_control *c = user;
+	cJSON *hello;
+
+	(void)session_present;
+	publish_status(c);
+	if (!c->recovered) {
+		/* segments whose report may not have reached the hub before a
+		 * crash, and the one that was open */
+		c->recovered = true;
+		ecc_segment_recover(c->root, recovered, c);
+	}
+	/* Ask the hub for the streams this gateway should run. */
+	hello = cJSON_CreateObject();
+	cJSON_AddStringToObject(hello, "type", "hello");
+	publish(c, c->evt_topic, hello, 1, false, NULL);
+}
+
+static void on_published(void *user, int mid, int reason)
+{
+	ecc_control *c = user;
+	char *path = g_hash_table_lookup(c->unacked, GINT_TO_POINTER(mid));
+
+	if (!path)
+		return;
+	if (reason < 128)
+		ecc_segment_drop_marker(c->root, path);
+	else
+		g_warning("segment %s: the broker refused the report (%d)", path, reason);
+	g_hash_table_remove(c->unacked, GINT_TO_POINTER(mid));
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+static void stream_free(gpointer p)
+{
+	ecc_stream_free(p);
+}
+
+ecc_control *ecc_control_new(const struct ecc_gwconfig *cfg)
+{
+	ecc_control *c = g_new0(ecc_control, 1);
+	struct ecc_mqtt_callbacks cb = {
+	    .connected = on_connected,
+	    .message = on_message,
+	    .published = on_published,
+	};
+	char *client_id = g_strdup_printf("ecc-gw-%s", cfg->id);
+	cJSON *will;
+	char *will_text;
+
+	c->cfg = cfg;
+	g_mkdir_with_parents(cfg->recordings, 0750);
+	c->root = g_canonicalize_filename(cfg->recordings, NULL);
+	c->cmd_topic = ecc_topic_gw(cfg->id, "cmd");
+	c->evt_topic = ecc_topic_gw(cfg->id, "evt");
+	c->status_topic = ecc_topic_gw(cfg->id, "status");
+	c->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stream_free);
+	c->unacked = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	will = cJSON_CreateObject();
+	cJSON_AddStringToObject(will, "state", "offline");
+	will_text = cJSON_PrintUnformatted(will);
+	cJSON_Delete(will);
+	c->mqtt = ecc_mqtt_new(&(struct ecc_mqtt_options){.host = cfg->mqtt_host,
+	                                                  .port = cfg->mqtt_port,
+	                                                  .client_id = client_id,
+	                                                  .username = cfg->mqtt_username
+	                                                                  ? cfg->mqtt_username
+	                                                                  : cfg->id,
+	                                                  .password = cfg->mqtt_password,
+	                                                  .clean_start = true,
+	                                                  .keepalive_s = 10,
+	                                                  .will_topic = c->status_topic,
+	                                                  .will_payload = will_text,
+	                                                  .will_retain = true},
+	                       &cb, c);
+	cJSON_free(will_text);
+	g_free(client_id);
+	if (!c->mqtt) {
+		ecc_control_free(c);
+		return NULL;
+	}
+	ecc_mqtt_subscribe(c->mqtt, c->cmd_topic, 1);
+	return c;
+}
+
+int ecc_control_start(ecc_control *c)
+{
+	c->health_id = g_timeout_add_seconds(1, health_cb, c);
+	c->status_id = g_timeout_add_seconds(10, status_cb, c);
+	return ecc_mqtt_start(c->mqtt);
+}
+
+void ecc_control_free(ecc_control *c)
+{
+	if (!c)
+		return;
+	if (c->health_id)
+		g_source_remove(c->health_id);
+	if (c->status_id)
+		g_source_remove(c->status_id);
+	/* Close every open segment and report it before saying goodbye. */
+	g_hash_table_remove_all(c->streams);
+	if (c->mqtt) {
+		publish(c, c->status_topic, status_json(c, "offline"), 1, true, NULL);
+		ecc_mqtt_free(c->mqtt);
+	}
+	g_hash_table_destroy(c->streams);
+	g_hash_table_destroy(c->unacked);
+	g_free(c->cmd_topic);
+	g_free(c->evt_topic);
+	g_free(c->status_topic);
+	g_free(c->root);
+	g_free(c);
+}

@@ -1,0 +1,58 @@
+/* elements: required factories and their Debian packages. */
+#include "elements.h"
+
+#include <gst/gst.h>
+#include <stdio.h>
+
+static const struct {
+	const char *factory;
+	const char *package;
+} required[] = {
+    {"rtspsrc", "gstreamer1.0-plugins-good"},
+    {"rtph264depay", "gstreamer1.0-plugins-good"},
+    {"rtph265depay", "gstreamer1.0-plugins-good"},
+    {"rtpmp4gdepay", "gstreamer1.0-plugins-good"},
+    {"rtpmp4adepay", "gstreamer1.0-plugins-good"},
+    {"rtppcmadepay", "gstreamer1.0-plugins-good"},
+    {"rtppcmudepay", "gstreamer1.0-plugins-good"},
+    {"alawdec", "gstreamer1.0-plugins-good"},
+    {"mulawdec", "gstreamer1.0-plugins-good"},
+    {"flvdemux", "gstreamer1.0-plugins-good"},
+    {"rtmp2src", "gstreamer1.0-plugins-bad"},
+    {"srtsrc", "gstreamer1.0-plugins-bad"},
+    {"tsdemux", "gstreamer1.0-plugins-bad"},
+    {"h264parse", "gstreamer1.0-plugins-bad"},
+    {"h265parse", "gstreamer1.0-plugins-bad"},
+    {"aacparse", "gstreamer1.0-plugins-good"},
+    {"splitmuxsink", "gstreamer1.0-plugins-good"},
+    {"mp4mux", "gstreamer1.0-plugins-good"},
+    {"jpegenc", "gstreamer1.0-plugins-good"},
+    {"avdec_h264", "gstreamer1.0-libav"},
+    {"avdec_h265", "gstreamer1.0-libav"},
+    {"avenc_aac", "gstreamer1.0-libav"},
+    {"videoconvert", "gstreamer1.0-plugins-base"},
+    {"videoscale", "gstreamer1.0-plugins-base"},
+    {"audioconvert", "gstreamer1.0-plugins-base"},
+    {"audioresample", "gstreamer1.0-plugins-base"},
+    {"appsink", "gstreamer1.0-plugins-base"},
+    {"tee", "libgstreamer1.0-0"},
+    {"queue", "libgstreamer1.0-0"},
+    {"fakesink", "libgstreamer1.0-0"},
+};
+
+int ecc_elements_check(void)
+{
+	int missing = 0;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(required); i++) {
+		GstElementFactory *f = gst_element_factory_find(required[i].factory);
+		if (f) {
+			gst_object_unref(f);
+			continue;
+		}
+		fprintf(stderr, "ecc-gateway: GStreamer element %s is missing: install %s\n",
+		        required[i].factory, required[i].package);
+		missing++;
+	}
+	return missing;
+}

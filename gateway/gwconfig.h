@@ -1,0 +1,30 @@
+/*
+ * gwconfig: the gateway's settings (ecc-gateway --config FILE, a GLib key
+ * file). Every key and its default is in README.md.
+ *
+ * Thread: main. Ownership: the caller owns the struct; ecc_gwconfig_clear
+ * frees its strings. Errors: ECC_ERR_IO, ECC_ERR_INVAL with why (256 bytes).
+ */
+#ifndef ECC_GWCONFIG_H
+#define ECC_GWCONFIG_H
+
+struct ecc_gwconfig {
+	char *id;             /* [gateway] id */
+	int capacity;         /* streams this gateway takes */
+	char *recordings;     /* folder of recorded segments */
+	char *snapshots;      /* folder of the latest JPEG per stream */
+	int segment_seconds;  /* length of a recorded segment */
+	int snapshot_seconds; /* a snapshot this often */
+	int disk_low_mb;      /* below this much free space: stop recording, alert */
+	int rtsp_latency_ms;  /* rtspsrc jitter buffer */
+	char *mqtt_host;
+	int mqtt_port;
+	char *mqtt_username; /* default: the id */
+	char *mqtt_password;
+};
+
+void ecc_gwconfig_init(struct ecc_gwconfig *c);
+int ecc_gwconfig_load(struct ecc_gwconfig *c, const char *path, char *why);
+void ecc_gwconfig_clear(struct ecc_gwconfig *c);
+
+#endif

@@ -1,0 +1,579 @@
+/* stream: an ingest pipeline per field stream, its health and reconnects. */
+#define G_LOG_DOMAIN "ecc-gw-stream"
+
+#include "stream.h"
+#include "ecc_err.h"
+#include "ecc_log.h"
+#include "snapshot.h"
+
+#include <stdatomic.h>
+#include <string.h>
+
+#define STALL_MS           3000
+#define RESTART_STALLED_MS 6000
+#define FIRST_FRAME_MS     15000
+#define RETRY_MIN_MS       500
+#define RETRY_MAX_MS       5000
+#define FINISH_MS          3000
+#define TRACKS_MS          1500
+
+enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
+
+static const char *const state_names[] = {"starting", "waiting",  "live",
+                                          "stalled",  "retrying", "stopped"};
+
+struct ecc_stream {
+	const struct ecc_gwconfig *cfg;
+	char *id, *unit, *url, *transport;
+	bool record;
+	struct ecc_stream_callbacks cb;
+	void *user;
+
+	GstElement *pipeline;
+	guint bus_watch;
+	GstElement *vtee, *atee; /* owned by the pipeline; set from streaming threads */
+	char vcodec[16], acodec[16];
+	atomic_bool attached;   /* recording and thumbnail branches added */
+	atomic_bool all_tracks; /* the demuxer said no-more-pads */
+	gint64 first_frame_ms;  /* monotonic, of the first video frame of this start */
+	ecc_recorder *rec;
+	ecc_snapshot *snap;
+
+	atomic_uint_fast64_t frames, bytes;
+	atomic_int_fast64_t last_frame_us; /* monotonic */
+	uint64_t prev_frames, prev_bytes;
+	gint64 prev_at;
+
+	enum state state;
+	gint64 state_since; /* monotonic ms */
+	unsigned reconnects;
+	unsigned retry_ms;
+	guint retry_id, finish_id, tick_id;
+	char error[256];
+};
+
+/* ---- codec chains --------------------------------------------------------- */
+
+/* What follows a source pad, by RTP encoding-name or elementary caps. Video
+ * ends in avc/hvc1 (what mp4mux takes); audio in AAC (G.711 is transcoded to
+ * AAC for the recording: mp4mux cannot carry it; the video is untouched). */
+static const struct chain {
+	const char *match;
+	bool rtp;
+	bool video;
+	const char *codec;
+	const char *desc;
+} chains[] = {
+#define VTEE " ! tee name=t allow-not-linked=true"
+#define H264 "h264parse config-interval=-1 ! video/x-h264,stream-format=avc,alignment=au" VTEE
+#define H265 "h265parse config-interval=-1 ! video/x-h265,stream-format=hvc1,alignment=au" VTEE
+#define AAC  "aacparse ! audio/mpeg,mpegversion=4,stream-format=raw" VTEE
+#define G711                                                                                       \
+	"audioconvert ! audioresample ! avenc_aac ! aacparse ! audio/mpeg,stream-format=raw" VTEE
+    {"H264", true, true, "h264", "rtph264depay ! " H264},
+    {"H265", true, true, "h265", "rtph265depay ! " H265},
+    {"MPEG4-GENERIC", true, false, "aac", "rtpmp4gdepay ! " AAC},
+    {"MP4A-LATM", true, false, "aac", "rtpmp4adepay ! " AAC},
+    {"PCMA", true, false, "pcma", "rtppcmadepay ! alawdec ! " G711},
+    {"PCMU", true, false, "pcmu", "rtppcmudepay ! mulawdec ! " G711},
+    {"video/x-h264", false, true, "h264", H264},
+    {"video/x-h265", false, true, "h265", H265},
+    {"audio/mpeg", false, false, "aac", AAC},
+    {"audio/x-alaw", false, false, "pcma", "alawdec ! " G711},
+    {"audio/x-mulaw", false, false, "pcmu", "mulawdec ! " G711},
+    {NULL, false, false, NULL, NULL},
+#undef VTEE
+#undef H264
+#undef H265
+#undef AAC
+#undef G711
+};
+
+static const struct chain *find_chain(GstCaps *caps)
+{
+	const GstStructure *st = gst_caps_get_structure(caps, 0);
+	const char *name = gst_structure_get_name(st);
+	bool rtp = !strcmp(name, "application/x-rtp");
+	const char *key = rtp ? gst_structure_get_string(st, "encoding-name") : name;
+	int mpegversion = 0;
+
+	if (!key)
+		return NULL;
+	/* AAC only: MP3 (mpegversion 1) is not a field camera's audio. */
+	if (!rtp && !strcmp(name, "audio/mpeg") &&
+	    (!gst_structure_get_int(st, "mpegversion", &mpegversion) || mpegversion == 1))
+		return NULL;
+	for (const struct chain *c = chains; c->match; c++)
+		if (c->rtp == rtp && !g_ascii_strcasecmp(c->match, key))
+			return c;
+	return NULL;
+}
+
+/* ---- health probe (streaming thread) -------------------------------------- */
+
+static GstPadProbeReturn count_frame(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_stream *s = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+
+	(void)pad;
+	atomic_fetch_add(&s->frames, 1);
+	atomic_fetch_add(&s->bytes, gst_buffer_get_size(b));
+	atomic_store(&s->last_frame_us, g_get_monotonic_time());
+	return GST_PAD_PROBE_OK;
+}
+
+/* ---- building the pipeline (pad-added runs in a streaming thread) --------- */
+
+static void pad_added(GstElement *src, GstPad *pad, gpointer data)
+{
+	ecc_stream *s = data;
+	GstCaps *caps = gst_pad_get_current_caps(pad);
+	const struct chain *c;
+	GstElement *bin;
+	GstPad *sink;
+	GError *err = NULL;
+
+	(void)src;
+	if (!caps)
+		caps = gst_pad_query_caps(pad, NULL);
+	c = find_chain(caps);
+	if (!c || (c->video && s->vtee) || (!c->video && s->atee)) {
+		/* an unknown or a second track: drained and ignored */
+		GstElement *sinkel = gst_element_factory_make("fakesink", NULL);
+		char *d = gst_caps_to_string(caps);
+		g_message("stream=%s: track not used: %.120s", s->id, d);
+		g_free(d);
+		g_object_set(sinkel, "sync", FALSE, "async", FALSE, NULL);
+		gst_bin_add(GST_BIN(s->pipeline), sinkel);
+		sink = gst_element_get_static_pad(sinkel, "sink");
+		gst_pad_link(pad, sink);
+		gst_object_unref(sink);
+		gst_element_sync_state_with_parent(sinkel);
+		gst_caps_unref(caps);
+		return;
+	}
+	gst_caps_unref(caps);
+	bin = gst_parse_bin_from_description(c->desc, TRUE, &err);
+	if (!bin) {
+		g_warning("stream=%s: %s", s->id, err ? err->message : "bad chain");
+		g_clear_error(&err);
+		return;
+	}
+	gst_bin_add(GST_BIN(s->pipeline), bin);
+	sink = gst_element_get_static_pad(bin, "sink");
+	if (gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
+		g_warning("stream=%s: cannot link the %s track", s->id, c->codec);
+	gst_object_unref(sink);
+	gst_element_sync_state_with_parent(bin);
+	if (c->video) {
+		GstPad *tp;
+		s->vtee = gst_bin_get_by_name(GST_BIN(bin), "t");
+		g_strlcpy(s->vcodec, c->codec, sizeof(s->vcodec));
+		tp = gst_element_get_static_pad(s->vtee, "sink");
+		gst_pad_add_probe(tp, GST_PAD_PROBE_TYPE_BUFFER, count_frame, s, NULL);
+		gst_object_unref(tp);
+	} else {
+		s->atee = gst_bin_get_by_name(GST_BIN(bin), "t");
+		g_strlcpy(s->acodec, c->codec, sizeof(s->acodec));
+	}
+}
+
+/* All tracks are known (some demuxers never say so: the tick also attaches
+ * once video has flowed for TRACKS_MS). */
+static void no_more_pads(GstElement *src, gpointer data)
+{
+	ecc_stream *s = data;
+
+	(void)src;
+	atomic_store(&s->all_tracks, true);
+}
+
+/* The recording and the thumbnail start (main loop). */
+static void attach_branches(ecc_stream *s)
+{
+	if (atomic_exchange(&s->attached, true))
+		return;
+	if (s->rec)
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
+		                    s->acodec, 0, 0);
+	ecc_snapshot_attach(s->snap, GST_BIN(s->pipeline), s->vtee, s->vcodec);
+}
+
+/* The source part of the pipeline, by URL scheme. */
+static GstElement *make_source(ecc_stream *s, GstElement **demux)
+{
+	GstElement *src = NULL;
+
+	*demux = NULL;
+	if (g_str_has_prefix(s->url, "rtsp://") || g_str_has_prefix(s->url, "rtsps://")) {
+		src = gst_element_factory_make("rtspsrc", NULL);
+		/* user:password@ in the URL becomes digest (or basic) credentials */
+		g_object_set(src, "location", s->url, "latency", (guint)s->cfg->rtsp_latency_ms,
+		             "tcp-timeout", (guint64)5000000, "timeout", (guint64)5000000,
+		             "protocols",
+		             !g_strcmp0(s->transport, "udp") ? 1 /* UDP */ : 4 /* TCP */, NULL);
+		*demux = src;
+	} else if (g_str_has_prefix(s->url, "rtmp://")) {
+		src = gst_element_factory_make("rtmp2src", NULL);
+		*demux = gst_element_factory_make("flvdemux", NULL);
+		if (src)
+			g_object_set(src, "location", s->url, "timeout", 5u, NULL);
+	} else if (g_str_has_prefix(s->url, "srt://")) {
+		src = gst_element_factory_make("srtsrc", NULL);
+		*demux = gst_element_factory_make("tsdemux", NULL);
+		if (src)
+			g_object_set(src, "uri", s->url, NULL);
+	}
+	return src;
+}
+
+static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data);
+static void set_state(ecc_stream *s, enum state st);
+static void restart(ecc_stream *s, const char *why);
+
+static int build(ecc_stream *s)
+{
+	GstElement *src, *demux;
+	GstBus *bus;
+
+	s->pipeline = gst_pipeline_new(s->id);
+	src = make_source(s, &demux);
+	if (!src || !demux) {
+		g_snprintf(s->error, sizeof(s->error), "unsupported URL (rtsp, rtmp or srt)");
+		if (src && src != demux)
+			gst_object_unref(src);
+		if (demux && demux != src)
+			gst_object_unref(demux);
+		gst_object_unref(s->pipeline);
+		s->pipeline = NULL;
+		return ECC_ERR_INVAL;
+	}
+	gst_bin_add(GST_BIN(s->pipeline), src);
+	if (demux != src) {
+		gst_bin_add(GST_BIN(s->pipeline), demux);
+		gst_element_link(src, demux);
+	}
+	g_signal_connect(demux, "pad-added", G_CALLBACK(pad_added), s);
+	g_signal_connect(demux, "no-more-pads", G_CALLBACK(no_more_pads), s);
+	s->vtee = s->atee = NULL;
+	s->vcodec[0] = s->acodec[0] = '\0';
+	atomic_store(&s->attached, false);
+	atomic_store(&s->all_tracks, false);
+	atomic_store(&s->last_frame_us, 0);
+	s->first_frame_ms = 0;
+	s->rec =
+	    s->record ? ecc_recorder_new(s->cfg, s->id, s->unit, s->cb.segment, s->user) : NULL;
+	s->snap = ecc_snapshot_new(s->cfg, s->id);
+	bus = gst_element_get_bus(s->pipeline);
+	s->bus_watch = gst_bus_add_watch(bus, on_bus, s);
+	gst_object_unref(bus);
+	return ECC_OK;
+}
+
+/* ---- starting, stopping, retrying ------------------------------------------ */
+
+static void teardown(ecc_stream *s)
+{
+	if (s->finish_id)
+		g_source_remove(s->finish_id);
+	s->finish_id = 0;
+	if (s->bus_watch)
+		g_source_remove(s->bus_watch);
+	s->bus_watch = 0;
+	if (s->pipeline) {
+		gst_element_set_state(s->pipeline, GST_STATE_NULL);
+		if (s->vtee)
+			gst_object_unref(s->vtee);
+		if (s->atee)
+			gst_object_unref(s->atee);
+		s->vtee = s->atee = NULL;
+		gst_object_unref(s->pipeline);
+		s->pipeline = NULL;
+	}
+	ecc_recorder_free(s->rec); /* reports a segment it could not close as cut short */
+	s->rec = NULL;
+	ecc_snapshot_free(s->snap);
+	s->snap = NULL;
+}
+
+static gboolean retry_cb(gpointer data);
+
+static void schedule_retry(ecc_stream *s)
+{
+	set_state(s, ST_RETRYING);
+	s->retry_id = g_timeout_add(s->retry_ms, retry_cb, s);
+	s->retry_ms = MIN(s->retry_ms * 2, RETRY_MAX_MS);
+}
+
+static gboolean finished_cb(gpointer data)
+{
+	ecc_stream *s = data;
+
+	s->finish_id = 0;
+	teardown(s);
+	schedule_retry(s);
+	return G_SOURCE_REMOVE;
+}
+
+/* Tears down (after closing the open segment) and retries with backoff. */
+static void restart(ecc_stream *s, const char *why)
+{
+	if (s->state == ST_RETRYING || s->finish_id)
+		return;
+	g_message("stream=%s: %s; reconnecting", s->id, why);
+	g_strlcpy(s->error, why, sizeof(s->error));
+	if (s->rec && ecc_recorder_finish(s->rec)) {
+		s->finish_id = g_timeout_add(FINISH_MS, finished_cb, s);
+		return;
+	}
+	teardown(s);
+	schedule_retry(s);
+}
+
+static void start(ecc_stream *s)
+{
+	if (build(s) != ECC_OK) {
+		g_warning("stream=%s: %s", s->id, s->error);
+		set_state(s, ST_RETRYING);
+		s->retry_id = g_timeout_add(RETRY_MAX_MS, retry_cb, s);
+		return;
+	}
+	set_state(s, g_str_has_prefix(s->url, "srt://") ? ST_WAITING : ST_STARTING);
+	if (gst_element_set_state(s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+		restart(s, "the source did not start");
+}
+
+static gboolean retry_cb(gpointer data)
+{
+	ecc_stream *s = data;
+
+	s->retry_id = 0;
+	s->reconnects++;
+	start(s);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- the bus (main loop) ---------------------------------------------------- */
+
+static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
+{
+	ecc_stream *s = data;
+	GError *err = NULL;
+	char *dbg = NULL;
+
+	(void)bus;
+	switch (GST_MESSAGE_TYPE(m)) {
+	case GST_MESSAGE_ERROR:
+		gst_message_parse_error(m, &err, &dbg);
+		if (s->rec && ecc_recorder_owns(s->rec, GST_MESSAGE_SRC(m))) {
+			/* a full disk: drop the recording, keep ingest and live view */
+			ecc_recorder_fail(s->rec, GST_BIN(s->pipeline), err->message);
+		} else {
+			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
+			restart(s, err->message);
+		}
+		g_clear_error(&err);
+		g_free(dbg);
+		break;
+	case GST_MESSAGE_EOS:
+		restart(s, "the source ended the stream");
+		break;
+	case GST_MESSAGE_ELEMENT:
+		if (s->rec && ecc_recorder_on_message(s->rec, m) && s->finish_id &&
+		    !ecc_recorder_open(s->rec)) {
+			/* the open segment closed: finish the restart now */
+			g_source_remove(s->finish_id);
+			finished_cb(s);
+		}
+		break;
+	case GST_MESSAGE_WARNING:
+		gst_message_parse_warning(m, &err, &dbg);
+		g_debug("stream=%s: warning: %s", s->id, err->message);
+		g_clear_error(&err);
+		g_free(dbg);
+		break;
+	default:
+		break;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* ---- health (main loop, every second) -------------------------------------- */
+
+static void set_state(ecc_stream *s, enum state st)
+{
+	if (s->state == st)
+		return;
+	s->state = st;
+	s->state_since = ecc_mono_ms();
+	if (st == ST_LIVE) {
+		s->retry_ms = RETRY_MIN_MS;
+		s->error[0] = '\0';
+	}
+	g_message("stream=%s unit=%s: %s", s->id, s->unit, state_names[st]);
+	if (s->cb.state)
+		s->cb.state(s->user, s, state_names[st]);
+}
+
+static gboolean tick(gpointer data)
+{
+	ecc_stream *s = data;
+	gint64 last = atomic_load(&s->last_frame_us), now = g_get_monotonic_time();
+	gint64 age_ms = last ? (now - last) / 1000 : -1;
+
+	if (s->pipeline && s->vtee && last && !atomic_load(&s->attached)) {
+		if (!s->first_frame_ms)
+			s->first_frame_ms = ecc_mono_ms();
+		if (atomic_load(&s->all_tracks) || ecc_mono_ms() - s->first_frame_ms >= TRACKS_MS)
+			attach_branches(s);
+	}
+	switch (s->state) {
+	case ST_STARTING:
+	case ST_STALLED:
+		if (age_ms >= 0 && age_ms < STALL_MS)
+			set_state(s, ST_LIVE);
+		else if (s->state == ST_STARTING && ecc_mono_ms() - s->state_since > FIRST_FRAME_MS)
+			restart(s, "no video from the source");
+		else if (s->state == ST_STALLED && age_ms >= RESTART_STALLED_MS)
+			restart(s, "the source stalled");
+		break;
+	case ST_WAITING: /* an SRT listener waits for its caller */
+		if (age_ms >= 0 && age_ms < STALL_MS)
+			set_state(s, ST_LIVE);
+		break;
+	case ST_LIVE:
+		if (age_ms >= STALL_MS)
+			set_state(s, ST_STALLED);
+		break;
+	default:
+		break;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+cJSON *ecc_stream_health_json(ecc_stream *s)
+{
+	cJSON *o = cJSON_CreateObject();
+	uint64_t frames = atomic_load(&s->frames), bytes = atomic_load(&s->bytes);
+	gint64 now = ecc_mono_ms(), last = atomic_load(&s->last_frame_us);
+	double secs = s->prev_at ? (double)(now - s->prev_at) / 1000.0 : 0;
+	int width = 0, height = 0;
+
+	if (s->vtee && s->state != ST_RETRYING) {
+		GstPad *p = gst_element_get_static_pad(s->vtee, "sink");
+		GstCaps *caps = gst_pad_get_current_caps(p);
+		if (caps) {
+			const GstStructure *st = gst_caps_get_structure(caps, 0);
+			gst_structure_get_int(st, "width", &width);
+			gst_structure_get_int(st, "height", &height);
+			gst_caps_unref(caps);
+		}
+		gst_object_unref(p);
+	}
+	cJSON_AddStringToObject(o, "stream", s->id);
+	cJSON_AddStringToObject(o, "unit", s->unit);
+	cJSON_AddStringToObject(o, "state", state_names[s->state]);
+	cJSON_AddNumberToObject(o, "fps", secs > 0 ? (double)(frames - s->prev_frames) / secs : 0);
+	cJSON_AddNumberToObject(o, "bitrate",
+	                        secs > 0 ? 8.0 * (double)(bytes - s->prev_bytes) / secs : 0);
+	cJSON_AddNumberToObject(o, "width", width);
+	cJSON_AddNumberToObject(o, "height", height);
+	cJSON_AddStringToObject(o, "vcodec", s->vcodec);
+	cJSON_AddStringToObject(o, "acodec", s->acodec);
+	if (last)
+		cJSON_AddNumberToObject(o, "last_frame_age",
+		                        (double)(g_get_monotonic_time() - last) / 1000);
+	else
+		cJSON_AddNullToObject(o, "last_frame_age");
+	cJSON_AddNumberToObject(o, "reconnects", s->reconnects);
+	cJSON_AddBoolToObject(o, "recording",
+	                      s->rec && !ecc_recorder_failed(s->rec) && ecc_recorder_open(s->rec));
+	if (s->error[0])
+		cJSON_AddStringToObject(o, "error", s->error);
+	else
+		cJSON_AddNullToObject(o, "error");
+	s->prev_frames = frames;
+	s->prev_bytes = bytes;
+	s->prev_at = now;
+	return o;
+}
+
+/* ---- lifecycle -------------------------------------------------------------- */
+
+ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stream_spec *spec,
+                           const struct ecc_stream_callbacks *cb, void *user)
+{
+	ecc_stream *s = g_new0(ecc_stream, 1);
+
+	s->cfg = cfg;
+	s->id = g_strdup(spec->id);
+	s->unit = g_strdup(spec->unit);
+	s->url = g_strdup(spec->url);
+	s->transport = g_strdup(spec->transport ? spec->transport : "tcp");
+	s->record = spec->record;
+	if (cb)
+		s->cb = *cb;
+	s->user = user;
+	s->retry_ms = RETRY_MIN_MS;
+	s->state = ST_STOPPED;
+	s->tick_id = g_timeout_add_seconds(1, tick, s);
+	start(s);
+	return s;
+}
+
+/* Closes the open segment, waiting for the muxer on this thread (bounded):
+ * the hub must get the segment before the stream is gone. */
+static void finish_now(ecc_stream *s)
+{
+	gint64 end = g_get_monotonic_time() + FINISH_MS * 1000;
+	GstBus *bus;
+
+	if (!s->pipeline || !s->rec || !ecc_recorder_finish(s->rec))
+		return;
+	if (s->bus_watch)
+		g_source_remove(s->bus_watch);
+	s->bus_watch = 0;
+	bus = gst_element_get_bus(s->pipeline);
+	while (ecc_recorder_open(s->rec) && g_get_monotonic_time() < end) {
+		GstMessage *m = gst_bus_timed_pop_filtered(bus, 100 * GST_MSECOND,
+		                                           GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
+		if (m) {
+			ecc_recorder_on_message(s->rec, m);
+			gst_message_unref(m);
+		}
+	}
+	gst_object_unref(bus);
+}
+
+void ecc_stream_free(ecc_stream *s)
+{
+	if (!s)
+		return;
+	g_source_remove(s->tick_id);
+	if (s->retry_id)
+		g_source_remove(s->retry_id);
+	finish_now(s);
+	teardown(s);
+	g_message("stream=%s: stopped", s->id);
+	g_free(s->id);
+	g_free(s->unit);
+	g_free(s->url);
+	g_free(s->transport);
+	g_free(s);
+}
+
+const char *ecc_stream_id(const ecc_stream *s)
+{
+	return s->id;
+}
+
+const char *ecc_stream_url(const ecc_stream *s)
+{
+	return s->url;
+}
+
+const char *ecc_stream_state(const ecc_stream *s)
+{
+	return state_names[s->state];
+}

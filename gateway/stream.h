@@ -1,0 +1,58 @@
+/*
+ * stream: one ingest of one field unit's video: a GStreamer pipeline from
+ * its source (RTSP pull over TCP or UDP with digest auth, RTMP pull, SRT
+ * listener for units that push), without video transcoding, to a tee that
+ * feeds the recording (record.h), the thumbnail (snapshot.h) and, later,
+ * live viewers.
+ *
+ * Health: frames, bytes, resolution and codec are counted on the video tee;
+ * once a second ecc_stream_health_json reports fps, bitrate, last frame age,
+ * reconnects and state. States: starting, live, stalled (no frame for 3 s),
+ * retrying (waiting to reconnect), stopped. A source that fails, ends or
+ * stays stalled for 6 s is torn down (closing the open segment first) and
+ * restarted with backoff: the first retry within 1 s, then at most every
+ * 5 s, forever.
+ *
+ * Thread: the gateway's main loop; GStreamer calls back from streaming
+ * threads into functions that only touch atomics and the bins they build.
+ * Ownership: ecc_stream_new returns a stream freed with ecc_stream_free
+ * (which closes the open segment as cut short if it cannot finish it).
+ */
+#ifndef ECC_STREAM_H
+#define ECC_STREAM_H
+
+#include "gwconfig.h"
+#include "record.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+typedef struct ecc_stream ecc_stream;
+
+struct ecc_stream_spec {
+	const char *id; /* the hub's stream id */
+	const char *unit;
+	const char *url;       /* rtsp://, rtsps://, rtmp://, srt:// */
+	const char *transport; /* RTSP: "tcp" (default) or "udp" */
+	bool record;
+};
+
+struct ecc_stream_callbacks {
+	ecc_segment_fn segment;                                      /* a segment closed */
+	void (*state)(void *user, ecc_stream *s, const char *state); /* state changed */
+};
+
+ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stream_spec *spec,
+                           const struct ecc_stream_callbacks *cb, void *user);
+
+/* Stops (ending the open segment) and frees. */
+void ecc_stream_free(ecc_stream *s);
+
+const char *ecc_stream_id(const ecc_stream *s);
+const char *ecc_stream_url(const ecc_stream *s);
+const char *ecc_stream_state(const ecc_stream *s);
+
+/* The stream's health as the hub gets it (caller frees). */
+cJSON *ecc_stream_health_json(ecc_stream *s);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * streams: the field video streams (one or more per unit), which gateway
+ * ingests each, and their live health.
+ *
+ * Why: a stream belongs to a unit (DESIGN.md); the hub keeps the list
+ * (table streams), assigns each stream to the least-loaded live gateway,
+ * re-homes the streams of a gateway that goes offline to the others, and
+ * turns the gateways' health reports into stream states on the WebSocket
+ * (ECC_EV_STREAM) and alerts: a stream that stops delivering video for 3 s
+ * raises "stream_stalled", and recovery clears it.
+ * A unit may announce its own stream URL on ecc/unit/{id}/stream.
+ *
+ * The gateway knows a stream as "s<id>".
+ * Thread: the main loop. Ownership: ecc_streams_new borrows the hub.
+ * Errors: ECC_ERR_INVAL, ECC_ERR_NOTFOUND, ECC_ERR_DB.
+ */
+#ifndef ECC_STREAMS_H
+#define ECC_STREAMS_H
+
+#include "auth.h"
+#include "hub.h"
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+ecc_streams *ecc_streams_new(struct ecc_hub *hub);
+void ecc_streams_free(ecc_streams *s);
+
+struct ecc_stream_def {
+	const char *unit;
+	const char *url;       /* rtsp://, rtsps://, rtmp://, srt:// */
+	const char *transport; /* "tcp" (default) or "udp", for RTSP */
+	bool record;
+	const char *source; /* "api" or "announce" */
+};
+
+/* Adds a stream and assigns it. why: 128 bytes. */
+int ecc_streams_add(ecc_streams *s, const struct ecc_stream_def *d, const char *actor,
+                    const char *ip, int64_t *id_out, char *why);
+int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char *ip);
+
+/* The unit of a stream, or NULL. */
+const char *ecc_streams_unit(ecc_streams *s, int64_t id);
+
+/* A stream (or all that user may see) as JSON; caller frees. */
+cJSON *ecc_streams_get_json(ecc_streams *s, int64_t id);
+cJSON *ecc_streams_list_json(ecc_streams *s, const struct ecc_user *user);
+
+/* The latest thumbnail of a stream (a path on the gateway's box, caller
+ * frees), or NULL. */
+char *ecc_streams_snapshot_path(ecc_streams *s, int64_t id);
+
+/* Streams assigned to gw. */
+int ecc_streams_load(ecc_streams *s, const char *gw);
+
+/* From the gateways: */
+void ecc_streams_gateway_up(ecc_streams *s, const char *gw);   /* send its full list */
+void ecc_streams_gateway_down(ecc_streams *s, const char *gw); /* re-home its streams */
+void ecc_streams_on_health(ecc_streams *s, const char *gw, const cJSON *report);
+
+/* From a unit: {"url":..,"transport"?} on ecc/unit/{id}/stream. */
+void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *payload, size_t len);
+
+#endif

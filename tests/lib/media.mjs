@@ -1,0 +1,63 @@
+// Media helpers for the tests: a real ecc-gateway, test sources made with
+// gst-launch-1.0, and ffprobe/ffmpeg as the independent reader of files.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Proc, BIN, execFileP, waitFor, request } from './harness.mjs';
+
+export async function startGateway(hub, dir, { id = 'gw1', segmentSeconds = 4, capacity = 16, extra = '' } = {}) {
+  const r = await hub.cli(['gateway', 'add', id, '--json']);
+  if (r.code !== 0) throw new Error(`gateway add: ${r.stderr}`);
+  const g = JSON.parse(r.stdout);
+  const conf = path.join(dir, `${id}.ini`);
+  const gw = { id, conf, recordings: path.join(dir, `${id}-rec`), snapshots: path.join(dir, `${id}-snap`) };
+  fs.writeFileSync(conf, `[gateway]\nid = ${id}\ncapacity = ${capacity}\nrecordings = ${gw.recordings}\n`
+    + `snapshots = ${gw.snapshots}\nsegment_seconds = ${segmentSeconds}\nsnapshot_seconds = 1\n${extra}\n`
+    + `[mqtt]\nhost = 127.0.0.1\nport = ${hub.broker.port}\nusername = ${g.username}\npassword = ${g.password}\n`);
+  gw.start = async () => {
+    // Full stacks for LeakSanitizer: GLib's one-time allocations at library
+    // load (suppressed by _dl_init in lsan.supp) show only with slow unwinding.
+    gw.proc = new Proc(`ecc-gateway ${id}`, BIN.gateway, ['--config', conf],
+      { env: { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS || ''}:fast_unwind_on_malloc=0` } });
+
+    await gw.proc.waitForOutput(/connected to/);
+  };
+  await gw.start();
+  return gw;
+}
+
+// A live source: H.264 (or H.265) test video with the time burned in and
+// a tone, pushed over SRT to a gateway that listens on `port`.
+export function srtSource(port, { codec = 'h264', audio = true } = {}) {
+  const enc = codec === 'h265'
+    ? 'x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=600 ! h265parse'
+    : 'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=600 ! h264parse';
+  const a = audio ? ' audiotestsrc is-live=true wave=sine volume=0.05 ! audioconvert ! avenc_aac ! aacparse ! mux.' : '';
+  const desc = `videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=180,framerate=25/1 ! `
+    + `clockoverlay time-format="%H:%M:%S" ! ${enc} ! mux.${a} mpegtsmux name=mux alignment=7 ! `
+    + `srtsink uri=srt://127.0.0.1:${port}?mode=caller`;
+  return new Proc('srt source', 'gst-launch-1.0', ['-q', ...desc.split(' ')], { group: true });
+}
+
+export async function ffprobe(file) {
+  const { stdout } = await execFileP('ffprobe', ['-v', 'error', '-show_entries',
+    'stream=codec_name,codec_type,width,height:format=duration', '-of', 'json', file]);
+  return JSON.parse(stdout);
+}
+
+// Decodes the whole file; resolves with ffmpeg's complaints ('' when clean).
+export async function decodeErrors(file) {
+  const { stderr } = await execFileP('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { maxBuffer: 1 << 24 });
+  return stderr.trim();
+}
+
+export async function waitStream(hub, token, id, state, timeout = 20000) {
+  return waitFor(async () => {
+    const r = await request(hub, 'GET', `/api/v1/streams/${id}`, { token });
+    return r.json?.stream?.state === state && r.json.stream;
+  }, { timeout, what: `stream ${id} ${state}` });
+}
+
+export async function segments(hub, token, unit) {
+  const r = await request(hub, 'GET', `/api/v1/units/${unit}/recordings?from=0&to=${Date.now() + 600000}`, { token });
+  return r.json.segments;
+}
