@@ -7,6 +7,7 @@
 #include "ecc_log.h"
 
 #include <glib/gstdio.h>
+#include <stdatomic.h>
 #include <string.h>
 
 struct ecc_recorder {
@@ -21,6 +22,10 @@ struct ecc_recorder {
 	char vcodec[16], acodec[16];
 	int width, height;
 	bool failed;
+	/* Every segment starts on a key frame: until the first one, video and
+	 * audio are dropped (streaming threads: atomics). */
+	atomic_bool keyframe_seen;
+	atomic_uint_fast64_t first_pts;
 	GMutex lock; /* guards open_segments (format-location-full runs in a streaming thread) */
 	GList *open_segments; /* struct ecc_segment* */
 };
@@ -113,6 +118,36 @@ static GstPad *ghost(GstElement *bin, GstElement *target, const char *tpad, cons
 	return g;
 }
 
+static GstPadProbeReturn video_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+
+	(void)pad;
+	if (atomic_load(&r->keyframe_seen))
+		return GST_PAD_PROBE_OK;
+	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT))
+		return GST_PAD_PROBE_DROP;
+	atomic_store(&r->first_pts, GST_BUFFER_PTS(b));
+	atomic_store(&r->keyframe_seen, true);
+	return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn audio_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime first = atomic_load(&r->first_pts);
+
+	(void)pad;
+	if (!atomic_load(&r->keyframe_seen))
+		return GST_PAD_PROBE_DROP;
+	if (GST_CLOCK_TIME_IS_VALID(first) && GST_BUFFER_PTS_IS_VALID(b) &&
+	    GST_BUFFER_PTS(b) < first)
+		return GST_PAD_PROBE_DROP;
+	return GST_PAD_PROBE_OK;
+}
+
 /* Links e's src pad to sinkpad and drops the request pad's reference. */
 static void link_static(GstElement *e, GstPad *sinkpad)
 {
@@ -127,7 +162,8 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
                         const char *vcodec, const char *acodec, int width, int height)
 {
 	GstElement *vq, *aq = NULL;
-	GstStructure *props;
+	GstStructure *props, *sprops;
+
 	GstPad *mp;
 
 	g_strlcpy(r->vcodec, vcodec ? vcodec : "", sizeof(r->vcodec));
@@ -141,10 +177,17 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 		return ECC_ERR_INVAL;
 	/* 1 s fragments: a kill -9 loses at most the fragment being written. */
 	props = gst_structure_new("properties", "fragment-duration", G_TYPE_UINT, 1000, NULL);
+	/* Added to a running live pipeline: the file sinks must not wait for
+	 * a preroll (async=false), or the tee blocks once the queue is full. */
+	sprops = gst_structure_new("properties", "async", G_TYPE_BOOLEAN, FALSE, "sync",
+	                           G_TYPE_BOOLEAN, FALSE, NULL);
 	g_object_set(r->mux, "async-finalize", TRUE, "muxer-factory", "mp4mux", "muxer-properties",
 	             props, "max-size-time", (guint64)r->cfg->segment_seconds * GST_SECOND,
 	             "send-keyframe-requests", TRUE, NULL);
 	gst_structure_free(props);
+	g_object_set(r->mux, "sink-properties", sprops, NULL);
+	gst_structure_free(sprops);
+	g_object_set(r->branch, "async-handling", TRUE, NULL);
 	g_object_set(vq, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
 	             "max-size-bytes", 0, NULL);
 	g_signal_connect(r->mux, "format-location-full", G_CALLBACK(format_location), r);
@@ -152,6 +195,7 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 	mp = gst_element_request_pad_simple(r->mux, "video");
 	link_static(vq, mp);
 	r->vsink = ghost(r->branch, vq, "sink", "video");
+	gst_pad_add_probe(r->vsink, GST_PAD_PROBE_TYPE_BUFFER, video_gate, r, NULL);
 	if (atee) {
 		aq = gst_element_factory_make("queue", NULL);
 		g_object_set(aq, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
@@ -160,12 +204,15 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 		mp = gst_element_request_pad_simple(r->mux, "audio_%u");
 		link_static(aq, mp);
 		r->asink = ghost(r->branch, aq, "sink", "audio");
+		gst_pad_add_probe(r->asink, GST_PAD_PROBE_TYPE_BUFFER, audio_gate, r, NULL);
 	}
 	gst_bin_add(bin, r->branch);
+	/* Playing before linked: a tee pushing into a pad that is not active
+	 * yet gets FLUSHING back, and the source's task stops for good. */
+	gst_element_sync_state_with_parent(r->branch);
 	r->vtee_pad = ecc_tee_link(vtee, r->vsink);
 	if (atee)
 		r->atee_pad = ecc_tee_link(atee, r->asink);
-	gst_element_sync_state_with_parent(r->branch);
 	return r->vtee_pad ? ECC_OK : ECC_ERR_INVAL;
 }
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void ecc_segment_clear(struct ecc_segment *s)
 {
@@ -40,6 +41,7 @@ cJSON *ecc_segment_json(const struct ecc_segment *s)
 	cJSON_AddStringToObject(o, "sha256", s->sha256);
 	cJSON_AddBoolToObject(o, "closed", s->closed);
 	cJSON_AddBoolToObject(o, "cut_short", s->cut_short);
+	cJSON_AddNumberToObject(o, "truncated_bytes", (double)s->truncated_bytes);
 	return o;
 }
 
@@ -174,6 +176,23 @@ int ecc_segment_finish(const char *root, struct ecc_segment *s)
 	return rc;
 }
 
+/* A crash mid-write leaves the last fragment torn: no player can use it,
+ * and readers stop there with an error. It is cut off (and its size
+ * reported) before the file is hashed and filed. */
+static void drop_torn_tail(const char *root, struct ecc_segment *s)
+{
+	char *file = g_build_filename(root, s->path, NULL);
+	struct ecc_mp4_layout l;
+
+	if (ecc_mp4_layout(file, &l) == ECC_OK && l.whole_bytes < l.file_bytes &&
+	    truncate(file, (off_t)l.whole_bytes) == 0) {
+		s->truncated_bytes = l.file_bytes - l.whole_bytes;
+		g_message("segment %s: %" G_GUINT64_FORMAT " bytes of a torn last fragment removed",
+		          s->path, s->truncated_bytes);
+	}
+	g_free(file);
+}
+
 static void walk(const char *root, const char *dir, void (*fn)(void *, struct ecc_segment *),
                  void *user)
 {
@@ -192,6 +211,7 @@ static void walk(const char *root, const char *dir, void (*fn)(void *, struct ec
 				if (!s.closed) {
 					s.cut_short = true;
 					s.t1 = 0; /* from the file's last write */
+					drop_torn_tail(root, &s);
 					if (ecc_segment_finish(root, &s) != ECC_OK) {
 						g_warning("segment %s: unreadable after a crash",
 						          s.path);

@@ -26,8 +26,9 @@ struct ecc_segment {
 	uint64_t bytes, init_bytes, media_bytes;
 	unsigned fragments;
 	char sha256[65];
-	bool closed;    /* the report is complete */
-	bool cut_short; /* the gateway stopped before closing it */
+	bool closed;              /* the report is complete */
+	bool cut_short;           /* the gateway stopped before closing it */
+	uint64_t truncated_bytes; /* a torn last fragment removed at recovery */
 };
 
 void ecc_segment_clear(struct ecc_segment *s);

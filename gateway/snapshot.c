@@ -88,15 +88,17 @@ int ecc_snapshot_attach(ecc_snapshot *s, GstBin *bin, GstElement *vtee, const ch
 		g_clear_error(&err);
 		return ECC_ERR_INVAL;
 	}
+	g_object_set(branch, "async-handling", TRUE, NULL);
 	sink = gst_bin_get_by_name(GST_BIN(branch), "snap");
+
 	g_signal_connect(sink, "new-sample", G_CALLBACK(new_sample), s);
 	gst_object_unref(sink);
 	gst_bin_add(bin, branch);
+	gst_element_sync_state_with_parent(branch); /* active before linked (record.c) */
 	sinkpad = gst_element_get_static_pad(branch, "sink");
 	gst_pad_add_probe(sinkpad, GST_PAD_PROBE_TYPE_BUFFER, keyframes, s, NULL);
 	s->tee_pad = ecc_tee_link(vtee, sinkpad);
 	gst_object_unref(sinkpad);
-	gst_element_sync_state_with_parent(branch);
 	return ECC_OK;
 }
 

@@ -146,10 +146,10 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 		g_free(d);
 		g_object_set(sinkel, "sync", FALSE, "async", FALSE, NULL);
 		gst_bin_add(GST_BIN(s->pipeline), sinkel);
+		gst_element_sync_state_with_parent(sinkel);
 		sink = gst_element_get_static_pad(sinkel, "sink");
 		gst_pad_link(pad, sink);
 		gst_object_unref(sink);
-		gst_element_sync_state_with_parent(sinkel);
 		gst_caps_unref(caps);
 		return;
 	}
@@ -161,11 +161,14 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 		return;
 	}
 	gst_bin_add(GST_BIN(s->pipeline), bin);
+	/* active before linked: a source pushing into an inactive pad gets
+	 * FLUSHING back and stops its task */
+	gst_element_sync_state_with_parent(bin);
 	sink = gst_element_get_static_pad(bin, "sink");
 	if (gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
 		g_warning("stream=%s: cannot link the %s track", s->id, c->codec);
 	gst_object_unref(sink);
-	gst_element_sync_state_with_parent(bin);
+
 	if (c->video) {
 		GstPad *tp;
 		s->vtee = gst_bin_get_by_name(GST_BIN(bin), "t");
