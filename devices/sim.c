@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-devsim"
 
 #include "sim.h"
+#include "camera.h"
 #include "mover.h"
 #include "proto_telemetry.h"
 #include "rng.h"
@@ -30,7 +31,7 @@ struct unit {
 	enum ecc_unit_kind kind;
 	ecc_mover *mover;
 	ecc_mqtt *mqtt; /* NULL for an NMEA-only unit */
-	char *topic_tel, *topic_evt;
+	char *topic_tel, *topic_evt, *topic_cmd, *topic_ack;
 	gint64 stepped_us; /* monotonic time of the last step */
 	guint timer;
 	unsigned queued_down; /* QoS 1 publishes queued while offline */
@@ -68,6 +69,8 @@ static void unit_free(gpointer p)
 	g_free(u->client_id);
 	g_free(u->topic_tel);
 	g_free(u->topic_evt);
+	g_free(u->topic_cmd);
+	g_free(u->topic_ack);
 	g_free(u);
 }
 
@@ -91,6 +94,7 @@ static struct unit *find_unit(const ecc_sim *s, const char *id)
 /* One entry of the units file; NULL (logged) when it is wrong. */
 static struct unit *unit_from_json(ecc_sim *s, const cJSON *e, guint idx)
 {
+	const cJSON *camera = cJSON_GetObjectItemCaseSensitive(e, "camera");
 	const char *id = NULL, *kind = NULL;
 	enum ecc_unit_kind k;
 	struct unit *u;
@@ -112,6 +116,13 @@ static struct unit *unit_from_json(ecc_sim *s, const cJSON *e, guint idx)
 		g_warning("units file %s: unit=%s appears twice", s->units_file, id);
 		return NULL;
 	}
+	if (s->cfg.cameras && !cJSON_IsFalse(camera) &&
+	    ecc_cameras_add(s->cfg.cameras, id, k,
+	                    cJSON_GetStringValue(cJSON_GetObjectItem(e, "name")),
+	                    cJSON_IsObject(camera) ? camera : NULL) != ECC_OK) {
+		g_warning("units file %s: unit=%s: bad \"camera\"", s->units_file, id);
+		return NULL;
+	}
 	u = g_new0(struct unit, 1);
 	u->sim = s;
 	u->id = g_strdup(id);
@@ -125,6 +136,8 @@ static struct unit *unit_from_json(ecc_sim *s, const cJSON *e, guint idx)
 		u->client_id = g_strdup(id);
 	u->topic_tel = ecc_topic_unit(id, "telemetry");
 	u->topic_evt = ecc_topic_unit(id, "event");
+	u->topic_cmd = ecc_topic_unit(id, "cmd");
+	u->topic_ack = ecc_topic_unit(id, "ack");
 	/* seeded by the id, so adding a unit to the file leaves the others alone */
 	u->mover = ecc_mover_new(s->roads, k, ecc_rng_derive(s->cfg.seed, g_str_hash(id)));
 	return u;
@@ -240,6 +253,58 @@ static gboolean unit_first_tick(gpointer data)
 	u->timer = g_timeout_add(period_ms(u->sim), unit_tick, u);
 	unit_tick(u);
 	return G_SOURCE_REMOVE;
+}
+
+/* ---- commands ------------------------------------------------------------ */
+
+/* Answers a command on ecc/unit/{id}/ack: {"ts","op",("id"),"ok",("error")}. */
+static void ack(struct unit *u, const cJSON *cmd, const char *op, const char *error)
+{
+	cJSON *a = cJSON_CreateObject();
+	const cJSON *cid = cJSON_GetObjectItemCaseSensitive(cmd, "id");
+	char *text;
+
+	cJSON_AddNumberToObject(a, "ts", (double)ecc_now_ms());
+	cJSON_AddStringToObject(a, "op", op ? op : "");
+	if (cJSON_IsString(cid))
+		cJSON_AddStringToObject(a, "id", cid->valuestring);
+	cJSON_AddBoolToObject(a, "ok", error == NULL);
+	if (error)
+		cJSON_AddStringToObject(a, "error", error);
+	text = ecc_json_print(a);
+	if (text)
+		unit_publish(u, u->topic_ack, text, (int)strlen(text), 1);
+	cJSON_free(text);
+	cJSON_Delete(a);
+}
+
+/* ecc/unit/{id}/cmd: {"op":"camera","on":bool} turns the camera off or on. */
+static void on_message(void *user, const char *topic, const void *payload, size_t len, int qos,
+                       bool retain)
+{
+	struct unit *u = user;
+	cJSON *cmd = NULL;
+	const char *op = NULL, *error = NULL;
+	bool on;
+
+	(void)qos;
+	if (strcmp(topic, u->topic_cmd) != 0 || retain)
+		return;
+	if (ecc_json_parse_object(payload, len, 4096, &cmd) != ECC_OK ||
+	    ecc_json_get_string(cmd, "op", &op) != ECC_OK) {
+		error = "not a JSON object with an \"op\"";
+	} else if (strcmp(op, "camera") != 0) {
+		error = "unknown op";
+	} else if (ecc_json_get_bool(cmd, "on", &on) != ECC_OK) {
+		error = "\"on\" must be true or false";
+	} else if (!u->sim->cfg.cameras ||
+	           ecc_cameras_set_on(u->sim->cfg.cameras, u->id, on) != ECC_OK) {
+		error = "no camera";
+	}
+	g_message("unit=%s: command %s%s%s", u->id, op ? op : "?", error ? ": " : "",
+	          error ? error : "");
+	ack(u, cmd, op, error);
+	cJSON_Delete(cmd);
 }
 
 /* ---- connection state ---------------------------------------------------- */
@@ -395,7 +460,8 @@ int ecc_sim_start(ecc_sim *s)
 		                             .clean_start = true};
 		struct ecc_mqtt_callbacks cb = {.connected = on_connected,
 		                                .disconnected = on_disconnected,
-		                                .published = on_published};
+		                                .published = on_published,
+		                                .message = on_message};
 
 		counts[u->kind]++;
 		if (nmea && u->kind != ECC_UNIT_VEHICLE)
@@ -405,7 +471,7 @@ int ecc_sim_start(ecc_sim *s)
 			u->mqtt = ecc_mqtt_new(&o, &cb, u);
 			if (!u->mqtt)
 				g_warning("unit=%s: cannot create an MQTT client", u->id);
-			else
+			else if (ecc_mqtt_subscribe(u->mqtt, u->topic_cmd, 1) == ECC_OK)
 				ecc_mqtt_start(u->mqtt);
 		}
 		u->stepped_us = now;

@@ -12,7 +12,12 @@
  *   {"id":"bc-01","kind":"bodycam"|"handheld"|"vehicle"|"drone",
  *    "name":"..","team":"..","username":"..","password":"..","client_id":".."}
  * (id and kind required; client_id defaults to the id; no username means an
- * anonymous connection).
+ * anonymous connection), and optionally "camera": false, or a camera object
+ * (camera_media.h); every other unit carries the default camera (camera.h).
+ *
+ * Each unit subscribes to its ecc/unit/{id}/cmd and answers on .../ack with
+ * {"ts":ms,"op":..,"id":(the command's "id", if any),"ok":bool,"error":..};
+ * {"op":"camera","on":false|true} turns its camera off or on.
  *
  * Thread: the default GMainContext (timers, MQTT sources).
  * Ownership: ecc_sim_new returns a simulator the caller frees with
@@ -38,13 +43,14 @@ struct ecc_sim_config {
 	const char *units_file;
 	const char *mqtt_host;
 	int mqtt_port;
-	double lat0, lon0;     /* centre of the town */
-	uint64_t seed;         /* town and behaviour */
-	double rate;           /* telemetry per unit per second, > 0 */
-	double events_every;   /* mean seconds between events; 0: none */
-	int qos;               /* telemetry QoS; events are always QoS 1 */
-	const char *nmea_unit; /* NULL, or the unit that also feeds NMEA */
-	bool nmea_only;        /* that unit does not publish over MQTT */
+	double lat0, lon0;           /* centre of the town */
+	uint64_t seed;               /* town and behaviour */
+	double rate;                 /* telemetry per unit per second, > 0 */
+	double events_every;         /* mean seconds between events; 0: none */
+	int qos;                     /* telemetry QoS; events are always QoS 1 */
+	const char *nmea_unit;       /* NULL, or the unit that also feeds NMEA */
+	bool nmea_only;              /* that unit does not publish over MQTT */
+	struct ecc_cameras *cameras; /* borrowed; NULL: units carry no camera */
 };
 
 int ecc_sim_new(const struct ecc_sim_config *cfg, ecc_sim **out);

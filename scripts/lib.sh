@@ -13,7 +13,11 @@ ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libglib2.0-dev libwebsockets-dev libwebsockets-evlib-glib libmosquitto-dev
  mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3
  gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
- procps ca-certificates openssl"
+ procps ca-certificates openssl
+ libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
+ gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+ gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+ libpango1.0-dev libcairo2-dev libfontconfig-dev ffmpeg nginx libnginx-mod-rtmp"
 
 ecc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
