@@ -12,4 +12,18 @@
 
 int ecc_elements_check(void);
 
+/*
+ * Keeps a plugin's own assertion from aborting the gateway when criticals
+ * are made fatal (G_DEBUG=fatal-criticals, as in the tests).
+ *
+ * Why: some plugins check network input with g_return_if_fail (rtmp2src's
+ * chunk parser does on garbage from a "camera"); that is the plugin refusing
+ * bad bytes, not a fault in the gateway, and the stream's own start and stall
+ * timers recover from it. Such criticals carry no log domain; every ECC
+ * module, GLib and GStreamer core log under a domain, so their criticals stay
+ * fatal. The tolerated ones are still printed.
+ * Thread: main, once, before any stream starts.
+ */
+void ecc_elements_tolerate_plugin_criticals(void);
+
 #endif

@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ecc_locale_init();
 	gst_init(NULL, NULL);
+	ecc_elements_tolerate_plugin_criticals();
 	ecc_gwconfig_init(&cfg);
 	if (argc > 2 && !strcmp(argv[1], "--config") &&
 	    ecc_gwconfig_load(&cfg, argv[2], why) != 0) {

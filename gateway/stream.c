@@ -218,10 +218,13 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 		             !g_strcmp0(s->transport, "udp") ? 1 /* UDP */ : 4 /* TCP */, NULL);
 		*demux = src;
 	} else if (g_str_has_prefix(s->url, "rtmp://")) {
-		src = gst_element_factory_make("rtmp2src", NULL);
+		/* librtmp's rtmpsrc, not rtmp2src: on a server that answers with
+		 * garbage, rtmp2src (1.22) spins in its chunk parser and its state
+		 * change to NULL never returns, which would freeze the gateway. */
+		src = gst_element_factory_make("rtmpsrc", NULL);
 		*demux = gst_element_factory_make("flvdemux", NULL);
 		if (src)
-			g_object_set(src, "location", s->url, "timeout", 5u, NULL);
+			g_object_set(src, "location", s->url, "timeout", 5, NULL);
 	} else if (g_str_has_prefix(s->url, "srt://")) {
 		src = gst_element_factory_make("srtsrc", NULL);
 		*demux = gst_element_factory_make("tsdemux", NULL);

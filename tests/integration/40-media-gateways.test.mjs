@@ -36,10 +36,13 @@ test('streams are re-homed when their gateway dies', async (t) => {
   const killed = Date.now();
   gws[victim].killed = true;
   await gws[victim].proc.kill9();
+  let seen;
   const moved = await waitFor(async () => {
-    const r = await request(hub, 'GET', `/api/v1/streams/${streams[0].id}`, { token });
-    return r.json.stream.gateway === survivor && r.json.stream.state === 'live' && r.json.stream;
-  }, { timeout: 15000, what: 'the stream live on the other gateway' });
+    seen = (await request(hub, 'GET', `/api/v1/streams/${streams[0].id}`, { token })).json.stream;
+    return seen.gateway === survivor && seen.state === 'live' && seen;
+  }, { timeout: 15000, what: 'the stream live on the other gateway' }).catch((e) => {
+    throw new Error(`${e.message}\nstream: ${JSON.stringify(seen)}\n${survivor}: ${gws[survivor].proc.out.slice(-3000)}`);
+  });
   const took = Date.now() - killed;
   t.diagnostic(`stream ${moved.id} live again on ${survivor} ${took} ms after ${victim} was killed`);
   assert.ok(took < 10000, `re-homed in ${took} ms`);

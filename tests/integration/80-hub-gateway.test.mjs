@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stack, mqttConnect, Proc, BIN, waitFor } from '../lib/harness.mjs';
+import { stack, mqttConnect, Proc, BIN, SLOW_UNWIND, waitFor } from '../lib/harness.mjs';
 
 test('gateway presence', async (t) => {
   const { hub, broker, dir } = await stack(t, 'gw');
@@ -19,14 +19,14 @@ test('gateway presence', async (t) => {
   await watcher.subscribeAsync('ecc/gw/+/status', { qos: 1 });
   const last = () => seen.filter((m) => m.topic === 'ecc/gw/gw1/status').at(-1);
 
-  let gw = new Proc('ecc-gateway', BIN.gateway, ['--config', conf]);
+  let gw = new Proc('ecc-gateway', BIN.gateway, ['--config', conf], { env: SLOW_UNWIND });
   await waitFor(() => last()?.state === 'online', { what: 'gw1 online' });
   assert.equal(last().capacity, 32);
 
   await gw.kill9();
   await waitFor(() => last()?.state === 'offline', { timeout: 30000, what: 'the last will' });
 
-  gw = new Proc('ecc-gateway', BIN.gateway, ['--config', conf]);
+  gw = new Proc('ecc-gateway', BIN.gateway, ['--config', conf], { env: SLOW_UNWIND });
   await waitFor(() => last()?.state === 'online', { what: 'gw1 online again' });
   await gw.stopClean();
   await waitFor(() => last()?.state === 'offline', { what: 'gw1 offline after a clean stop' });

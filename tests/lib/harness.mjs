@@ -20,6 +20,10 @@ export const BIN = {
   gateway: path.join(BUILD, 'gateway/ecc-gateway'),
   devsim: path.join(BUILD, 'devices/ecc-devsim'),
 };
+// Full stacks for LeakSanitizer in programs that load GStreamer: GLib's
+// one-time allocations at library load (suppressed by _dl_init in lsan.supp)
+// are recognised only with slow unwinding.
+export const SLOW_UNWIND = { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS || ''}:fast_unwind_on_malloc=0` };
 export const execFileP = promisify(execFile);
 // Daemons live in /usr/sbin, which a normal user's PATH may lack.
 if (!`:${process.env.PATH}:`.includes(':/usr/sbin:')) process.env.PATH = `${process.env.PATH}:/usr/sbin:/sbin`;

@@ -2,7 +2,7 @@
 // gst-launch-1.0, and ffprobe/ffmpeg as the independent reader of files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Proc, BIN, execFileP, waitFor, request } from './harness.mjs';
+import { Proc, BIN, SLOW_UNWIND, execFileP, waitFor, request } from './harness.mjs';
 
 export async function startGateway(hub, dir, { id = 'gw1', segmentSeconds = 4, capacity = 16, extra = '' } = {}) {
   const r = await hub.cli(['gateway', 'add', id, '--json']);
@@ -14,10 +14,7 @@ export async function startGateway(hub, dir, { id = 'gw1', segmentSeconds = 4, c
     + `snapshots = ${gw.snapshots}\nsegment_seconds = ${segmentSeconds}\nsnapshot_seconds = 1\n${extra}\n`
     + `[mqtt]\nhost = 127.0.0.1\nport = ${hub.broker.port}\nusername = ${g.username}\npassword = ${g.password}\n`);
   gw.start = async () => {
-    // Full stacks for LeakSanitizer: GLib's one-time allocations at library
-    // load (suppressed by _dl_init in lsan.supp) show only with slow unwinding.
-    gw.proc = new Proc(`ecc-gateway ${id}`, BIN.gateway, ['--config', conf],
-      { env: { ASAN_OPTIONS: `${process.env.ASAN_OPTIONS || ''}:fast_unwind_on_malloc=0` } });
+    gw.proc = new Proc(`ecc-gateway ${id}`, BIN.gateway, ['--config', conf], { env: SLOW_UNWIND });
 
     await gw.proc.waitForOutput(/connected to/);
   };
@@ -35,7 +32,10 @@ export function srtSource(port, { codec = 'h264', audio = true } = {}) {
   const desc = `videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=180,framerate=25/1 ! `
     + `clockoverlay time-format="%H:%M:%S" ! ${enc} ! mux.${a} mpegtsmux name=mux alignment=7 ! `
     + `srtsink uri=srt://127.0.0.1:${port}?mode=caller`;
-  return new Proc('srt source', 'gst-launch-1.0', ['-q', ...desc.split(' ')], { group: true });
+  // Like a real encoder, the source dials again when its connection breaks
+  // (srtsink gives up with an error when the listener vanishes mid-write).
+  const launch = `gst-launch-1.0 -q ${desc.replace(/"/g, '\\"').split(' ').map((a) => `"${a}"`).join(' ')}`;
+  return new Proc('srt source', 'sh', ['-c', `while :; do ${launch}; sleep 0.3; done`], { group: true });
 }
 
 export async function ffprobe(file) {
