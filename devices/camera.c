@@ -8,6 +8,7 @@
 
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <stdio.h>
 #include <string.h>
 
 #define ROLE            "ecc-camera-viewer"
@@ -246,6 +247,25 @@ int ecc_cameras_add(ecc_cameras *c, const char *unit, enum ecc_unit_kind kind, c
 	g_hash_table_insert(c->cams, cam->unit, cam);
 	g_ptr_array_add(c->order, cam);
 	return ECC_OK;
+}
+
+int ecc_cameras_url(const ecc_cameras *c, const char *unit, char *buf, size_t size)
+{
+	const struct cam *cam = unit ? g_hash_table_lookup(c->cams, unit) : NULL;
+	int n;
+
+	if (!cam)
+		return ECC_ERR_NOTFOUND;
+	if (cam->spec.transport == ECC_CAMERA_SRT)
+		n = snprintf(buf, size, "%s?mode=listener", c->srt_target);
+	else if (cam->spec.transport == ECC_CAMERA_RTMP)
+		n = snprintf(buf, size, "%s/%s", c->rtmp_target, unit);
+	else if (c->user)
+		n = snprintf(buf, size, "rtsp://%s:%s@%s:%d%s", c->user, c->password, c->address,
+		             c->cfg.port, cam->path);
+	else
+		n = snprintf(buf, size, "rtsp://%s:%d%s", c->address, c->cfg.port, cam->path);
+	return n < 0 || (size_t)n >= size ? ECC_ERR_TOOBIG : ECC_OK;
 }
 
 int ecc_cameras_set_on(ecc_cameras *c, const char *unit, bool on)

@@ -67,6 +67,15 @@ int ecc_cameras_add(ecc_cameras *c, const char *unit, enum ecc_unit_kind kind, c
  */
 int ecc_cameras_start(ecc_cameras *c);
 
+/*
+ * The URL a gateway ingests unit's camera from, as the unit announces it:
+ * rtsp://[USER:PASSWORD@]ADDR:PORT/{unit}, srt://HOST:PORT?mode=listener
+ * (the gateway listens where the drone pushes) or rtmp://HOST:PORT/APP/{unit}
+ * (pulled from the RTMP server). ECC_OK, ECC_ERR_NOTFOUND (no camera) or
+ * ECC_ERR_TOOBIG (buf too small).
+ */
+int ecc_cameras_url(const ecc_cameras *c, const char *unit, char *buf, size_t size);
+
 /* Turns unit's camera off or on. ECC_OK, or ECC_ERR_NOTFOUND (no camera). */
 int ecc_cameras_set_on(ecc_cameras *c, const char *unit, bool on);
 

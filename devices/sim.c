@@ -309,6 +309,27 @@ static void on_message(void *user, const char *topic, const void *payload, size_
 
 /* ---- connection state ---------------------------------------------------- */
 
+/* Retained on ecc/unit/{id}/stream: where the gateway takes this unit's
+ * video from ({"url","transport"}), so the hub records it without anyone
+ * registering the stream by hand. */
+static void announce_stream(struct unit *u)
+{
+	char url[512], buf[640];
+	char *topic;
+	int n;
+
+	if (!u->sim->cfg.cameras ||
+	    ecc_cameras_url(u->sim->cfg.cameras, u->id, url, sizeof(url)) != ECC_OK)
+		return;
+	n = snprintf(buf, sizeof(buf), "{\"url\":\"%s\",\"transport\":\"tcp\"}", url);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return;
+	topic = ecc_topic_unit(u->id, "stream");
+	if (ecc_mqtt_publish(u->mqtt, topic, buf, (size_t)n, 1, true, NULL) != ECC_OK)
+		g_warning("unit=%s: could not announce its stream", u->id);
+	g_free(topic);
+}
+
 static void on_connected(void *user, bool session_present)
 {
 	struct unit *u = user;
@@ -319,6 +340,7 @@ static void on_connected(void *user, bool session_present)
 	u->queued_down = 0;
 	u->down_since_ms = 0;
 	u->warned_ms = 0;
+	announce_stream(u);
 }
 
 static void on_disconnected(void *user, int reason)
