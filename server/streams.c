@@ -15,6 +15,7 @@
 
 /* A stream that has not been reported for this long is "unknown". */
 #define REPORT_STALE_MS 5000
+#define STALL_ALERT_MS  3000
 
 struct live {
 	int64_t id;
@@ -28,6 +29,7 @@ struct live {
 	int64_t reported; /* hub clock, ms */
 	bool was_live;    /* has delivered video since it was assigned */
 	bool alerted;     /* a stream_stalled alert is open */
+	int64_t down_at;  /* hub clock, ms, when it last stopped being live; 0: live */
 };
 
 struct ecc_streams {
@@ -228,6 +230,7 @@ static void assign(ecc_streams *s)
 		g_strlcpy(l->gateway, best->id, sizeof(l->gateway));
 		save_gateway(s, l);
 		l->was_live = false;
+		l->down_at = 0;
 		set_state(s, l, "assigned");
 		order = order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
@@ -305,10 +308,18 @@ static void apply_health(ecc_streams *s, const char *gw, const cJSON *h)
 	cJSON_Delete(l->health);
 	l->health = cJSON_Duplicate(h, true);
 	l->reported = ecc_now_ms();
-	if (!strcmp(state, "live"))
+	if (!strcmp(state, "live")) {
 		l->was_live = true;
-	/* Stalled means no frame for 3 s (the gateway's measure). */
-	stall_alert(s, l, l->was_live && (!strcmp(state, "stalled") || !strcmp(state, "retrying")));
+		l->down_at = 0;
+	} else if (l->was_live && !l->down_at) {
+		l->down_at = l->reported;
+	}
+	/* A stream that delivered video and has had none for STALL_ALERT_MS
+	 * (stalled, or dropped and being retried) is alerted once; a blip that
+	 * recovers sooner is not. Recovery clears the alert. */
+	stall_alert(s, l,
+	            l->was_live && (!strcmp(state, "stalled") || /* the gateway waited 3 s */
+	                            (l->down_at && l->reported - l->down_at >= STALL_ALERT_MS)));
 	if (strcmp(l->state, state) != 0)
 		set_state(s, l, state);
 	else
