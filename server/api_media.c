@@ -224,7 +224,11 @@ static bool recording_param(struct ecc_req *req, int64_t *id, char **path)
 	}
 	rc = ecc_recordings_file(req->hub->recordings, *id, path, unit);
 	if (rc != ECC_OK) {
-		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
+		ecc_router_fail(req, rc,
+		                rc == ECC_ERR_NOTFOUND ? "no such recording"
+		                : rc == ECC_ERR_EXISTS
+		                    ? "the recording is being deleted by retention"
+		                    : NULL);
 		return false;
 	}
 	if (!unit_param(req, unit)) {
@@ -288,7 +292,11 @@ static void lock(struct ecc_req *req, bool on)
 	}
 	rc = ecc_recordings_lock(req->hub->recordings, id, on, req->user.username, req->ip);
 	if (rc != ECC_OK)
-		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
+		ecc_router_fail(req, rc,
+		                rc == ECC_ERR_NOTFOUND ? "no such recording"
+		                : rc == ECC_ERR_EXISTS
+		                    ? "the recording is being deleted by retention"
+		                    : NULL);
 	else
 		api__ok(req);
 }

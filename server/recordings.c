@@ -284,6 +284,26 @@ char *ecc_recordings_playlist(ecc_recordings *r, const char *unit, int64_t from,
 
 /* ---- locks ------------------------------------------------------------------------ */
 
+/* Whether the segment's deletion has been ordered and not yet confirmed. */
+static bool being_deleted(ecc_recordings *r, int64_t id)
+{
+	sqlite3_stmt *s =
+	    ecc_store_stmt(r->hub->store, "SELECT gateway, path FROM recordings WHERE id = ?");
+	bool found = false;
+
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, id);
+	if (ecc_store_step(r->hub->store, s) == SQLITE_ROW) {
+		char *key = g_strdup_printf("%s\x1f%s", ecc_store_column_text(s, 0),
+		                            ecc_store_column_text(s, 1));
+		found = g_hash_table_contains(r->deleting, key);
+		g_free(key);
+	}
+	sqlite3_reset(s);
+	return found;
+}
+
 int ecc_recordings_lock(ecc_recordings *r, int64_t id, bool locked, const char *actor,
                         const char *ip)
 {
@@ -293,6 +313,8 @@ int ecc_recordings_lock(ecc_recordings *r, int64_t id, bool locked, const char *
 	char target[32];
 	int rc;
 
+	if (locked && being_deleted(r, id))
+		return ECC_ERR_EXISTS; /* the gateway knows no locks: too late */
 	if (ecc_store_begin(r->hub->store, true) != ECC_OK)
 		return ECC_ERR_DB;
 	s = ecc_store_stmt(r->hub->store, "UPDATE recordings SET locked = ? WHERE id = ? AND"
@@ -420,6 +442,9 @@ void ecc_recordings_on_deleted(ecc_recordings *r, const char *gw, const cJSON *e
 			ecc_store_bind_text(s, 4, sha);
 			rc = ecc_store_run(r->hub->store, s);
 		}
+		/* a repeated or unknown confirmation changes nothing: no audit entry */
+		if (rc == ECC_OK && sqlite3_changes(ecc_store_db(r->hub->store)) == 0)
+			rc = ECC_ERR_NOTFOUND;
 		if (rc == ECC_OK)
 			rc = ecc_audit_append(r->hub->store, &e, NULL);
 		if (rc == ECC_OK)
@@ -429,6 +454,9 @@ void ecc_recordings_on_deleted(ecc_recordings *r, const char *gw, const cJSON *e
 	}
 	if (rc == ECC_OK)
 		g_message("gw=%s: segment %s deleted (%s)", gw, path, why ? why : "retention");
+	else if (rc == ECC_ERR_NOTFOUND)
+		g_warning("gw=%s: deletion of %s confirmed, but no such unlocked segment", gw,
+		          path);
 	g_free(detail);
 	g_hash_table_remove(r->deleting, key);
 	g_free(key);
