@@ -5,25 +5,15 @@
 // with the gap listed on the unit's timeline.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { stack, addUnit, request, waitFor, freePort, cleanup, Proc, BIN, SLOW_UNWIND, wsConnect, mqttConnect } from '../lib/harness.mjs';
-import { startGateway, waitStream, segments } from '../lib/media.mjs';
+import { stack, request, waitFor, cleanup, wsConnect, mqttConnect } from '../lib/harness.mjs';
+import { startGateway, waitStream, segments, cameraUnit } from '../lib/media.mjs';
 
 test('a camera that drops is retried, alerted and recovered', async (t) => {
   const { hub, broker, dir, token } = await stack(t, 'mrec');
   const gw = await startGateway(hub, dir, { segmentSeconds: 2 });
   cleanup(t, () => gw.proc.stopClean());
-  const r = await addUnit(hub, token, { id: 'bc-07', name: '执法记录仪7', kind: 'bodycam' });
-  const file = path.join(dir, 'units.json');
-  fs.writeFileSync(file, JSON.stringify([{ id: 'bc-07', kind: 'bodycam', name: '执法记录仪7',
-    username: r.mqtt.username, password: r.mqtt.password, camera: { width: 320, height: 180, bitrate: 300 } }]));
-  const sim = new Proc('ecc-devsim', BIN.devsim, ['--units', file, '--mqtt-port', String(broker.port),
-    '--events-every', '0', '--rtsp-port', String(await freePort())], { env: SLOW_UNWIND });
+  const { sim, stream } = await cameraUnit(hub, token, dir, { id: 'bc-07', name: '执法记录仪7' });
   cleanup(t, () => sim.stopClean());
-
-  const stream = await waitFor(async () => (await request(hub, 'GET', '/api/v1/streams', { token })).json.streams[0],
-    { timeout: 15000, what: 'the announced stream' });
   await waitStream(hub, token, stream.id, 'live', 20000);
   await waitFor(async () => (await segments(hub, token, 'bc-07')).length >= 1, { timeout: 15000, what: 'a first segment' });
   const ws = await wsConnect(hub, token, { subscribe: ['units', 'alerts'] });

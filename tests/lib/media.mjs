@@ -2,7 +2,7 @@
 // gst-launch-1.0, and ffprobe/ffmpeg as the independent reader of files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Proc, BIN, SLOW_UNWIND, execFileP, waitFor, request } from './harness.mjs';
+import { Proc, BIN, SLOW_UNWIND, execFileP, waitFor, request, freePort } from './harness.mjs';
 
 export async function startGateway(hub, dir, { id = 'gw1', segmentSeconds = 4, capacity = 16, extra = '' } = {}) {
   const r = await hub.cli(['gateway', 'add', id, '--json']);
@@ -60,4 +60,21 @@ export async function waitStream(hub, token, id, state, timeout = 20000) {
 export async function segments(hub, token, unit) {
   const r = await request(hub, 'GET', `/api/v1/units/${unit}/recordings?from=0&to=${Date.now() + 600000}`, { token });
   return r.json.segments;
+}
+
+// One simulated unit with a camera (ecc-devsim on its own RTSP port) that
+// announces its stream; resolves with {sim, stream} once the hub has the
+// stream. The caller stops sim (sim.stopClean()).
+export async function cameraUnit(hub, token, dir, { id, name = id, kind = 'bodycam', camera = {} }) {
+  const r = await request(hub, 'POST', '/api/v1/units', { token, body: { id, name, kind } });
+  if (r.status !== 201) throw new Error(`add unit ${id}: ${r.status} ${r.text}`);
+  const file = path.join(dir, `units-${id}.json`);
+  fs.writeFileSync(file, JSON.stringify([{ id, kind, name, username: r.json.mqtt.username,
+    password: r.json.mqtt.password, camera: { width: 320, height: 180, bitrate: 300, ...camera } }]));
+  const sim = new Proc(`ecc-devsim ${id}`, BIN.devsim, ['--units', file, '--mqtt-port', String(hub.broker.port),
+    '--events-every', '0', '--rtsp-port', String(await freePort())], { env: SLOW_UNWIND });
+  const stream = await waitFor(async () => (await request(hub, 'GET', '/api/v1/streams', { token }))
+    .json.streams.find((s) => s.unit === id), { timeout: 15000, what: `the stream ${id} announces` })
+    .catch((e) => { sim.kill9(); throw e; });
+  return { sim, stream };
 }
