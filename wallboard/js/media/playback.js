@@ -1,0 +1,84 @@
+// Recorded video of one unit over a time range: the hub's HLS playlist
+// (fMP4 segments, one EXT-X-PROGRAM-DATE-TIME each) played in a <video>
+// with hls.js (served from /vendor/hls.js, never a CDN), or natively where
+// the browser plays HLS. Positions are wall-clock milliseconds: the segment
+// list maps them to media time, so a seek lands on the recorded moment even
+// across gaps and segment boundaries.
+//   const p = await openPlayback(video, { unit, from, to });
+//   await p.seekToWall(ms); p.wallNow(); p.destroy();
+
+export function playlistUrl(unit, from, to) {
+  return `/api/v1/units/${encodeURIComponent(unit)}/playback.m3u8?from=${from}&to=${to}`;
+}
+
+function once(target, name, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    target.addEventListener(name, (e) => { clearTimeout(timer); resolve(e); }, { once: true });
+  });
+}
+
+// Fragments as [{wall, start, duration}] (wall: ms; start, duration: s).
+function fragmentsOf(hls) {
+  const details = hls.levels?.[0]?.details;
+  return (details?.fragments || []).map((f) => ({ wall: f.programDateTime, start: f.start, duration: f.duration }));
+}
+
+export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 }) {
+  const url = playlistUrl(unit, from, to);
+  const Hls = window.Hls;
+  let hls = null;
+  let frags = [];
+  if (Hls && Hls.isSupported()) {
+    hls = new Hls({ xhrSetup: (xhr) => { xhr.withCredentials = true; } });
+    const parsed = new Promise((resolve, reject) => {
+      hls.on(Hls.Events.LEVEL_LOADED, () => resolve());
+      hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) reject(new Error(`playback: ${d.type} ${d.details}`)); });
+    });
+    hls.loadSource(url);
+    hls.attachMedia(video);
+    await Promise.race([parsed, new Promise((_r, rej) => setTimeout(() => rej(new Error('playlist timeout')), timeoutMs))]);
+    frags = fragmentsOf(hls);
+  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+    video.src = url;
+    await once(video, 'loadedmetadata', timeoutMs, 'the playlist');
+    const r = await fetch(`/api/v1/units/${encodeURIComponent(unit)}/recordings?from=${from}&to=${to}`,
+      { credentials: 'same-origin' });
+    let start = 0;
+    for (const s of (await r.json()).segments) {
+      frags.push({ wall: s.t0, start, duration: (s.t1 - s.t0) / 1000 });
+      start += (s.t1 - s.t0) / 1000;
+    }
+  } else {
+    throw new Error('this browser cannot play HLS');
+  }
+  if (!frags.length) throw new Error('no recordings in this range');
+
+  const toMedia = (ms) => {
+    let f = frags.find((x) => ms < x.wall + x.duration * 1000) || frags[frags.length - 1];
+    if (ms < f.wall) return f.start; // in a gap: the next recorded moment
+    return Math.min(f.start + (ms - f.wall) / 1000, f.start + f.duration - 0.05);
+  };
+  const toWall = (t) => {
+    const f = frags.find((x) => t < x.start + x.duration) || frags[frags.length - 1];
+    return f.wall + (t - f.start) * 1000;
+  };
+  return {
+    get fragments() { return frags; },
+    // Until a fragment is loaded its media start is hls.js's estimate from
+    // the durations before it; loading corrects it, so seek again when the
+    // first seek moved the mapping.
+    async seekToWall(ms) {
+      for (let i = 0; i < 3; i++) {
+        if (hls) frags = fragmentsOf(hls);
+        const t = toMedia(ms);
+        if (i > 0 && Math.abs(video.currentTime - t) < 0.02) break;
+        video.currentTime = t;
+        await once(video, 'seeked', timeoutMs, 'the seek');
+      }
+      if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
+    },
+    wallNow: () => toWall(video.currentTime),
+    destroy() { if (hls) hls.destroy(); video.removeAttribute('src'); },
+  };
+}
