@@ -62,6 +62,9 @@ void api_map_overlay(struct ecc_req *req);
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */
 bool api__unit_visible(const struct ecc_user *u, const struct ecc_unit *unit);
+/* The unit named id if this request's user may see it; else answers 404
+ * (no such unit) or 403 (outside the user's team) and returns NULL. */
+struct ecc_unit *api__unit_param(struct ecc_req *req, const char *id);
 /* Reads an integer query parameter; ECC_OK (absent: def), ECC_ERR_INVAL. */
 int api__query_int64(struct ecc_req *req, const char *name, int64_t def, int64_t lo, int64_t hi,
                      int64_t *out);

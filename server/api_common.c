@@ -20,6 +20,21 @@ bool api__unit_visible(const struct ecc_user *u, const struct ecc_unit *unit)
 	}
 }
 
+struct ecc_unit *api__unit_param(struct ecc_req *req, const char *id)
+{
+	struct ecc_unit *u = ecc_units_get(req->hub->units, id);
+
+	if (!u) {
+		ecc_req_error(req, 404, "not_found", "no such unit");
+		return NULL;
+	}
+	if (!api__unit_visible(&req->user, u)) {
+		ecc_req_error(req, 403, "forbidden", "this unit is outside your team");
+		return NULL;
+	}
+	return u;
+}
+
 int api__query_int64(struct ecc_req *req, const char *name, int64_t def, int64_t lo, int64_t hi,
                      int64_t *out)
 {

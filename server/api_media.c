@@ -17,21 +17,6 @@
 #define VIEW_AUDIT_MS (10 * 60 * 1000)
 
 /* The unit of path parameter i must exist and be visible to the user. */
-static const struct ecc_unit *unit_param(struct ecc_req *req, const char *unit)
-{
-	const struct ecc_unit *u = ecc_units_get(req->hub->units, unit);
-
-	if (!u) {
-		ecc_req_error(req, 404, "not_found", "no such unit");
-		return NULL;
-	}
-	if (!api__unit_visible(&req->user, u)) {
-		ecc_req_error(req, 403, "forbidden", "this unit is outside your team");
-		return NULL;
-	}
-	return u;
-}
-
 static void audit_view(struct ecc_req *req, const char *action, const char *target,
                        const char *detail)
 {
@@ -68,7 +53,7 @@ static bool stream_param(struct ecc_req *req, int64_t *id)
 		ecc_req_error(req, 404, "not_found", "no such stream");
 		return false;
 	}
-	return unit_param(req, unit) != NULL;
+	return api__unit_param(req, unit) != NULL;
 }
 
 void api_streams_get(struct ecc_req *req)
@@ -168,7 +153,7 @@ static bool range_params(struct ecc_req *req, int64_t *from, int64_t *to)
 
 void api_units_recordings(struct ecc_req *req)
 {
-	const struct ecc_unit *u = unit_param(req, req->params[0]);
+	const struct ecc_unit *u = api__unit_param(req, req->params[0]);
 	int64_t from, to, limit, offset;
 	cJSON *o;
 
@@ -189,7 +174,7 @@ void api_units_recordings(struct ecc_req *req)
 
 void api_units_playback(struct ecc_req *req)
 {
-	const struct ecc_unit *u = unit_param(req, req->params[0]);
+	const struct ecc_unit *u = api__unit_param(req, req->params[0]);
 	int64_t from, to;
 	char *m3u8, *detail;
 
@@ -224,14 +209,10 @@ static bool recording_param(struct ecc_req *req, int64_t *id, char **path)
 	}
 	rc = ecc_recordings_file(req->hub->recordings, *id, path, unit);
 	if (rc != ECC_OK) {
-		ecc_router_fail(req, rc,
-		                rc == ECC_ERR_NOTFOUND ? "no such recording"
-		                : rc == ECC_ERR_EXISTS
-		                    ? "the recording is being deleted by retention"
-		                    : NULL);
+		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
 		return false;
 	}
-	if (!unit_param(req, unit)) {
+	if (!api__unit_param(req, unit)) {
 		g_free(*path);
 		*path = NULL;
 		return false;

@@ -10,21 +10,6 @@
 
 #include <string.h>
 
-static struct ecc_unit *visible_unit(struct ecc_req *req)
-{
-	struct ecc_unit *u = ecc_units_get(req->hub->units, req->params[0]);
-
-	if (!u) {
-		ecc_req_error(req, 404, "not_found", "no such unit");
-		return NULL;
-	}
-	if (!api__unit_visible(&req->user, u)) {
-		ecc_req_error(req, 403, "forbidden", "this unit is outside your team");
-		return NULL;
-	}
-	return u;
-}
-
 void api_units_list(struct ecc_req *req)
 {
 	const GPtrArray *all = ecc_units_all(req->hub->units);
@@ -57,7 +42,7 @@ void api_units_list(struct ecc_req *req)
 
 void api_units_get(struct ecc_req *req)
 {
-	struct ecc_unit *u = visible_unit(req);
+	struct ecc_unit *u = api__unit_param(req, req->params[0]);
 	cJSON *o;
 
 	if (!u)
@@ -277,7 +262,7 @@ void api_units_delete(struct ecc_req *req)
 
 void api_units_track(struct ecc_req *req)
 {
-	struct ecc_unit *u = visible_unit(req);
+	struct ecc_unit *u = api__unit_param(req, req->params[0]);
 	gint64 now = ecc_now_ms();
 	int64_t from, to, max;
 	cJSON *f;

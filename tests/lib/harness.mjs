@@ -168,7 +168,7 @@ export async function startBroker(dir, { port } = {}) {
   return broker;
 }
 
-function canConnect(port) {
+export function canConnect(port) {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     s.on('connect', () => { s.destroy(); resolve(true); });

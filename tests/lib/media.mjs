@@ -33,7 +33,7 @@ export function srtSource(port, { codec = 'h264', audio = true } = {}) {
     + `clockoverlay time-format="%H:%M:%S" ! ${enc} ! mux.${a} mpegtsmux name=mux alignment=7 ! `
     + `srtsink uri=srt://127.0.0.1:${port}?mode=caller`;
   // Like a real encoder, the source dials again when its connection breaks
-  // (srtsink gives up with an error when the listener vanishes mid-write).
+  // (srtsink can end its pipeline when the listener vanishes mid-write).
   const launch = `gst-launch-1.0 -q ${desc.replace(/"/g, '\\"').split(' ').map((a) => `"${a}"`).join(' ')}`;
   return new Proc('srt source', 'sh', ['-c', `while :; do ${launch}; sleep 0.3; done`], { group: true });
 }

@@ -8,31 +8,11 @@
 // www-data. Publish/done events are appended to dir/events.log through
 // exec_publish / exec_publish_done.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { freePort, canConnect } from './harness.mjs';
 
 export const RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
-
-async function freePort() {
-  const srv = net.createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address();
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-function canConnect(port) {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => { s.destroy(); resolve(true); });
-    s.on('error', () => resolve(false));
-  });
-}
 
 export function nginxRtmpConf(dir, port) {
   const events = path.join(dir, 'events.log');
@@ -98,5 +78,3 @@ export async function startNginxRtmp(dir, { port, timeout = 10000 } = {}) {
     },
   };
 }
-
-export const tmpDir = (name) => fs.mkdtempSync(path.join(os.tmpdir(), `ecc-${name}-`));
