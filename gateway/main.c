@@ -5,6 +5,7 @@
 #include "ecc_log.h"
 #include "elements.h"
 #include "gwconfig.h"
+#include "snapshot.h"
 
 #include <glib-unix.h>
 #include <gst/gst.h>
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
 	g_message("gateway %s: recordings in %s", cfg.id, cfg.recordings);
 	g_main_loop_run(loop);
 	ecc_control_free(control);
+	ecc_snapshot_shutdown();
 	g_main_loop_unref(loop);
 	ecc_gwconfig_clear(&cfg);
 	gst_deinit();

@@ -200,7 +200,7 @@ static void attach_branches(ecc_stream *s)
 	if (s->rec)
 		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
 		                    s->acodec, 0, 0);
-	ecc_snapshot_attach(s->snap, GST_BIN(s->pipeline), s->vtee, s->vcodec);
+	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
 }
 
 /* The source part of the pipeline, by URL scheme. */
