@@ -1,4 +1,5 @@
-/* record: splitmuxsink branch, segment naming, markers and reports. */
+/* record: a rolling segmenter (mp4mux ! filesink per segment), naming,
+ * markers and reports. */
 #define G_LOG_DOMAIN "ecc-gw-record"
 
 #include "record.h"
@@ -10,13 +11,24 @@
 #include <stdatomic.h>
 #include <string.h>
 
+/* One segment's muxer and file: a bin with "video" and "audio" sink pads.
+ * Its messages are forwarded (message-forward) so its EOS reaches the bus. */
+struct out {
+	GstElement *bin;
+	GstPad *vpad, *apad;
+	struct ecc_segment *s;
+	GstClockTime first_pts; /* the key frame it starts with */
+	GstClockTime end_pts;   /* after its last video frame */
+	gint64 split_at;        /* monotonic us when video moved on, or 0 */
+	bool audio_eos, done;   /* audio EOS sent by the tick; its file is whole */
+};
+
 struct ecc_recorder {
 	const struct ecc_gwconfig *cfg;
 	char *stream, *unit;
 	ecc_segment_fn fn;
 	void *user;
-	GstElement *branch; /* bin: queue ! splitmuxsink */
-	GstElement *mux;
+	GstElement *branch;    /* bin: queue (video), queue (audio), one out per segment */
 	GstPad *vsink, *asink; /* the branch's ghost pads, linked from the tees */
 	GstPad *vtee_pad, *atee_pad;
 	char vcodec[16], acodec[16];
@@ -26,8 +38,13 @@ struct ecc_recorder {
 	 * audio are dropped (streaming threads: atomics). */
 	atomic_bool keyframe_seen;
 	atomic_uint_fast64_t first_pts;
-	GMutex lock; /* guards open_segments (format-location-full runs in a streaming thread) */
-	GList *open_segments; /* struct ecc_segment* */
+	/* guards outs, vcur, acur, split_pts and the outs' fields (the video
+	 * and audio streaming threads switch outputs; the main loop reaps) */
+	GMutex lock;
+	GList *outs;      /* struct out*, oldest first, until reaped */
+	struct out *vcur; /* where video goes */
+	struct out *acur; /* where audio goes (moves on at split_pts) */
+	GstClockTime split_pts;
 };
 
 /* Wall clock (UTC ms) of a running time of this element's pipeline. */
@@ -46,31 +63,41 @@ static int64_t wall_of(GstElement *e, GstClockTime rt)
 	return ms;
 }
 
-static gchar *format_location(GstElement *mux, guint idx, GstSample *first, gpointer data)
+/* Running time of a media time on pad (its sticky segment), or NONE. */
+static GstClockTime running_time(GstPad *pad, GstClockTime t)
 {
-	ecc_recorder *r = data;
-	GstBuffer *buf = gst_sample_get_buffer(first);
-	const GstSegment *seg = gst_sample_get_segment(first);
+	GstEvent *ev = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0);
 	GstClockTime rt = GST_CLOCK_TIME_NONE;
-	struct ecc_segment *s = g_new0(struct ecc_segment, 1);
-	GDateTime *t;
-	char *dir, *rel, *full, *stamp;
+	const GstSegment *seg;
 
-	(void)idx;
-	if (buf && seg && GST_BUFFER_PTS_IS_VALID(buf))
-		rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, GST_BUFFER_PTS(buf));
-	s->t0 = wall_of(mux, rt);
+	if (!ev)
+		return rt;
+	gst_event_parse_segment(ev, &seg);
+	if (GST_CLOCK_TIME_IS_VALID(t))
+		rt = gst_segment_to_running_time(seg, GST_FORMAT_TIME, t);
+	gst_event_unref(ev);
+	return rt;
+}
+
+/* The report of a segment starting with the key frame b on pad, its marker
+ * written; *full gets the file's absolute path. */
+static struct ecc_segment *segment_open(ecc_recorder *r, GstPad *pad, GstBuffer *b, char **full)
+{
+	struct ecc_segment *s = g_new0(struct ecc_segment, 1);
+	GstCaps *caps = gst_pad_get_current_caps(pad);
+	GDateTime *t;
+	char *dir, *rel, *stamp, *parent;
+
+	s->t0 = wall_of(r->branch, running_time(pad, GST_BUFFER_PTS(b)));
 	t = g_date_time_new_from_unix_utc(s->t0 / 1000);
 	stamp = g_date_time_format(t, "%Y%m%dT%H%M%S");
 	dir = g_date_time_format(t, "%Y/%m/%d");
 	rel = g_strdup_printf("%s/%s/%s_%s_%s.%03dZ.mp4", r->unit, dir, r->unit, r->stream, stamp,
 	                      (int)(s->t0 % 1000));
-	full = g_build_filename(r->cfg->recordings, rel, NULL);
-	{
-		char *parent = g_path_get_dirname(full);
-		g_mkdir_with_parents(parent, 0750);
-		g_free(parent);
-	}
+	*full = g_build_filename(r->cfg->recordings, rel, NULL);
+	parent = g_path_get_dirname(*full);
+	g_mkdir_with_parents(parent, 0750);
+	g_free(parent);
 	s->stream = g_strdup(r->stream);
 	s->unit = g_strdup(r->unit);
 	s->path = rel;
@@ -78,20 +105,195 @@ static gchar *format_location(GstElement *mux, guint idx, GstSample *first, gpoi
 	g_strlcpy(s->acodec, r->acodec, sizeof(s->acodec));
 	s->width = r->width;
 	s->height = r->height;
-	if (gst_sample_get_caps(first)) {
-		const GstStructure *st = gst_caps_get_structure(gst_sample_get_caps(first), 0);
+	if (caps) {
+		const GstStructure *st = gst_caps_get_structure(caps, 0);
 		gst_structure_get_int(st, "width", &s->width);
 		gst_structure_get_int(st, "height", &s->height);
+		gst_caps_unref(caps);
 	}
 	ecc_segment_save_marker(r->cfg->recordings, s);
-	g_mutex_lock(&r->lock);
-	r->open_segments = g_list_append(r->open_segments, s);
-	g_mutex_unlock(&r->lock);
 	g_message("stream=%s: recording %s", r->stream, rel);
 	g_free(stamp);
 	g_free(dir);
 	g_date_time_unref(t);
-	return full;
+	return s;
+}
+
+static GstPad *ghost(GstElement *bin, GstPad *target, const char *name)
+{
+	GstPad *g = gst_ghost_pad_new(name, target);
+
+	gst_object_unref(target);
+	gst_element_add_pad(bin, g);
+	return g;
+}
+
+/* A new segment's "mp4mux ! filesink" in the branch, playing, not linked.
+ * Fragments of 1 s: a kill -9 loses at most the fragment being written.
+ * The file sink must not wait for a preroll (async=false): it joins a
+ * running live pipeline. Streaming thread (video). */
+static struct out *out_new(ecc_recorder *r, GstPad *pad, GstBuffer *b)
+{
+	struct out *o = g_new0(struct out, 1);
+	GstElement *mux = gst_element_factory_make("mp4mux", NULL);
+	GstElement *sink = gst_element_factory_make("filesink", NULL);
+	char *full = NULL;
+
+	if (!mux || !sink) {
+		g_warning("stream=%s: no mp4mux or filesink", r->stream);
+		if (mux)
+			gst_object_unref(mux);
+		if (sink)
+			gst_object_unref(sink);
+		g_free(o);
+		return NULL;
+	}
+	o->s = segment_open(r, pad, b, &full);
+	o->first_pts = GST_BUFFER_PTS(b);
+	o->end_pts = GST_BUFFER_PTS(b);
+	o->bin = gst_bin_new(NULL);
+	g_object_set(o->bin, "message-forward", TRUE, NULL);
+	g_object_set(mux, "fragment-duration", 1000, NULL);
+	g_object_set(sink, "location", full, "async", FALSE, "sync", FALSE, NULL);
+	g_free(full);
+	gst_bin_add_many(GST_BIN(o->bin), mux, sink, NULL);
+	gst_element_link(mux, sink);
+	o->vpad = ghost(o->bin, gst_element_request_pad_simple(mux, "video_%u"), "video");
+	if (r->asink)
+		o->apad = ghost(o->bin, gst_element_request_pad_simple(mux, "audio_%u"), "audio");
+	gst_bin_add(GST_BIN(r->branch), o->bin);
+	gst_element_sync_state_with_parent(o->bin);
+	return o;
+}
+
+static gboolean resend(GstPad *pad, GstEvent **event, gpointer sinkpad)
+{
+	(void)pad;
+	if (GST_EVENT_TYPE(*event) != GST_EVENT_EOS)
+		gst_pad_send_event(sinkpad, gst_event_ref(*event));
+	return TRUE;
+}
+
+/* Moves src's output to sinkpad inside src's own push: the buffer being
+ * pushed goes to sinkpad, preceded by the stream's sticky events (caps,
+ * segment), which this push has already checked for the old peer. */
+static void relink(GstPad *src, GstPad *old, GstPad *sinkpad)
+{
+	if (old)
+		gst_pad_unlink(src, old);
+	if (gst_pad_link(src, sinkpad) == GST_PAD_LINK_OK)
+		gst_pad_sticky_events_foreach(src, resend, sinkpad);
+}
+
+static void send_eos(GSList *pads)
+{
+	for (GSList *l = pads; l; l = l->next) {
+		gst_pad_send_event(l->data, gst_event_new_eos());
+		gst_object_unref(l->data);
+	}
+	g_slist_free(pads);
+}
+
+/* Half a frame at 25 fps: a segment of N s ends at the key frame N s on,
+ * not one GOP later because of rounding. */
+#define SPLIT_SLACK (20 * GST_MSECOND)
+
+/* The video queue's output: a key frame at least segment_seconds after the
+ * current segment's first starts the next segment, in a new file. No GOP
+ * is held back (splitmuxsink holds one to decide where to split, and a
+ * kill -9 loses it): each frame goes straight into the muxer. */
+static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime pts = GST_BUFFER_PTS(b);
+	GstClockTime len = (GstClockTime)r->cfg->segment_seconds * GST_SECOND;
+	bool key = !GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT);
+	struct out *cur, *o;
+	GstPad *oldpad = NULL;
+
+	g_mutex_lock(&r->lock);
+	cur = r->vcur;
+	if (cur &&
+	    !(key && GST_CLOCK_TIME_IS_VALID(pts) && pts + SPLIT_SLACK >= cur->first_pts + len)) {
+		if (GST_CLOCK_TIME_IS_VALID(pts))
+			cur->end_pts = MAX(
+			    cur->end_pts,
+			    pts + (GST_BUFFER_DURATION_IS_VALID(b) ? GST_BUFFER_DURATION(b) : 0));
+		g_mutex_unlock(&r->lock);
+		return GST_PAD_PROBE_OK;
+	}
+	g_mutex_unlock(&r->lock);
+	if (!key)
+		return GST_PAD_PROBE_DROP;
+	o = out_new(r, pad, b);
+	if (!o)
+		return cur ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
+	relink(pad, cur ? cur->vpad : NULL, o->vpad);
+	g_mutex_lock(&r->lock);
+	r->outs = g_list_append(r->outs, o);
+	r->vcur = o;
+	r->split_pts = pts;
+	if (cur) {
+		cur->split_at = g_get_monotonic_time();
+		oldpad = gst_object_ref(cur->vpad);
+	}
+	g_mutex_unlock(&r->lock);
+	if (oldpad)
+		send_eos(g_slist_prepend(NULL, oldpad)); /* that file is complete */
+	return GST_PAD_PROBE_OK;
+}
+
+/* Audio pads of segments that will get no more audio, marked; caller sends
+ * them EOS (with r->lock held). */
+static GSList *audio_ends(ecc_recorder *r, struct out *keep)
+{
+	GSList *pads = NULL;
+
+	for (GList *l = r->outs; l; l = l->next) {
+		struct out *o = l->data;
+		if (o != keep && o->apad && !o->audio_eos) {
+			o->audio_eos = true;
+			pads = g_slist_prepend(pads, gst_object_ref(o->apad));
+		}
+	}
+	return pads;
+}
+
+/* The audio queue's output follows the video into the new segment from the
+ * first sample at or after the key frame that started it. */
+static GstPadProbeReturn audio_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime pts = GST_BUFFER_PTS(b);
+	struct out *to;
+	GstPad *oldpad = NULL, *newpad;
+	GSList *ends;
+
+	g_mutex_lock(&r->lock);
+	to = r->vcur;
+	if (!to) {
+		g_mutex_unlock(&r->lock);
+		return GST_PAD_PROBE_DROP;
+	}
+	if (r->acur == to || (r->acur && !r->acur->audio_eos && GST_CLOCK_TIME_IS_VALID(pts) &&
+	                      pts < r->split_pts)) {
+		g_mutex_unlock(&r->lock);
+		return GST_PAD_PROBE_OK;
+	}
+	if (r->acur)
+		oldpad = gst_object_ref(r->acur->apad);
+	r->acur = to;
+	newpad = gst_object_ref(to->apad);
+	ends = audio_ends(r, to);
+	g_mutex_unlock(&r->lock);
+	relink(pad, oldpad, newpad);
+	if (oldpad)
+		gst_object_unref(oldpad);
+	gst_object_unref(newpad);
+	send_eos(ends);
+	return GST_PAD_PROBE_OK;
 }
 
 ecc_recorder *ecc_recorder_new(const struct ecc_gwconfig *cfg, const char *stream, const char *unit,
@@ -106,16 +308,6 @@ ecc_recorder *ecc_recorder_new(const struct ecc_gwconfig *cfg, const char *strea
 	r->user = user;
 	g_mutex_init(&r->lock);
 	return r;
-}
-
-static GstPad *ghost(GstElement *bin, GstElement *target, const char *tpad, const char *name)
-{
-	GstPad *p = gst_element_get_static_pad(target, tpad);
-	GstPad *g = gst_ghost_pad_new(name, p);
-
-	gst_object_unref(p);
-	gst_element_add_pad(bin, g);
-	return g;
 }
 
 static GstPadProbeReturn video_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -148,64 +340,40 @@ static GstPadProbeReturn audio_gate(GstPad *pad, GstPadProbeInfo *info, gpointer
 	return GST_PAD_PROBE_OK;
 }
 
-/* Links e's src pad to sinkpad and drops the request pad's reference. */
-static void link_static(GstElement *e, GstPad *sinkpad)
+/* A queue of up to 3 s in front of the muxers (a slow disk write must not
+ * hold back the tee), routed by probe on its output; its input pad is
+ * exposed on the branch as name, gated by gate. */
+static GstPad *input(ecc_recorder *r, const char *name, GstPadProbeCallback gate,
+                     GstPadProbeCallback route)
 {
-	GstPad *src = gst_element_get_static_pad(e, "src");
+	GstElement *q = gst_element_factory_make("queue", NULL);
+	GstPad *src, *in;
 
-	gst_pad_link(src, sinkpad);
+	g_object_set(q, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
+	             "max-size-bytes", 0, NULL);
+	gst_bin_add(GST_BIN(r->branch), q);
+	src = gst_element_get_static_pad(q, "src");
+	gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, route, r, NULL);
 	gst_object_unref(src);
-	gst_object_unref(sinkpad);
+	in = ghost(r->branch, gst_element_get_static_pad(q, "sink"), name);
+	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, gate, r, NULL);
+	return in;
 }
 
 int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstElement *atee,
                         const char *vcodec, const char *acodec, int width, int height)
 {
-	GstElement *vq, *aq = NULL;
-	GstStructure *props, *sprops;
-
-	GstPad *mp;
-
 	g_strlcpy(r->vcodec, vcodec ? vcodec : "", sizeof(r->vcodec));
 	g_strlcpy(r->acodec, acodec ? acodec : "", sizeof(r->acodec));
 	r->width = width;
 	r->height = height;
+	r->failed = false;
+	atomic_store(&r->keyframe_seen, false);
+	atomic_store(&r->first_pts, GST_CLOCK_TIME_NONE);
 	r->branch = gst_bin_new(NULL);
-	vq = gst_element_factory_make("queue", NULL);
-	r->mux = gst_element_factory_make("splitmuxsink", NULL);
-	if (!vq || !r->mux)
-		return ECC_ERR_INVAL;
-	/* 1 s fragments: a kill -9 loses at most the fragment being written. */
-	props = gst_structure_new("properties", "fragment-duration", G_TYPE_UINT, 1000, NULL);
-	/* Added to a running live pipeline: the file sinks must not wait for
-	 * a preroll (async=false), or the tee blocks once the queue is full. */
-	sprops = gst_structure_new("properties", "async", G_TYPE_BOOLEAN, FALSE, "sync",
-	                           G_TYPE_BOOLEAN, FALSE, NULL);
-	g_object_set(r->mux, "async-finalize", TRUE, "muxer-factory", "mp4mux", "muxer-properties",
-	             props, "max-size-time", (guint64)r->cfg->segment_seconds * GST_SECOND,
-	             "send-keyframe-requests", TRUE, NULL);
-	gst_structure_free(props);
-	g_object_set(r->mux, "sink-properties", sprops, NULL);
-	gst_structure_free(sprops);
 	g_object_set(r->branch, "async-handling", TRUE, NULL);
-	g_object_set(vq, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
-	             "max-size-bytes", 0, NULL);
-	g_signal_connect(r->mux, "format-location-full", G_CALLBACK(format_location), r);
-	gst_bin_add_many(GST_BIN(r->branch), vq, r->mux, NULL);
-	mp = gst_element_request_pad_simple(r->mux, "video");
-	link_static(vq, mp);
-	r->vsink = ghost(r->branch, vq, "sink", "video");
-	gst_pad_add_probe(r->vsink, GST_PAD_PROBE_TYPE_BUFFER, video_gate, r, NULL);
-	if (atee) {
-		aq = gst_element_factory_make("queue", NULL);
-		g_object_set(aq, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
-		             "max-size-bytes", 0, NULL);
-		gst_bin_add(GST_BIN(r->branch), aq);
-		mp = gst_element_request_pad_simple(r->mux, "audio_%u");
-		link_static(aq, mp);
-		r->asink = ghost(r->branch, aq, "sink", "audio");
-		gst_pad_add_probe(r->asink, GST_PAD_PROBE_TYPE_BUFFER, audio_gate, r, NULL);
-	}
+	r->vsink = input(r, "video", video_gate, video_route);
+	r->asink = atee ? input(r, "audio", audio_gate, audio_route) : NULL;
 	gst_bin_add(bin, r->branch);
 	/* Playing before linked: a tee pushing into a pad that is not active
 	 * yet gets FLUSHING back, and the source's task stops for good. */
@@ -218,45 +386,55 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 
 bool ecc_recorder_open(ecc_recorder *r)
 {
-	bool open;
+	bool open = false;
 
 	g_mutex_lock(&r->lock);
-	open = r->open_segments != NULL;
+	for (GList *l = r->outs; l && !open; l = l->next)
+		open = ((struct out *)l->data)->s != NULL;
 	g_mutex_unlock(&r->lock);
 	return open;
 }
 
 bool ecc_recorder_finish(ecc_recorder *r)
 {
+	GSList *ends;
+
 	if (!r->branch || r->failed || !ecc_recorder_open(r))
 		return false;
+	/* Audio still in an older segment gets there by the queue; every other
+	 * segment waiting for audio gets its end now. */
+	g_mutex_lock(&r->lock);
+	ends = audio_ends(r, r->acur);
+	g_mutex_unlock(&r->lock);
+	send_eos(ends);
 	gst_pad_send_event(r->vsink, gst_event_new_eos());
 	if (r->asink)
 		gst_pad_send_event(r->asink, gst_event_new_eos());
 	return true;
 }
 
-/* Reports the open segment whose file is location (absolute). */
-static void closed(ecc_recorder *r, const char *location, GstClockTime rt, bool cut)
+/* Reports o's segment (main loop). */
+static void closed(ecc_recorder *r, struct out *o, bool cut)
 {
-	struct ecc_segment *s = NULL;
+	struct ecc_segment *s;
+	GstClockTime end;
 
 	g_mutex_lock(&r->lock);
-	for (GList *l = r->open_segments; l; l = l->next) {
-		struct ecc_segment *x = l->data;
-		char *full = g_build_filename(r->cfg->recordings, x->path, NULL);
-		bool match = !location || !strcmp(full, location);
-		g_free(full);
-		if (match) {
-			s = x;
-			r->open_segments = g_list_delete_link(r->open_segments, l);
-			break;
-		}
-	}
+	s = o->s;
+	o->s = NULL;
+	end = o->end_pts;
 	g_mutex_unlock(&r->lock);
 	if (!s)
 		return;
-	s->t1 = GST_CLOCK_TIME_IS_VALID(rt) && r->mux ? wall_of(r->mux, rt) : 0;
+	s->t1 = 0;
+	if (r->branch && GST_CLOCK_TIME_IS_VALID(end)) {
+		GstPad *in = gst_ghost_pad_get_target(GST_GHOST_PAD(r->vsink));
+		GstClockTime rt = in ? running_time(in, end) : GST_CLOCK_TIME_NONE;
+		if (in)
+			gst_object_unref(in);
+		if (GST_CLOCK_TIME_IS_VALID(rt))
+			s->t1 = wall_of(r->branch, rt);
+	}
 	s->cut_short = cut;
 	if (ecc_segment_finish(r->cfg->recordings, s) != ECC_OK)
 		g_warning("stream=%s: segment %s unreadable", r->stream, s->path);
@@ -268,27 +446,100 @@ static void closed(ecc_recorder *r, const char *location, GstClockTime rt, bool 
 	g_free(s);
 }
 
+/* Drops the muxers of reported segments that no queue feeds any more. */
+static void reap(ecc_recorder *r)
+{
+	GList *gone = NULL;
+
+	g_mutex_lock(&r->lock);
+	for (GList *l = r->outs, *next; l; l = next) {
+		struct out *o = l->data;
+		next = l->next;
+		if (o->s || o == r->vcur || o == r->acur)
+			continue;
+		r->outs = g_list_delete_link(r->outs, l);
+		gone = g_list_prepend(gone, o);
+	}
+	g_mutex_unlock(&r->lock);
+	for (GList *l = gone; l; l = l->next) {
+		struct out *o = l->data;
+		gst_element_set_locked_state(o->bin, TRUE);
+		gst_element_set_state(o->bin, GST_STATE_NULL);
+		if (r->branch)
+			gst_bin_remove(GST_BIN(r->branch), o->bin);
+		g_free(o);
+	}
+	g_list_free(gone);
+}
+
 bool ecc_recorder_on_message(ecc_recorder *r, GstMessage *m)
 {
 	const GstStructure *st;
-	const char *location;
-	GstClockTime rt = GST_CLOCK_TIME_NONE;
+	GstMessage *inner = NULL;
+	struct out *o = NULL;
 
-	if (!r->mux || GST_MESSAGE_TYPE(m) != GST_MESSAGE_ELEMENT ||
-	    GST_MESSAGE_SRC(m) != GST_OBJECT(r->mux))
+	if (!r->branch || GST_MESSAGE_TYPE(m) != GST_MESSAGE_ELEMENT)
+		return false;
+	g_mutex_lock(&r->lock);
+	for (GList *l = r->outs; l && !o; l = l->next)
+		if (GST_MESSAGE_SRC(m) == GST_OBJECT(((struct out *)l->data)->bin))
+			o = l->data;
+	g_mutex_unlock(&r->lock);
+	if (!o)
 		return false;
 	st = gst_message_get_structure(m);
-	if (!gst_structure_has_name(st, "splitmuxsink-fragment-closed"))
-		return true;
-	location = gst_structure_get_string(st, "location");
-	gst_structure_get_clock_time(st, "running-time", &rt);
-	closed(r, location, rt, false);
+	if (gst_structure_has_name(st, "GstBinForwarded") &&
+	    gst_structure_get(st, "message", GST_TYPE_MESSAGE, &inner, NULL) && inner) {
+		if (GST_MESSAGE_TYPE(inner) == GST_MESSAGE_EOS) {
+			closed(r, o, false); /* its file is complete */
+			reap(r);
+		}
+		gst_message_unref(inner);
+	}
 	return true;
 }
 
 bool ecc_recorder_owns(ecc_recorder *r, GstObject *src)
 {
 	return r->branch && gst_object_has_as_ancestor(src, GST_OBJECT(r->branch));
+}
+
+void ecc_recorder_tick(ecc_recorder *r)
+{
+	gint64 now = g_get_monotonic_time();
+	GSList *pads = NULL;
+
+	/* A segment whose audio stopped before the split waits for no more. */
+	g_mutex_lock(&r->lock);
+	for (GList *l = r->outs; l; l = l->next) {
+		struct out *o = l->data;
+		if (o->split_at && now - o->split_at > 3 * G_USEC_PER_SEC && o->apad &&
+		    !o->audio_eos) {
+			o->audio_eos = true;
+			pads = g_slist_prepend(pads, gst_object_ref(o->apad));
+		}
+	}
+	g_mutex_unlock(&r->lock);
+	send_eos(pads);
+	reap(r);
+}
+
+/* Every segment not yet reported, reported cut short; the outputs freed
+ * (their elements go with the branch). */
+static void drop_outs(ecc_recorder *r)
+{
+	GList *outs;
+
+	g_mutex_lock(&r->lock);
+	outs = r->outs;
+	r->outs = NULL;
+	r->vcur = r->acur = NULL;
+	g_mutex_unlock(&r->lock);
+	for (GList *l = outs; l; l = l->next) {
+		closed(r, l->data, true);
+		g_free(l->data);
+	}
+	g_list_free(outs);
 }
 
 void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
@@ -303,11 +554,15 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 		gst_pad_unlink(r->atee_pad, r->asink);
 	gst_element_set_locked_state(r->branch, TRUE);
 	gst_element_set_state(r->branch, GST_STATE_NULL);
-	gst_bin_remove(bin, r->branch);
-	r->branch = NULL;
-	r->mux = NULL;
-	while (ecc_recorder_open(r))
-		closed(r, NULL, GST_CLOCK_TIME_NONE, true);
+	{
+		GstElement *branch = r->branch;
+		r->branch = NULL; /* closed() must not ask the dead branch for times */
+		drop_outs(r);
+		gst_bin_remove(bin, branch);
+	}
+	g_clear_object(&r->vtee_pad);
+	g_clear_object(&r->atee_pad);
+	r->vsink = r->asink = NULL;
 }
 
 bool ecc_recorder_failed(ecc_recorder *r)
@@ -320,9 +575,8 @@ void ecc_recorder_free(ecc_recorder *r)
 	if (!r)
 		return;
 	/* Whatever is still open was cut short (the stream stopped hard). */
-	r->mux = NULL;
-	while (ecc_recorder_open(r))
-		closed(r, NULL, GST_CLOCK_TIME_NONE, true);
+	r->branch = NULL;
+	drop_outs(r);
 	if (r->vtee_pad)
 		gst_object_unref(r->vtee_pad);
 	if (r->atee_pad)

@@ -1,7 +1,8 @@
 /*
- * record: a stream's recording branch: tee -> queue -> splitmuxsink writing
- * fragmented MP4 segments of [gateway] segment_seconds, each starting on a
- * key frame, that survive kill -9 (every 1 s fragment is whole on disk).
+ * record: a stream's recording branch: tee -> queue -> one "mp4mux !
+ * filesink" per segment, writing fragmented MP4 segments of [gateway]
+ * segment_seconds, each starting on a key frame, that survive kill -9
+ * (every 1 s fragment is whole on disk).
  *
  * Why fragmented MP4 (DESIGN.md, Media, leaves the choice to measurement):
  * after kill -9 the open file plays to within about one fragment (1 s) of
@@ -10,10 +11,17 @@
  * without remuxing. The reserved-moov alternative also survives a kill but
  * cannot be served as HLS byte ranges without rewriting the file.
  *
+ * Why not splitmuxsink: to know where to split it holds each GOP back
+ * until the next key frame, so a kill -9 lost a GOP plus a fragment (3 s
+ * with a 2 s GOP, measured). Here a probe on the queue's output starts the
+ * next file at the first key frame past the segment length, and every
+ * frame goes straight into its muxer.
+ *
  * Each segment is announced by a marker file (see segment.h) when it opens
- * and reported through the callback, on the main loop, when it closes.
- * Thread: the marker is written from the muxer's streaming thread
- * (format-location-full); everything else on the main loop.
+ * and reported through the callback, on the main loop, when its muxer has
+ * finished the file.
+ * Thread: segments open in the video streaming thread, audio follows in
+ * its own; reports, reaping and teardown on the main loop.
  */
 #ifndef ECC_RECORD_H
 #define ECC_RECORD_H
@@ -42,17 +50,23 @@ bool ecc_recorder_finish(ecc_recorder *r);
 /* True while a segment is open and not yet reported. */
 bool ecc_recorder_open(ecc_recorder *r);
 
-/* Handles splitmuxsink's element messages; true when the message was its. */
+/* Handles the segments' forwarded messages (their end); true when the
+ * message was theirs. */
 bool ecc_recorder_on_message(ecc_recorder *r, GstMessage *m);
 
 /* True when msg came from inside the recording branch. */
 bool ecc_recorder_owns(ecc_recorder *r, GstObject *src);
 
-/* Drops the branch after an error inside it (a full disk): the open segment
- * is reported cut short; the rest of the pipeline goes on. */
+/* Drops the branch after an error inside it (a full disk, a muxer that
+ * refuses a stream): the open segment is reported cut short; the rest of
+ * the pipeline goes on, and ecc_recorder_attach may start it again. */
 void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why);
 
 bool ecc_recorder_failed(ecc_recorder *r);
+
+/* About once a second (main loop): ends the audio of a segment whose audio
+ * stopped before the split, and drops finished muxers. */
+void ecc_recorder_tick(ecc_recorder *r);
 
 void ecc_recorder_free(ecc_recorder *r);
 

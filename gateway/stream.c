@@ -16,6 +16,8 @@
 #define RETRY_MAX_MS       5000
 #define FINISH_MS          3000
 #define TRACKS_MS          1500
+#define SOUND_MS           6000 /* how long an announced sound track is waited for */
+#define REC_RETRY_MS       5000 /* a failed recording branch starts again after */
 
 enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
 
@@ -33,9 +35,10 @@ struct ecc_stream {
 	guint bus_watch;
 	GstElement *vtee, *atee; /* owned by the pipeline; set from streaming threads */
 	char vcodec[16], acodec[16];
-	atomic_bool attached;   /* recording and thumbnail branches added */
-	atomic_bool all_tracks; /* the demuxer said no-more-pads */
-	gint64 first_frame_ms;  /* monotonic, of the first video frame of this start */
+	atomic_bool attached;        /* recording and thumbnail branches added */
+	atomic_bool all_tracks;      /* the demuxer said no-more-pads */
+	atomic_bool audio_announced; /* the RTSP session description has sound */
+	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
 	ecc_snapshot *snap;
 
@@ -49,6 +52,7 @@ struct ecc_stream {
 	unsigned reconnects;
 	unsigned retry_ms;
 	guint retry_id, finish_id, tick_id;
+	gint64 rec_failed_ms; /* when the recording branch last failed */
 	char error[256];
 };
 
@@ -203,6 +207,21 @@ static void attach_branches(ecc_stream *s)
 	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
 }
 
+/* rtspsrc, before it sets up each stream of the session description: a
+ * sound track announced there is worth waiting for (over UDP its first
+ * packets may come well after the picture's). */
+static gboolean select_stream(GstElement *src, guint num, GstCaps *caps, gpointer data)
+{
+	ecc_stream *s = data;
+	const GstStructure *st = caps ? gst_caps_get_structure(caps, 0) : NULL;
+
+	(void)src;
+	(void)num;
+	if (st && !g_strcmp0(gst_structure_get_string(st, "media"), "audio"))
+		atomic_store(&s->audio_announced, true);
+	return TRUE;
+}
+
 /* The source part of the pipeline, by URL scheme. */
 static GstElement *make_source(ecc_stream *s, GstElement **demux)
 {
@@ -216,6 +235,7 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 		             "tcp-timeout", (guint64)5000000, "timeout", (guint64)5000000,
 		             "protocols",
 		             !g_strcmp0(s->transport, "udp") ? 1 /* UDP */ : 4 /* TCP */, NULL);
+		g_signal_connect(src, "select-stream", G_CALLBACK(select_stream), s);
 		*demux = src;
 	} else if (g_str_has_prefix(s->url, "rtmp://")) {
 		/* librtmp's rtmpsrc, not rtmp2src: on a server that answers with
@@ -266,6 +286,7 @@ static int build(ecc_stream *s)
 	s->vcodec[0] = s->acodec[0] = '\0';
 	atomic_store(&s->attached, false);
 	atomic_store(&s->all_tracks, false);
+	atomic_store(&s->audio_announced, false);
 	atomic_store(&s->last_frame_us, 0);
 	s->first_frame_ms = 0;
 	s->rec =
@@ -375,6 +396,7 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 		if (s->rec && ecc_recorder_owns(s->rec, GST_MESSAGE_SRC(m))) {
 			/* a full disk: drop the recording, keep ingest and live view */
 			ecc_recorder_fail(s->rec, GST_BIN(s->pipeline), err->message);
+			s->rec_failed_ms = ecc_mono_ms();
 		} else {
 			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
 			restart(s, err->message);
@@ -431,8 +453,21 @@ static gboolean tick(gpointer data)
 	if (s->pipeline && s->vtee && last && !atomic_load(&s->attached)) {
 		if (!s->first_frame_ms)
 			s->first_frame_ms = ecc_mono_ms();
-		if (atomic_load(&s->all_tracks) || ecc_mono_ms() - s->first_frame_ms >= TRACKS_MS)
+		gint64 waited = ecc_mono_ms() - s->first_frame_ms;
+		bool sound_due = atomic_load(&s->audio_announced) && !s->atee;
+		if (atomic_load(&s->all_tracks) || waited >= (sound_due ? SOUND_MS : TRACKS_MS))
 			attach_branches(s);
+	}
+	if (s->rec && s->pipeline && atomic_load(&s->attached)) {
+		if (!ecc_recorder_failed(s->rec)) {
+			ecc_recorder_tick(s->rec);
+		} else if (ecc_mono_ms() - s->rec_failed_ms >= REC_RETRY_MS) {
+			/* a full disk may have room again; a muxer error was one stream's */
+			g_message("stream=%s: recording again", s->id);
+			s->rec_failed_ms = ecc_mono_ms();
+			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee,
+			                    s->vcodec, s->acodec, 0, 0);
+		}
 	}
 	switch (s->state) {
 	case ST_STARTING:
