@@ -67,8 +67,9 @@ test('every kind of field stream is ingested, recorded, filed and served', async
     // health figures are per second: give the first second time to count
     const s = await waitFor(async () => {
       const x = (await request(hub, 'GET', `/api/v1/streams/${byUnit[id].id}`, { token })).json.stream;
-      return x.health.fps > 15 && x;
-    }, { timeout: 5000, what: `${id} at full frame rate` });
+      // over UDP the sound's first packets may come after the picture's
+      return x.health.fps > 15 && (want.acodec === undefined || x.health.acodec === want.acodec) && x;
+    }, { timeout: 10000, what: `${id} at full frame rate, with its sound` });
     t.diagnostic(`${id}: ${s.url.replace(/:[^:@/]*@/, ':***@')} live: ${s.health.vcodec}/${s.health.acodec || '-'} `
       + `${s.health.width}x${s.health.height} ${s.health.fps} fps ${Math.round(s.health.bitrate / 1000)} kbit/s`);
     assert.equal(s.health.vcodec, want.vcodec, id);
@@ -77,6 +78,24 @@ test('every kind of field stream is ingested, recorded, filed and served', async
     assert.equal(s.health.height, 180, id);
     assert.ok(s.health.last_frame_age < 1000, `${id} last frame age ${s.health.last_frame_age}`);
     assert.equal(s.transport, id === 'bc-udp' ? 'udp' : 'tcp');
+  }
+
+  // The wall's thumbnails: a JPEG of every live stream, 480 wide, renewed
+  // every few seconds (snapshot_seconds = 1 here) while the stream is live.
+  for (const [id] of UNITS) {
+    const snap = async () => {
+      const res = await fetch(`${hub.url}/api/v1/streams/${byUnit[id].id}/snapshot.jpg`,
+        { headers: { authorization: `Bearer ${token}` } });
+      return res.status === 200 && { type: res.headers.get('content-type'), bytes: Buffer.from(await res.arrayBuffer()) };
+    };
+    const first = await waitFor(snap, { timeout: 10000, what: `a snapshot of ${id}` });
+    assert.equal(first.type, 'image/jpeg', id);
+    const jpg = path.join(dir, `${id}.jpg`);
+    fs.writeFileSync(jpg, first.bytes);
+    const v = (await ffprobe(jpg)).streams[0];
+    assert.deepEqual([v.codec_name, v.width, v.height], ['mjpeg', 480, 270], `${id} snapshot`);
+    await waitFor(async () => { const n = await snap(); return n && !n.bytes.equals(first.bytes); },
+      { timeout: 10000, what: `a newer snapshot of ${id}` });
   }
 
   // Two whole segments per unit, filed under the unit, fetched over HTTP
