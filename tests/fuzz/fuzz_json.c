@@ -79,6 +79,9 @@ static void check_topic(const uint8_t *data, size_t size)
 	case ECC_TOPIC_UNIT_ACK:
 		again = ecc_topic_unit(t.id, "ack");
 		break;
+	case ECC_TOPIC_UNIT_STREAM:
+		again = ecc_topic_unit(t.id, "stream");
+		break;
 	case ECC_TOPIC_GW_STATUS:
 		again = ecc_topic_gw(t.id, "status");
 		break;

@@ -46,7 +46,11 @@ export async function ffprobe(file) {
 
 // Decodes the whole file; resolves with ffmpeg's complaints ('' when clean).
 export async function decodeErrors(file) {
-  const { stderr } = await execFileP('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-'], { maxBuffer: 1 << 24 });
+  // passthrough: frames keep the file's timestamps. By default ffmpeg
+  // re-times them to a constant rate for the null muxer, and a recording's
+  // arrival jitter (a loaded machine) then shows as a muxer complaint
+  // about equal timestamps that no decoder made.
+  const { stderr } = await execFileP('ffmpeg', ['-v', 'error', '-i', file, '-fps_mode', 'passthrough', '-enc_time_base', '-1', '-f', 'null', '-'], { maxBuffer: 1 << 24 });
   return stderr.trim();
 }
 
