@@ -211,4 +211,8 @@ void ecc_snapshot_shutdown(void)
 		g_thread_pool_free(pool, TRUE, TRUE);
 	pool = NULL;
 	g_mutex_unlock(&pool_lock);
+	/* GLib keeps a finished pool's thread idle for reuse; end it now, so no
+	 * thread comes or goes while LeakSanitizer inspects the exit. */
+	g_thread_pool_set_max_unused_threads(0);
+	g_thread_pool_stop_unused_threads();
 }
