@@ -20,7 +20,7 @@ struct out {
 	GstClockTime first_pts; /* the key frame it starts with */
 	GstClockTime end_pts;   /* after its last video frame */
 	gint64 split_at;        /* monotonic us when video moved on, or 0 */
-	bool audio_eos, done;   /* audio EOS sent by the tick; its file is whole */
+	bool audio_eos;         /* its audio pad has had EOS */
 };
 
 struct ecc_recorder {
