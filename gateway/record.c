@@ -21,6 +21,7 @@ struct out {
 	GstClockTime end_pts;   /* after its last video frame */
 	gint64 split_at;        /* monotonic us when video moved on, or 0 */
 	bool audio_eos;         /* its audio pad has had EOS */
+	bool sound;             /* some audio went into it */
 };
 
 struct ecc_recorder {
@@ -38,13 +39,12 @@ struct ecc_recorder {
 	 * audio are dropped (streaming threads: atomics). */
 	atomic_bool keyframe_seen;
 	atomic_uint_fast64_t first_pts;
-	/* guards outs, vcur, acur, split_pts and the outs' fields (the video
+	/* guards outs, vcur, acur and the outs' fields (the video
 	 * and audio streaming threads switch outputs; the main loop reaps) */
 	GMutex lock;
 	GList *outs;      /* struct out*, oldest first, until reaped */
 	struct out *vcur; /* where video goes */
-	struct out *acur; /* where audio goes (moves on at split_pts) */
-	GstClockTime split_pts;
+	struct out *acur; /* where audio goes (moves on with the samples' times) */
 };
 
 /* Wall clock (UTC ms) of a running time of this element's pipeline. */
@@ -233,7 +233,6 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 	g_mutex_lock(&r->lock);
 	r->outs = g_list_append(r->outs, o);
 	r->vcur = o;
-	r->split_pts = pts;
 	if (cur) {
 		cur->split_at = g_get_monotonic_time();
 		oldpad = gst_object_ref(cur->vpad);
@@ -245,12 +244,13 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 }
 
 /* Audio pads of segments that will get no more audio, marked; caller sends
- * them EOS (with r->lock held). */
-static GSList *audio_ends(ecc_recorder *r, struct out *keep)
+ * them EOS (with r->lock held). With before, only the segments older than
+ * keep; otherwise every one but keep. */
+static GSList *audio_ends(ecc_recorder *r, struct out *keep, bool before)
 {
 	GSList *pads = NULL;
 
-	for (GList *l = r->outs; l; l = l->next) {
+	for (GList *l = r->outs; l && !(before && l->data == keep); l = l->next) {
 		struct out *o = l->data;
 		if (o != keep && o->apad && !o->audio_eos) {
 			o->audio_eos = true;
@@ -260,33 +260,49 @@ static GSList *audio_ends(ecc_recorder *r, struct out *keep)
 	return pads;
 }
 
-/* The audio queue's output follows the video into the new segment from the
+/* The segment a sample of time pts belongs to: the oldest whose sound is
+ * still open and whose successor starts after pts. Sound that comes late
+ * (over UDP it may trail the picture by seconds at the start) still goes
+ * into the segment of its time, not into whichever is newest (r->lock). */
+static struct out *audio_target(ecc_recorder *r, GstClockTime pts)
+{
+	if (!GST_CLOCK_TIME_IS_VALID(pts))
+		return r->acur ? r->acur : r->vcur;
+	for (GList *l = r->outs; l; l = l->next) {
+		struct out *o = l->data, *next = l->next ? l->next->data : NULL;
+		if (o->apad && !o->audio_eos && (!next || pts < next->first_pts))
+			return o;
+	}
+	return r->vcur;
+}
+
+/* The audio queue's output follows the video into each segment from the
  * first sample at or after the key frame that started it. */
 static GstPadProbeReturn audio_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	ecc_recorder *r = data;
 	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
-	GstClockTime pts = GST_BUFFER_PTS(b);
 	struct out *to;
 	GstPad *oldpad = NULL, *newpad;
 	GSList *ends;
 
 	g_mutex_lock(&r->lock);
-	to = r->vcur;
-	if (!to) {
+	to = r->vcur ? audio_target(r, GST_BUFFER_PTS(b)) : NULL;
+	if (!to || !to->apad) {
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_DROP;
 	}
-	if (r->acur == to || (r->acur && !r->acur->audio_eos && GST_CLOCK_TIME_IS_VALID(pts) &&
-	                      pts < r->split_pts)) {
+	if (r->acur == to) {
+		to->sound = true;
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_OK;
 	}
 	if (r->acur)
 		oldpad = gst_object_ref(r->acur->apad);
 	r->acur = to;
+	to->sound = true;
 	newpad = gst_object_ref(to->apad);
-	ends = audio_ends(r, to);
+	ends = audio_ends(r, to, true);
 	g_mutex_unlock(&r->lock);
 	relink(pad, oldpad, newpad);
 	if (oldpad)
@@ -404,7 +420,7 @@ bool ecc_recorder_finish(ecc_recorder *r)
 	/* Audio still in an older segment gets there by the queue; every other
 	 * segment waiting for audio gets its end now. */
 	g_mutex_lock(&r->lock);
-	ends = audio_ends(r, r->acur);
+	ends = audio_ends(r, r->acur, false);
 	g_mutex_unlock(&r->lock);
 	send_eos(ends);
 	gst_pad_send_event(r->vsink, gst_event_new_eos());
@@ -418,14 +434,19 @@ static void closed(ecc_recorder *r, struct out *o, bool cut)
 {
 	struct ecc_segment *s;
 	GstClockTime end;
+	bool silent;
 
 	g_mutex_lock(&r->lock);
 	s = o->s;
 	o->s = NULL;
 	end = o->end_pts;
+	silent = o->apad && !o->sound;
 	g_mutex_unlock(&r->lock);
 	if (!s)
 		return;
+	if (silent)
+		g_message("stream=%s: segment %s has no sound: none came in its time", r->stream,
+		          s->path);
 	s->t1 = 0;
 	if (r->branch && GST_CLOCK_TIME_IS_VALID(end)) {
 		GstPad *in = gst_ghost_pad_get_target(GST_GHOST_PAD(r->vsink));
