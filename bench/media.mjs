@@ -54,6 +54,17 @@ const cpuTicks = (pid) => {
   return Number(f[11]) + Number(f[12]);
 };
 const rssMiB = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+// Context switches of every thread of pid (voluntary + involuntary).
+const ctxSwitches = (pid) => {
+  let n = 0;
+  for (const t of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const st = fs.readFileSync(`/proc/${pid}/task/${t}/status`, 'utf8');
+      for (const m of st.matchAll(/ctxt_switches:\s+(\d+)/g)) n += Number(m[1]);
+    } catch { /* the thread ended */ }
+  }
+  return n;
+};
 const threads = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/Threads:\s+(\d+)/)[1]);
 const pad = (i) => String(i).padStart(4, '0');
 const unitId = (i) => `mb${pad(i)}`;
@@ -62,10 +73,31 @@ const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
 // The warm-up, then the measuring window: CPU of `pid` (and of the camera
 // server, for context) in % of one core, RSS (median of 1 s samples).
+// --perf: `perf record -g` of pid over the window, then where the CPU went
+// by thread, by library and by function (top lines of `perf report`).
+async function profile(pid) {
+  const data = path.join(os.tmpdir(), `ecc-bench-perf-${pid}.data`);
+  try {
+    await execFileP('perf', ['record', '-q', '-g', '-F', '499', '-p', String(pid), '-o', data, '--', 'sleep', String(SECONDS)]);
+    const top = async (sort, lines) => {
+      const { stdout } = await execFileP('perf', ['report', '-i', data, '--stdio', '--no-children', '-g', 'none',
+        '--percent-limit', '1', '--sort', sort], { maxBuffer: 64 << 20 });
+      return stdout.split('\n').filter((l) => /^\s+\d/.test(l)).slice(0, lines).map((l) => l.trim().replace(/\s+/g, ' '));
+    };
+    return { threads: await top('comm', 12), dsos: await top('dso', 12), symbols: await top('dso,symbol', 25) };
+  } catch (e) {
+    return { error: String(e.message || e).slice(0, 300) };
+  } finally {
+    fs.rmSync(data, { force: true });
+  }
+}
+
 async function measure(pid, others = {}) {
   await sleep(WARMUP * 1000);
   const t0 = process.hrtime.bigint();
   const c0 = cpuTicks(pid);
+  const x0 = ctxSwitches(pid);
+  const prof = args.perf ? profile(pid) : null;
   const o0 = Object.fromEntries(Object.entries(others).map(([k, p]) => [k, cpuTicks(p)]));
   const rss = [];
   for (let i = 0; i < SECONDS; i++) {
@@ -73,7 +105,11 @@ async function measure(pid, others = {}) {
     rss.push(rssMiB(pid));
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  const out = { cpu: (100 * (cpuTicks(pid) - c0)) / TICK / secs, rss: median(rss), rssMax: Math.max(...rss), threads: threads(pid) };
+  const out = {
+    cpu: (100 * (cpuTicks(pid) - c0)) / TICK / secs, rss: median(rss), rssMax: Math.max(...rss), threads: threads(pid),
+    ctxPerS: (ctxSwitches(pid) - x0) / secs,
+  };
+  if (prof) out.profile = await prof;
   for (const [k, p] of Object.entries(others)) out[`${k}Cpu`] = (100 * (cpuTicks(p) - o0[k])) / TICK / secs;
   return out;
 }
@@ -227,10 +263,18 @@ function line(name, n, r) {
     + `lost ${r.lost}/${r.lost + r.packets} frames${r.missing ? ` (${r.missing} streams unrecorded)` : ''}  `
     + `shortest recording ${f1(r.minSpan)} s  files ${r.files}  cameras CPU ${f1(r.camsCpu)}%`
     + (r.minFps !== undefined ? `  health: min fps ${f1(r.minFps)}, reconnects ${r.reconnects}, not live ${r.notLive}` : '')
-    + `  (ready in ${f1(r.startS)} s)`
+    + `  ctx switches ${Math.round(r.ctxPerS)}/s  (ready in ${f1(r.startS)} s)`
     + (r.why && Object.keys(r.why).length ? `\n          reconnect reasons: ${JSON.stringify(r.why)}` : '')
     + (r.warnings ? `  gateway warnings: ${r.warnings}` : '')
-    + (r.exit !== undefined && r.exit !== 0 ? `  gateway exit: ${r.exit}` : '');
+    + (r.exit !== undefined && r.exit !== 0 ? `  gateway exit: ${r.exit}` : '')
+    + (r.profile ? `\n${profileText(r.profile)}` : '');
+}
+
+function profileText(p) {
+  if (p.error) return `          perf: ${p.error}`;
+  const block = (title, ls) => `          ${title}:\n${ls.map((l) => `            ${l}`).join('\n')}`;
+  return [block('CPU by thread (perf, % of samples)', p.threads), block('by library', p.dsos),
+    block('by function', p.symbols)].join('\n');
 }
 
 async function main() {

@@ -6,7 +6,6 @@
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
-#include <malloc.h>
 #include <string.h>
 
 struct ecc_snapshot {
@@ -26,14 +25,30 @@ struct job {
 };
 
 /* Scaled to 480 wide keeping the aspect (videoscale adds borders when it
- * must). One decoder thread: the worker decodes one picture at a time. */
+ * must). One decoder thread: the worker decodes one picture at a time. The
+ * decoder's sink pad is left for the worker's own pad to feed. */
 #define PIPELINE                                                                                   \
-	"appsrc name=src format=time ! %s max-threads=1 ! videoconvert ! videoscale ! "            \
+	"%s name=dec max-threads=1 ! videoconvert ! videoscale ! "                                 \
 	"video/x-raw,width=480,pixel-aspect-ratio=1/1 ! jpegenc quality=75 ! "                     \
-	"appsink name=snap sync=false"
+	"appsink name=snap sync=false async=false wait-on-eos=false"
+
+/* A decoding pipeline kept across pictures (one per codec, the worker's
+ * alone): building one per picture cost more than the decoding (parsing,
+ * plugin lookups, fresh frame memory to fault in every time). The worker
+ * pushes into it from its own thread (no source thread): caps when they
+ * change, a segment, the frame, then EOS to drain the decoder; a flush
+ * makes it ready for the next picture. */
+struct decoder {
+	const char *name; /* avdec_h264, avdec_h265 */
+	GstElement *pipe;
+	GstAppSink *sink;
+	GstPad *feed;  /* ours, linked to the decoder's sink pad */
+	GstCaps *caps; /* the caps last sent */
+};
 
 static GMutex pool_lock;
 static GThreadPool *pool;
+static struct decoder decoders[2]; /* the worker's; freed at shutdown */
 
 static void job_free(struct job *j)
 {
@@ -61,65 +76,126 @@ static void write_jpeg(const struct job *j, GstSample *sample)
 	gst_buffer_unmap(b, &map);
 }
 
-/* Why a decode failed, from the pipeline's bus (or "timed out"). */
-static char *failure(GstElement *p)
+/* Empties the pipeline's bus; the first error's text, or NULL. */
+static char *drain_bus(GstElement *p)
 {
 	GstBus *bus = gst_element_get_bus(p);
-	GstMessage *m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
-	GError *err = NULL;
-	char *why;
+	GstMessage *m;
+	char *why = NULL;
 
-	if (m)
-		gst_message_parse_error(m, &err, NULL);
-	why = g_strdup(err ? err->message : "timed out");
-	g_clear_error(&err);
-	if (m)
+	while ((m = gst_bus_pop(bus))) {
+		if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR && !why) {
+			GError *err = NULL;
+			gst_message_parse_error(m, &err, NULL);
+			why = g_strdup(err ? err->message : "error");
+			g_clear_error(&err);
+		}
 		gst_message_unref(m);
+	}
 	gst_object_unref(bus);
 	return why;
+}
+
+static void decoder_clear(struct decoder *d)
+{
+	if (d->pipe) {
+		gst_element_set_state(d->pipe, GST_STATE_NULL);
+		drain_bus(d->pipe);
+		gst_object_unref(d->pipe);
+	}
+	if (d->sink)
+		gst_object_unref(d->sink);
+	if (d->feed) {
+		gst_pad_set_active(d->feed, FALSE);
+		gst_object_unref(d->feed);
+	}
+	if (d->caps)
+		gst_caps_unref(d->caps);
+	memset(d, 0, sizeof(*d));
+}
+
+static struct decoder *decoder_get(const char *name, const char *stream)
+{
+	struct decoder *d = NULL;
+	GstElement *dec;
+	GstPad *in;
+	char *desc;
+	GError *err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(decoders) && !d; i++)
+		if (decoders[i].pipe && decoders[i].name == name)
+			return &decoders[i];
+	for (size_t i = 0; i < G_N_ELEMENTS(decoders) && !d; i++)
+		if (!decoders[i].pipe)
+			d = &decoders[i];
+	if (!d)
+		return NULL;
+	desc = g_strdup_printf(PIPELINE, name);
+	d->pipe = gst_parse_launch(desc, &err);
+	g_free(desc);
+	if (!d->pipe) {
+		g_warning("stream=%s: no snapshot pipeline: %s", stream, err ? err->message : "?");
+		g_clear_error(&err);
+		return NULL;
+	}
+	d->name = name;
+	d->sink = GST_APP_SINK(gst_bin_get_by_name(GST_BIN(d->pipe), "snap"));
+	dec = gst_bin_get_by_name(GST_BIN(d->pipe), "dec");
+	in = gst_element_get_static_pad(dec, "sink");
+	d->feed = gst_pad_new("feed", GST_PAD_SRC);
+	gst_pad_set_active(d->feed, TRUE);
+	gst_pad_link(d->feed, in);
+	gst_object_unref(in);
+	gst_object_unref(dec);
+	gst_element_set_state(d->pipe, GST_STATE_PLAYING);
+	gst_pad_push_event(d->feed, gst_event_new_stream_start("ecc-snapshot"));
+	return d;
+}
+
+/* Decodes one key frame into a sample of JPEG (push: the job's frame). */
+static GstSample *decoder_run(struct decoder *d, struct job *j)
+{
+	GstSegment seg;
+	GstBuffer *frame = j->frame;
+
+	j->frame = NULL;
+	gst_pad_push_event(d->feed, gst_event_new_flush_start());
+	gst_pad_push_event(d->feed, gst_event_new_flush_stop(TRUE));
+	if (!d->caps || !gst_caps_is_equal(d->caps, j->caps)) {
+		gst_caps_replace(&d->caps, j->caps);
+		gst_pad_push_event(d->feed, gst_event_new_caps(j->caps));
+	}
+	gst_segment_init(&seg, GST_FORMAT_TIME);
+	gst_pad_push_event(d->feed, gst_event_new_segment(&seg));
+	GST_BUFFER_PTS(frame) = GST_BUFFER_DTS(frame) = 0;
+	gst_pad_push(d->feed, frame);
+	gst_pad_push_event(d->feed, gst_event_new_eos());
+	return gst_app_sink_try_pull_sample(d->sink, 0);
 }
 
 static void decode(gpointer data, gpointer user)
 {
 	struct job *j = data;
-	char *desc = g_strdup_printf(PIPELINE, j->decoder);
-	GError *err = NULL;
-	GstElement *p = gst_parse_launch(desc, &err), *src = NULL, *sink = NULL;
-	GstSample *sample = NULL;
+	struct decoder *d = decoder_get(j->decoder, j->stream);
+	GstSample *sample;
+	char *why;
 
 	(void)user;
-	g_free(desc);
-	if (!p) {
-		g_warning("stream=%s: no snapshot pipeline: %s", j->stream,
-		          err ? err->message : "?");
-		g_clear_error(&err);
+	if (!d) {
 		job_free(j);
 		return;
 	}
-	src = gst_bin_get_by_name(GST_BIN(p), "src");
-	sink = gst_bin_get_by_name(GST_BIN(p), "snap");
-	gst_app_src_set_caps(GST_APP_SRC(src), j->caps);
-	gst_element_set_state(p, GST_STATE_PLAYING);
-	/* The frame alone, at time 0 (pushing takes the job's reference). */
-	GST_BUFFER_PTS(j->frame) = GST_BUFFER_DTS(j->frame) = 0;
-	gst_app_src_push_buffer(GST_APP_SRC(src), j->frame);
-	j->frame = NULL;
-	gst_app_src_end_of_stream(GST_APP_SRC(src));
-	sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 3 * GST_SECOND);
+	sample = decoder_run(d, j);
+	why = drain_bus(d->pipe);
 	if (sample) {
 		write_jpeg(j, sample);
 		gst_sample_unref(sample);
 	} else {
-		char *why = failure(p);
-		g_warning("stream=%s: no snapshot: %s", j->stream, why);
-		g_free(why);
+		g_warning("stream=%s: no snapshot: %s", j->stream, why ? why : "no picture");
+		decoder_clear(d); /* the next picture gets a fresh decoder */
 	}
-	gst_element_set_state(p, GST_STATE_NULL);
-	gst_object_unref(src);
-	gst_object_unref(sink);
-	gst_object_unref(p);
+	g_free(why);
 	job_free(j);
-	malloc_trim(0); /* give the decoder's frames back to the system */
 }
 
 static GThreadPool *worker(void)
@@ -215,4 +291,6 @@ void ecc_snapshot_shutdown(void)
 	 * thread comes or goes while LeakSanitizer inspects the exit. */
 	g_thread_pool_set_max_unused_threads(0);
 	g_thread_pool_stop_unused_threads();
+	for (size_t i = 0; i < G_N_ELEMENTS(decoders); i++)
+		decoder_clear(&decoders[i]);
 }

@@ -6,8 +6,10 @@
  * stream holds ~18 MB (frame pools, threads) for a picture wanted every few
  * seconds; bench/media measured that as four fifths of the gateway's memory.
  * Instead a probe on the video tee keeps one key frame per period, and one
- * worker thread shared by every stream decodes it in a short-lived pipeline
- * (appsrc ! decoder ! videoscale ! jpegenc ! appsink) and writes the file.
+ * worker thread shared by every stream decodes it (decoder ! videoscale !
+ * jpegenc ! appsink, one such pipeline per codec, kept and flushed between
+ * pictures: building one per picture cost twice the decoding) and writes
+ * the file.
  * Thread: the probe runs in a streaming thread; decoding in the worker.
  * A job owns copies of what it needs, so a stream may go away meanwhile.
  * Ownership: ecc_snapshot_free; ecc_snapshot_shutdown at exit joins the
