@@ -581,6 +581,11 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 		drop_outs(r);
 		gst_bin_remove(bin, branch);
 	}
+	/* the tees' outputs go back, or every retry would leave two behind */
+	if (r->vtee_pad)
+		ecc_tee_release(r->vtee_pad);
+	if (r->atee_pad)
+		ecc_tee_release(r->atee_pad);
 	g_clear_object(&r->vtee_pad);
 	g_clear_object(&r->atee_pad);
 	r->vsink = r->asink = NULL;

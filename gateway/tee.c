@@ -35,8 +35,31 @@ GstPad *ecc_tee_link(GstElement *tee, GstPad *sinkpad)
 	if (rc != GST_PAD_LINK_OK) {
 		g_warning("cannot link %s:%s to %s:%s (%s)", GST_DEBUG_PAD_NAME(out),
 		          GST_DEBUG_PAD_NAME(sinkpad), gst_pad_link_get_name(rc));
+		ecc_tee_release(out);
 		gst_object_unref(out);
 		return NULL;
 	}
 	return out;
+}
+
+void ecc_tee_release(GstPad *out)
+{
+	GstPad *req = GST_IS_GHOST_PAD(out) ? gst_ghost_pad_get_target(GST_GHOST_PAD(out))
+	                                    : gst_object_ref(out);
+	GstElement *tee = req ? gst_pad_get_parent_element(req) : NULL;
+
+	if (GST_IS_GHOST_PAD(out)) {
+		GstElement *bin = gst_pad_get_parent_element(out);
+		if (bin) {
+			gst_pad_set_active(out, FALSE);
+			gst_element_remove_pad(bin, out);
+			gst_object_unref(bin);
+		}
+	}
+	if (tee) {
+		gst_element_release_request_pad(tee, req);
+		gst_object_unref(tee);
+	}
+	if (req)
+		gst_object_unref(req);
 }

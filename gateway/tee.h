@@ -19,4 +19,8 @@ GstPad *ecc_tee_request(GstElement *tee);
  * NULL when the link failed (logged). */
 GstPad *ecc_tee_link(GstElement *tee, GstPad *sinkpad);
 
+/* Gives an unlinked output back to its tee (and drops its ghost pad); the
+ * caller still unrefs out. Main thread. */
+void ecc_tee_release(GstPad *out);
+
 #endif
