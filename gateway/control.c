@@ -19,6 +19,7 @@ struct ecc_control {
 	char *cmd_topic, *evt_topic, *status_topic;
 	char *root;          /* absolute recordings folder */
 	GHashTable *streams; /* id -> ecc_stream* */
+	GHashTable *views;   /* live view id -> its stream's id */
 	GHashTable *unacked; /* mid -> relative path of a segment whose report is in flight */
 	guint health_id, status_id;
 	bool recovered;
@@ -221,6 +222,113 @@ static void delete_segment(ecc_control *c, const cJSON *o)
 	ecc_segment_clear(&s);
 }
 
+/* ---- live views (WebRTC signalling relayed by the hub) ------------------------ */
+
+static void view_evt(ecc_control *c, const char *type, const char *view, cJSON *o)
+{
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddStringToObject(o, "view", view);
+	publish(c, c->evt_topic, o, 1, false, NULL);
+}
+
+static void on_view_offer(void *user, const char *view, const char *sdp)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "sdp", sdp);
+	view_evt(user, "offer", view, o);
+}
+
+static void on_view_ice(void *user, const char *view, unsigned mline, const char *cand)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "mline", mline);
+	cJSON_AddStringToObject(o, "candidate", cand);
+	view_evt(user, "ice", view, o);
+}
+
+static void on_view_ended(void *user, const char *view, const char *why)
+{
+	ecc_control *c = user;
+	cJSON *o = cJSON_CreateObject();
+
+	g_hash_table_remove(c->views, view);
+	cJSON_AddStringToObject(o, "reason", why ? why : "");
+	view_evt(c, "view_end", view, o);
+}
+
+static const struct ecc_viewer_cb view_cb = {on_view_offer, on_view_ice, on_view_ended};
+
+static ecc_stream *view_stream(ecc_control *c, const cJSON *o, const char **view)
+{
+	const char *sid;
+
+	*view = NULL;
+	if (ecc_json_get_string(o, "view", view) != ECC_OK || !ecc_id_valid(*view))
+		return NULL;
+	sid = g_hash_table_lookup(c->views, *view);
+	return sid ? g_hash_table_lookup(c->streams, sid) : NULL;
+}
+
+static void start_view(ecc_control *c, const cJSON *o)
+{
+	const char *view = NULL, *sid = NULL, *why = "no such stream on this gateway";
+	ecc_stream *st = NULL;
+
+	if (ecc_json_get_string(o, "view", &view) != ECC_OK || !ecc_id_valid(view) ||
+	    ecc_json_get_string(o, "stream", &sid) != ECC_OK) {
+		g_warning("dropped a view order without a valid view and stream");
+		return;
+	}
+	if (g_hash_table_contains(c->views, view))
+		return; /* a repeated order (QoS 1) */
+	st = g_hash_table_lookup(c->streams, sid);
+	if (st && ecc_stream_watch(st, view, &view_cb, c, &why)) {
+		g_hash_table_insert(c->views, g_strdup(view), g_strdup(sid));
+		return;
+	}
+	g_message("view=%s of stream %s refused: %s", view, sid, why);
+	{
+		cJSON *r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "reason", why);
+		view_evt(c, "view_end", view, r);
+	}
+}
+
+static void view_signal(ecc_control *c, const cJSON *o, const char *op)
+{
+	const char *view, *text = NULL;
+	ecc_stream *st = view_stream(c, o, &view);
+	ecc_viewer *v = st ? ecc_stream_viewer(st, view) : NULL;
+	double mline = 0;
+	int rc = ECC_ERR_INVAL;
+
+	if (!v) {
+		g_message("%s for view %s: no such view", op, view ? view : "?");
+		return;
+	}
+	if (!strcmp(op, "answer") && ecc_json_get_string(o, "sdp", &text) == ECC_OK)
+		rc = ecc_viewer_answer(v, text);
+	else if (!strcmp(op, "ice") && ecc_json_get_string(o, "candidate", &text) == ECC_OK &&
+	         ecc_json_get_number(o, "mline", &mline) != ECC_ERR_INVAL && mline >= 0 &&
+	         mline < 16)
+		rc = ecc_viewer_ice(v, (unsigned)mline, text);
+	if (rc != ECC_OK)
+		g_message("view=%s: a bad %s dropped", view, op);
+}
+
+static void stop_view(ecc_control *c, const cJSON *o)
+{
+	const char *view;
+	ecc_stream *st = view_stream(c, o, &view);
+
+	if (st)
+		ecc_stream_unwatch(st, view);
+	if (view)
+		g_hash_table_remove(c->views, view);
+}
+
 static void on_message(void *user, const char *topic, const void *payload, size_t len, int qos,
                        bool retain)
 {
@@ -249,6 +357,12 @@ static void on_message(void *user, const char *topic, const void *payload, size_
 			publish_status(c);
 	} else if (!strcmp(op, "delete"))
 		delete_segment(c, o);
+	else if (!strcmp(op, "view"))
+		start_view(c, o);
+	else if (!strcmp(op, "answer") || !strcmp(op, "ice"))
+		view_signal(c, o, op);
+	else if (!strcmp(op, "unview"))
+		stop_view(c, o);
 	else
 		g_warning("unknown order %s", op);
 	cJSON_Delete(o);
@@ -320,6 +434,7 @@ ecc_control *ecc_control_new(const struct ecc_gwconfig *cfg)
 	c->status_topic = ecc_topic_gw(cfg->id, "status");
 	c->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stream_free);
 	c->unacked = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	c->views = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	will = cJSON_CreateObject();
 	cJSON_AddStringToObject(will, "state", "offline");
 	will_text = cJSON_PrintUnformatted(will);
@@ -370,6 +485,7 @@ void ecc_control_free(ecc_control *c)
 	}
 	g_hash_table_destroy(c->streams);
 	g_hash_table_destroy(c->unacked);
+	g_hash_table_destroy(c->views);
 	g_free(c->cmd_topic);
 	g_free(c->evt_topic);
 	g_free(c->status_topic);

@@ -67,6 +67,21 @@ int ecc_gwconfig_load(struct ecc_gwconfig *c, const char *path, char *why)
 	str(kf, "mqtt", "host", &c->mqtt_host);
 	str(kf, "mqtt", "username", &c->mqtt_username);
 	str(kf, "mqtt", "password", &c->mqtt_password);
+	str(kf, "webrtc", "stun", &c->stun);
+	str(kf, "webrtc", "turn", &c->turn);
+	if (g_key_file_has_key(kf, "webrtc", "addresses", NULL)) {
+		char *v = g_key_file_get_string(kf, "webrtc", "addresses", NULL);
+		char **parts = g_strsplit_set(v ? v : "", ";, ", -1);
+		GPtrArray *list = g_ptr_array_new();
+		for (char **p = parts; *p; p++)
+			if (**p)
+				g_ptr_array_add(list, g_strdup(*p));
+		g_ptr_array_add(list, NULL);
+		g_strfreev(c->webrtc_addresses);
+		c->webrtc_addresses = (char **)g_ptr_array_free(list, FALSE);
+		g_strfreev(parts);
+		g_free(v);
+	}
 	if (rc == ECC_OK)
 		rc = num(kf, "gateway", "capacity", &c->capacity, 1, 10000, why);
 	if (rc == ECC_OK)
@@ -95,5 +110,8 @@ void ecc_gwconfig_clear(struct ecc_gwconfig *c)
 	g_free(c->mqtt_host);
 	g_free(c->mqtt_username);
 	g_free(c->mqtt_password);
+	g_strfreev(c->webrtc_addresses);
+	g_free(c->stun);
+	g_free(c->turn);
 	memset(c, 0, sizeof(*c));
 }

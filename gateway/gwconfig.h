@@ -15,12 +15,18 @@ struct ecc_gwconfig {
 	char *snapshots;      /* folder of the latest JPEG per stream */
 	int segment_seconds;  /* length of a recorded segment */
 	int snapshot_seconds; /* a snapshot this often */
-	int disk_low_mb;      /* below this much free space: stop recording, alert */
+	int disk_low_mb;      /* below this much free space: retention deletes, alert */
 	int rtsp_latency_ms;  /* rtspsrc jitter buffer */
 	char *mqtt_host;
 	int mqtt_port;
 	char *mqtt_username; /* default: the id */
 	char *mqtt_password;
+	/* [webrtc]: the addresses live video is offered on (addresses = a;b,
+	 * e.g. the court LAN's; 127.0.0.1 in tests; none: every interface),
+	 * and a STUN and a TURN server (stun://host:port,
+	 * turn://user:password@host:port) for viewers behind NAT */
+	char **webrtc_addresses;
+	char *stun, *turn;
 };
 
 void ecc_gwconfig_init(struct ecc_gwconfig *c);

@@ -41,6 +41,7 @@ struct ecc_stream {
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
 	ecc_snapshot *snap;
+	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -300,8 +301,24 @@ static int build(ecc_stream *s)
 
 /* ---- starting, stopping, retrying ------------------------------------------ */
 
+/* Every viewer ends (told why): its branch goes with the pipeline. */
+static void end_viewers(ecc_stream *s, const char *why)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, s->viewers);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		g_hash_table_iter_steal(&it);
+		ecc_viewer_end(v, why);
+		ecc_viewer_free(v);
+		g_free(k);
+	}
+}
+
 static void teardown(ecc_stream *s)
 {
+	end_viewers(s, "reconnecting");
 	if (s->finish_id)
 		g_source_remove(s->finish_id);
 	s->finish_id = 0;
@@ -547,6 +564,9 @@ ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stre
 {
 	ecc_stream *s = g_new0(ecc_stream, 1);
 
+	s->viewers =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ecc_viewer_free);
+
 	s->cfg = cfg;
 	s->id = g_strdup(spec->id);
 	s->unit = g_strdup(spec->unit);
@@ -601,7 +621,51 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s->unit);
 	g_free(s->url);
 	g_free(s->transport);
+	g_hash_table_destroy(s->viewers);
 	g_free(s);
+}
+
+ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
+                             void *user, const char **why)
+{
+	ecc_viewer *v;
+
+	if (!s->pipeline || !s->vtee || !atomic_load(&s->last_frame_us)) {
+		*why = "no picture yet";
+		return NULL;
+	}
+	if (strcmp(s->vcodec, "h264") != 0) {
+		*why = "live view of this codec is not supported yet";
+		return NULL;
+	}
+	if (g_hash_table_contains(s->viewers, view)) {
+		*why = "that view exists";
+		return NULL;
+	}
+	v = ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), s->vtee, cb, user);
+	if (!v) {
+		*why = "the live branch could not be built";
+		return NULL;
+	}
+	g_hash_table_insert(s->viewers, g_strdup(view), v);
+	g_message("stream=%s: view %s started (%u watching)", s->id, view,
+	          g_hash_table_size(s->viewers));
+	return v;
+}
+
+ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view)
+{
+	return g_hash_table_lookup(s->viewers, view);
+}
+
+bool ecc_stream_unwatch(ecc_stream *s, const char *view)
+{
+	bool had = g_hash_table_remove(s->viewers, view);
+
+	if (had)
+		g_message("stream=%s: view %s ended (%u watching)", s->id, view,
+		          g_hash_table_size(s->viewers));
+	return had;
 }
 
 const char *ecc_stream_id(const ecc_stream *s)

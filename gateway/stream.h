@@ -23,6 +23,7 @@
 
 #include "gwconfig.h"
 #include "record.h"
+#include "viewer.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -54,5 +55,15 @@ const char *ecc_stream_state(const ecc_stream *s);
 
 /* The stream's health as the hub gets it (caller frees). */
 cJSON *ecc_stream_health_json(ecc_stream *s);
+
+/* A new live viewer (viewer.h) of the stream, under the id view. NULL with
+ * *why when there is no picture yet or the branch cannot be built. The
+ * stream owns its viewers: a restart ends them (cb->ended, "reconnecting"),
+ * and the browser watches again. */
+ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
+                             void *user, const char **why);
+ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
+/* Ends one viewer (no callback). false: no such viewer. */
+bool ecc_stream_unwatch(ecc_stream *s, const char *view);
 
 #endif

@@ -15,6 +15,7 @@ ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
  procps ca-certificates openssl
  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
+ libgstreamer-plugins-bad1.0-dev libnice-dev gstreamer1.0-nice
  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
  libpango1.0-dev libcairo2-dev libfontconfig-dev ffmpeg nginx libnginx-mod-rtmp"

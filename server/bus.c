@@ -12,6 +12,7 @@
 #include "gateways.h"
 #include "recordings.h"
 #include "streams.h"
+#include "views.h"
 
 #include <glib.h>
 #include <string.h>
@@ -149,7 +150,7 @@ static void on_gw_status(ecc_bus *b, const struct ecc_topic *t, const char *topi
 }
 
 /* A gateway's reports, by "type": health, state, hello -> streams;
- * segment, deleted -> recordings. */
+ * segment, deleted -> recordings; offer, ice, view_end -> views. */
 static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                       size_t len)
 {
@@ -166,6 +167,8 @@ static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, 
 		ecc_recordings_on_segment(b->hub->recordings, t->id, o);
 	else if (!strcmp(type, "deleted"))
 		ecc_recordings_on_deleted(b->hub->recordings, t->id, o);
+	else if (!strcmp(type, "offer") || !strcmp(type, "ice") || !strcmp(type, "view_end"))
+		ecc_views_on_gateway(b->hub->views, t->id, o);
 	else
 		ecc_streams_on_health(b->hub->streams, t->id, o);
 	cJSON_Delete(o);

@@ -8,6 +8,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "ecc_topic.h"
+#include "views.h"
 #include "streams.h"
 
 #include <string.h>
@@ -38,8 +39,10 @@ static void set_online(ecc_gateways *g, struct ecc_gateway *gw, bool online)
 	g_message("gw=%s: %s", gw->id, online ? "online" : "offline");
 	if (online)
 		ecc_streams_gateway_up(g->hub->streams, gw->id);
-	else
+	else {
+		ecc_views_gateway_down(g->hub->views, gw->id);
 		ecc_streams_gateway_down(g->hub->streams, gw->id);
+	}
 }
 
 static void check_disk(ecc_gateways *g, struct ecc_gateway *gw, bool low)

@@ -27,6 +27,7 @@ typedef struct ecc_http ecc_http;
 typedef struct ecc_gateways ecc_gateways;
 typedef struct ecc_streams ecc_streams;
 typedef struct ecc_recordings ecc_recordings;
+typedef struct ecc_views ecc_views;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -43,6 +44,7 @@ struct ecc_hub {
 	ecc_gateways *gateways;
 	ecc_streams *streams;
 	ecc_recordings *recordings;
+	ecc_views *views;
 	ecc_ws *ws;
 	ecc_http *http;
 

@@ -139,6 +139,19 @@ const char *ecc_streams_unit(ecc_streams *s, int64_t id)
 	return l ? l->unit : NULL;
 }
 
+bool ecc_streams_where(ecc_streams *s, int64_t id, char *gw, char *name)
+{
+	struct live *l = by_id(s, id);
+	struct ecc_gateway *g =
+	    l && l->gateway[0] ? ecc_gateways_get(s->hub->gateways, l->gateway) : NULL;
+
+	if (!g || !g->online)
+		return false;
+	g_strlcpy(gw, l->gateway, 65);
+	g_strlcpy(name, l->name, 24);
+	return true;
+}
+
 char *ecc_streams_snapshot_path(ecc_streams *s, int64_t id)
 {
 	struct live *l = by_id(s, id);

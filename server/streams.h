@@ -43,6 +43,10 @@ int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char
 /* The unit of a stream, or NULL. */
 const char *ecc_streams_unit(ecc_streams *s, int64_t id);
 
+/* Where stream id runs now: its gateway (gw[65]) and the gateway's name for
+ * it (name[24]). false: no such stream, or no gateway holds it. */
+bool ecc_streams_where(ecc_streams *s, int64_t id, char *gw, char *name);
+
 /* A stream (or all that user may see) as JSON; caller frees. */
 cJSON *ecc_streams_get_json(ecc_streams *s, int64_t id);
 cJSON *ecc_streams_list_json(ecc_streams *s, const struct ecc_user *user);

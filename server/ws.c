@@ -9,6 +9,7 @@
 #include "ecc_log.h"
 #include "http.h"
 #include "streams.h"
+#include "views.h"
 
 #include <math.h>
 #include <string.h>
@@ -368,13 +369,80 @@ static void m_unsub(struct client *c, const cJSON *msg)
 	m_subscribe(c, msg, false);
 }
 
+/* ---- live views (views.c relays the WebRTC signalling) --------------------- */
+
+static void send_view(void *client, cJSON *msg)
+{
+	enqueue_json(client, msg);
+}
+
+/* watch {stream, ref?}: watching {view, stream, ref, unit, ice_servers}
+ * follows, or an error that names the stream and ref. */
+static void m_watch(struct client *c, const cJSON *msg)
+{
+	int64_t stream = 0;
+	char view[24];
+	const char *why = "watch needs a stream id", *ref = NULL, *code = "bad_request";
+	cJSON *o;
+	int rc = ECC_ERR_INVAL;
+
+	if (ecc_json_get_string(msg, "ref", &ref) == ECC_ERR_INVAL || (ref && strlen(ref) > 64))
+		ref = NULL;
+	if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
+		rc =
+		    ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream, ref, view, &why);
+	if (rc == ECC_OK)
+		return;
+	code = rc == ECC_ERR_FORBIDDEN  ? "forbidden"
+	       : rc == ECC_ERR_NOTFOUND ? "not_found"
+	       : rc == ECC_ERR_TOOBIG   ? "too_many"
+	       : rc == ECC_ERR_UNAVAIL  ? "unavailable"
+	                                : code;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", "error");
+	cJSON_AddStringToObject(o, "code", code);
+	cJSON_AddStringToObject(o, "message", why);
+	cJSON_AddNumberToObject(o, "stream", (double)stream);
+	if (ref)
+		cJSON_AddStringToObject(o, "ref", ref);
+	enqueue_json(c, o);
+}
+
+/* answer {view, sdp}, ice {view, mline, candidate}, unwatch {view} */
+static void m_view_signal(struct client *c, const cJSON *msg)
+{
+	const char *type = NULL, *view = NULL, *text = NULL;
+	double mline = 0;
+	int rc = ECC_ERR_INVAL;
+
+	ecc_json_get_string(msg, "type", &type);
+	if (ecc_json_get_string(msg, "view", &view) != ECC_OK) {
+		send_error(c, "bad_request", "a view message needs its view id");
+		return;
+	}
+	if (!strcmp(type, "unwatch"))
+		rc = ecc_views_stop(c->ws->hub->views, c, view);
+	else if (!strcmp(type, "answer") && ecc_json_get_string(msg, "sdp", &text) == ECC_OK &&
+	         strlen(text) < 65536)
+		rc = ecc_views_answer(c->ws->hub->views, c, view, text);
+	else if (!strcmp(type, "ice") && ecc_json_get_string(msg, "candidate", &text) == ECC_OK &&
+	         strlen(text) < 1024 && ecc_json_get_number(msg, "mline", &mline) == ECC_OK &&
+	         mline >= 0 && mline < 16)
+		rc = ecc_views_ice(c->ws->hub->views, c, view, (unsigned)mline, text);
+	if (rc == ECC_ERR_NOTFOUND)
+		send_error(c, "not_found", "no such view on this connection");
+	else if (rc != ECC_OK)
+		send_error(c, "bad_request", "answer needs sdp; ice needs mline and candidate");
+}
+
 static const struct ws_message {
 	const char *type;
 	void (*fn)(struct client *c, const cJSON *msg);
 	bool needs_auth;
 } ws_messages[] = {
-    {"auth", m_auth, false}, {"subscribe", m_sub, true}, {"unsubscribe", m_unsub, true},
-    {"ping", m_ping, true},  {NULL, NULL, false},
+    {"auth", m_auth, false},         {"subscribe", m_sub, true},   {"unsubscribe", m_unsub, true},
+    {"ping", m_ping, true},          {"watch", m_watch, true},     {"unwatch", m_view_signal, true},
+    {"answer", m_view_signal, true}, {"ice", m_view_signal, true}, {NULL, NULL, false},
 };
 
 static bool rate_ok(struct client *c)
@@ -572,6 +640,7 @@ static void client_free(struct client *c)
 {
 	GString *m;
 
+	ecc_views_client_gone(c->ws->hub->views, c);
 	while ((m = g_queue_pop_head(c->outq)))
 		g_string_free(m, TRUE);
 	g_queue_free(c->outq);
@@ -667,6 +736,7 @@ ecc_ws *ecc_ws_new(struct ecc_hub *hub)
 	for (int k = 0; k < ECC_EV__COUNT; k++)
 		ecc_events_listen(hub->events, (enum ecc_event_kind)k, on_event, ws);
 	ws->idle_id = g_timeout_add_seconds(5, idle_cb, ws);
+	ecc_views_set_sender(hub->views, send_view);
 	the_ws = ws;
 	return ws;
 }

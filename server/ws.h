@@ -11,9 +11,11 @@
  * past which the client is told to resync. Input is limited in size
  * ([limits] ws_message_max, else close 1009) and rate ([limits] ws_rate).
  *
- * Messages in:  auth, subscribe {channels:[..]}, unsubscribe, ping.
+ * Messages in:  auth, subscribe {channels:[..]}, unsubscribe, ping; live
+ *               video (views.h): watch {stream}, answer, ice, unwatch.
  * Messages out: hello, subscribed, units (snapshot or changes), positions,
- *               unit_gone, alert, pong, resync, error.
+ *               unit_gone, alert, pong, resync, error; watching, offer, ice,
+ *               view_end.
  *
  * Thread: the main loop. Ownership: ecc_ws_new returns an object freed with
  * ecc_ws_free; it borrows the hub.

@@ -1,0 +1,324 @@
+/* viewer: a WebRTC branch per browser watching a stream. */
+#define G_LOG_DOMAIN "ecc-gw-viewer"
+
+#include "viewer.h"
+#include "ecc_err.h"
+#include "tee.h"
+
+#define GST_USE_UNSTABLE_API
+#include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
+#include <gst/webrtc/webrtc.h>
+#include <nice/agent.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+
+struct ecc_viewer {
+	char *id;
+	const struct ecc_gwconfig *cfg;
+	struct ecc_viewer_cb cb;
+	void *user;
+	GstBin *pipeline;
+	GstElement *bin, *wrtc;
+	GstPad *in;      /* the branch's ghost sink pad */
+	GstPad *tee_pad; /* the tee's output feeding it */
+	atomic_bool keyframe_seen;
+	int offer_tries;
+};
+
+/* ---- to the main loop ---------------------------------------------------- */
+
+enum note_kind { NOTE_OFFER, NOTE_ICE, NOTE_ENDED };
+
+struct note {
+	enum note_kind kind;
+	struct ecc_viewer_cb cb;
+	void *user;
+	char *view, *text;
+	unsigned mline;
+};
+
+static void note_free(gpointer p)
+{
+	struct note *n = p;
+
+	g_free(n->view);
+	g_free(n->text);
+	g_free(n);
+}
+
+static gboolean deliver(gpointer p)
+{
+	struct note *n = p;
+
+	switch (n->kind) {
+	case NOTE_OFFER:
+		n->cb.offer(n->user, n->view, n->text);
+		break;
+	case NOTE_ICE:
+		n->cb.ice(n->user, n->view, n->mline, n->text);
+		break;
+	case NOTE_ENDED:
+		n->cb.ended(n->user, n->view, n->text);
+		break;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* From any thread: the callback runs on the main loop, by view id. */
+static void notify(ecc_viewer *v, enum note_kind kind, unsigned mline, const char *text)
+{
+	struct note *n = g_new0(struct note, 1);
+
+	n->kind = kind;
+	n->cb = v->cb;
+	n->user = v->user;
+	n->view = g_strdup(v->id);
+	n->text = g_strdup(text);
+	n->mline = mline;
+	g_main_context_invoke_full(NULL, G_PRIORITY_DEFAULT, deliver, n, note_free);
+}
+
+/* ---- candidates ---------------------------------------------------------- */
+
+/* "candidate:F C PROTO PRIO ADDRESS PORT typ ..." -> is ADDRESS allowed?
+ * With no [webrtc] addresses, any. */
+static bool candidate_allowed(const struct ecc_gwconfig *cfg, const char *cand)
+{
+	char **tok;
+	bool ok = false;
+
+	if (!cfg->webrtc_addresses || !cfg->webrtc_addresses[0])
+		return true;
+	tok = g_strsplit(cand, " ", 7);
+	if (g_strv_length(tok) >= 6)
+		ok = g_strv_contains((const char *const *)cfg->webrtc_addresses, tok[4]);
+	g_strfreev(tok);
+	return ok;
+}
+
+static void on_ice_candidate(GstElement *wrtc, guint mline, gchar *cand, gpointer data)
+{
+	ecc_viewer *v = data;
+
+	(void)wrtc;
+	if (candidate_allowed(v->cfg, cand))
+		notify(v, NOTE_ICE, mline, cand);
+}
+
+/* libnice gathers no loopback candidate unless told, and asks routers for
+ * port mappings (SSDP multicast) unless told not to. */
+static void setup_ice(ecc_viewer *v)
+{
+	GObject *ice = NULL;
+	NiceAgent *agent = NULL;
+
+	g_object_get(v->wrtc, "ice-agent", &ice, NULL);
+	if (ice && g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent"))
+		g_object_get(ice, "agent", &agent, NULL);
+	if (agent) {
+		g_object_set(agent, "upnp", FALSE, NULL);
+		for (char **a = v->cfg->webrtc_addresses; a && *a; a++) {
+			NiceAddress addr;
+			nice_address_init(&addr);
+			if (nice_address_set_from_string(&addr, *a))
+				nice_agent_add_local_address(agent, &addr);
+			else
+				g_warning("view=%s: [webrtc] addresses: %s is not an address",
+				          v->id, *a);
+		}
+		g_object_unref(agent);
+	}
+	if (ice)
+		g_object_unref(ice);
+	if (v->cfg->stun && v->cfg->stun[0])
+		g_object_set(v->wrtc, "stun-server", v->cfg->stun, NULL);
+	if (v->cfg->turn && v->cfg->turn[0])
+		g_object_set(v->wrtc, "turn-server", v->cfg->turn, NULL);
+}
+
+/* ---- offer --------------------------------------------------------------- */
+
+static void offer_created(GstPromise *promise, gpointer data)
+{
+	ecc_viewer *v = data;
+	const GstStructure *reply = gst_promise_get_reply(promise);
+	GstWebRTCSessionDescription *offer = NULL;
+
+	if (reply)
+		gst_structure_get(reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
+		                  NULL);
+	gst_promise_unref(promise);
+	if (!offer && ++v->offer_tries < 5) {
+		/* right after start webrtcbin may answer with no offer: again */
+		g_usleep(100 * 1000);
+		g_signal_emit_by_name(v->wrtc, "create-offer", NULL,
+		                      gst_promise_new_with_change_func(offer_created, v, NULL));
+		return;
+	}
+	if (!offer) {
+		notify(v, NOTE_ENDED, 0, "no offer from webrtcbin");
+		return;
+	}
+	g_signal_emit_by_name(v->wrtc, "set-local-description", offer, NULL);
+	{
+		char *sdp = gst_sdp_message_as_text(offer->sdp);
+		notify(v, NOTE_OFFER, 0, sdp);
+		g_free(sdp);
+	}
+	gst_webrtc_session_description_free(offer);
+}
+
+static void on_negotiation_needed(GstElement *wrtc, gpointer data)
+{
+	ecc_viewer *v = data;
+	GstPromise *p = gst_promise_new_with_change_func(offer_created, v, NULL);
+
+	g_signal_emit_by_name(wrtc, "create-offer", NULL, p);
+}
+
+/* ---- media --------------------------------------------------------------- */
+
+/* A viewer's picture starts at a key frame; until one comes, the source
+ * is asked for one (RTCP PLI/FIR where the source supports it). */
+static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_viewer *v = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+
+	if (atomic_load(&v->keyframe_seen))
+		return GST_PAD_PROBE_OK;
+	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT))
+		return GST_PAD_PROBE_DROP;
+	(void)pad;
+	atomic_store(&v->keyframe_seen, true);
+	return GST_PAD_PROBE_OK;
+}
+
+static void ask_keyframe(GstPad *pad)
+{
+	gst_pad_push_event(
+	    pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, GstBin *pipeline,
+                           GstElement *htee, const struct ecc_viewer_cb *cb, void *user)
+{
+	ecc_viewer *v = g_new0(ecc_viewer, 1);
+	GstElement *q, *pay;
+	GstPad *qsink, *paysrc, *wsink;
+	GArray *trs = NULL;
+
+	v->id = g_strdup(view);
+	v->cfg = cfg;
+	v->cb = *cb;
+	v->user = user;
+	v->pipeline = pipeline;
+	v->bin = gst_bin_new(NULL);
+	q = gst_element_factory_make("queue", NULL);
+	pay = gst_element_factory_make("rtph264pay", NULL);
+	v->wrtc = gst_element_factory_make("webrtcbin", NULL);
+	if (!q || !pay || !v->wrtc) {
+		g_warning("view=%s: no queue, rtph264pay or webrtcbin", view);
+		if (q)
+			gst_object_unref(q);
+		if (pay)
+			gst_object_unref(pay);
+		if (v->wrtc)
+			gst_object_unref(v->wrtc);
+		gst_object_unref(v->bin);
+		g_free(v->id);
+		g_free(v);
+		return NULL;
+	}
+	/* A viewer that cannot keep up loses old pictures, never holds the tee. */
+	g_object_set(q, "leaky", 2, "max-size-time", (guint64)GST_SECOND, "max-size-buffers", 0,
+	             "max-size-bytes", 0, NULL);
+	g_object_set(pay, "config-interval", -1, "pt", 96, NULL);
+	gst_util_set_object_arg(G_OBJECT(pay), "aggregate-mode", "zero-latency");
+	gst_util_set_object_arg(G_OBJECT(v->wrtc), "bundle-policy", "max-bundle");
+	gst_bin_add_many(GST_BIN(v->bin), q, pay, v->wrtc, NULL);
+	gst_element_link(q, pay);
+	setup_ice(v);
+	g_signal_connect(v->wrtc, "on-negotiation-needed", G_CALLBACK(on_negotiation_needed), v);
+	g_signal_connect(v->wrtc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), v);
+	paysrc = gst_element_get_static_pad(pay, "src");
+	wsink = gst_element_request_pad_simple(v->wrtc, "sink_%u");
+	gst_pad_link(paysrc, wsink);
+	gst_object_unref(paysrc);
+	gst_object_unref(wsink);
+	g_signal_emit_by_name(v->wrtc, "get-transceivers", &trs);
+	for (guint i = 0; trs && i < trs->len; i++)
+		g_object_set(g_array_index(trs, GstWebRTCRTPTransceiver *, i), "direction",
+		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+	if (trs)
+		g_array_unref(trs);
+
+	qsink = gst_element_get_static_pad(q, "sink");
+	gst_pad_add_probe(qsink, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, v, NULL);
+	v->in = gst_ghost_pad_new("sink", qsink);
+	gst_object_unref(qsink);
+	gst_element_add_pad(v->bin, v->in);
+	gst_bin_add(pipeline, v->bin);
+	/* playing before linked: a tee pushing into an inactive pad gets FLUSHING */
+	gst_element_sync_state_with_parent(v->bin);
+	v->tee_pad = ecc_tee_link(htee, v->in);
+	if (!v->tee_pad) {
+		ecc_viewer_free(v);
+		return NULL;
+	}
+	ask_keyframe(v->in);
+	return v;
+}
+
+const char *ecc_viewer_id(const ecc_viewer *v)
+{
+	return v->id;
+}
+
+int ecc_viewer_answer(ecc_viewer *v, const char *sdp)
+{
+	GstSDPMessage *msg = NULL;
+	GstWebRTCSessionDescription *answer;
+
+	if (gst_sdp_message_new_from_text(sdp, &msg) != GST_SDP_OK)
+		return ECC_ERR_INVAL;
+	answer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_ANSWER, msg);
+	g_signal_emit_by_name(v->wrtc, "set-remote-description", answer, NULL);
+	gst_webrtc_session_description_free(answer);
+	return ECC_OK;
+}
+
+int ecc_viewer_ice(ecc_viewer *v, unsigned mline, const char *candidate)
+{
+	if (!candidate || strncmp(candidate, "candidate:", 10) != 0)
+		return ECC_ERR_INVAL;
+	/* an mDNS name (x.local) is no use to libnice */
+	if (strstr(candidate, ".local "))
+		return ECC_OK;
+	g_signal_emit_by_name(v->wrtc, "add-ice-candidate", mline, candidate);
+	return ECC_OK;
+}
+
+void ecc_viewer_end(ecc_viewer *v, const char *why)
+{
+	notify(v, NOTE_ENDED, 0, why);
+}
+
+void ecc_viewer_free(ecc_viewer *v)
+{
+	if (!v)
+		return;
+	g_signal_handlers_disconnect_by_data(v->wrtc, v);
+	if (v->tee_pad) {
+		gst_pad_unlink(v->tee_pad, v->in);
+		ecc_tee_release(v->tee_pad);
+		gst_object_unref(v->tee_pad);
+	}
+	gst_element_set_locked_state(v->bin, TRUE);
+	gst_element_set_state(v->bin, GST_STATE_NULL);
+	gst_bin_remove(v->pipeline, v->bin);
+	g_free(v->id);
+	g_free(v);
+}

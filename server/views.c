@@ -1,0 +1,304 @@
+/* views: live WebRTC views, signalling relayed browser <-> hub <-> gateway. */
+#define G_LOG_DOMAIN "ecc-views"
+
+#include "views.h"
+#include "api.h"
+#include "audit.h"
+#include "ecc_err.h"
+#include "ecc_json.h"
+#include "ecc_log.h"
+#include "gateways.h"
+#include "streams.h"
+#include "units.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#define VIEWS_PER_CLIENT 32 /* a 16-tile wall twice over */
+
+struct view {
+	char id[24];
+	void *client;
+	int64_t stream;
+	char gw[65], name[24]; /* the gateway and its name for the stream */
+	char unit[ECC_UNIT_ID_MAX + 1];
+	char user[ECC_NAME_MAX + 1];
+	char ip[64];
+	gint64 started; /* monotonic ms */
+};
+
+struct ecc_views {
+	struct ecc_hub *hub;
+	ecc_views_send_fn send;
+	GHashTable *by_id; /* view id -> struct view*, owned */
+};
+
+ecc_views *ecc_views_new(struct ecc_hub *hub)
+{
+	ecc_views *v = g_new0(ecc_views, 1);
+
+	v->hub = hub;
+	v->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	return v;
+}
+
+void ecc_views_free(ecc_views *v)
+{
+	if (!v)
+		return;
+	g_hash_table_destroy(v->by_id);
+	g_free(v);
+}
+
+void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send)
+{
+	v->send = send;
+}
+
+unsigned ecc_views_count(const ecc_views *v)
+{
+	return g_hash_table_size(v->by_id);
+}
+
+static void audit(ecc_views *v, const char *actor, const char *ip, const char *action,
+                  int64_t stream, cJSON *detail, const char *result)
+{
+	char target[40], *text = cJSON_PrintUnformatted(detail);
+	struct ecc_audit_entry e = {.actor = actor,
+	                            .action = action,
+	                            .target = target,
+	                            .detail = text,
+	                            .result = result,
+	                            .ip = ip && ip[0] ? ip : NULL};
+
+	g_snprintf(target, sizeof(target), "stream:%" G_GINT64_FORMAT, stream);
+	if (ecc_audit_append(v->hub->store, &e, NULL) != ECC_OK)
+		g_warning("audit of %s %s could not be written", action, target);
+	cJSON_free(text);
+	cJSON_Delete(detail);
+}
+
+static void order(ecc_views *v, const struct view *w, const char *op, cJSON *o)
+{
+	cJSON_AddStringToObject(o, "op", op);
+	cJSON_AddStringToObject(o, "view", w->id);
+	ecc_gateways_send(v->hub->gateways, w->gw, o);
+}
+
+static void tell(ecc_views *v, const struct view *w, const char *type, cJSON *o)
+{
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddStringToObject(o, "view", w->id);
+	cJSON_AddNumberToObject(o, "stream", (double)w->stream);
+	if (v->send)
+		v->send(w->client, o);
+	else
+		cJSON_Delete(o);
+}
+
+/* Ends a view: the audit's end row, the gateway and (unless it is gone or
+ * asked for it) the browser told; freed. */
+static void end(ecc_views *v, struct view *w, const char *reason, bool tell_gw, bool tell_client)
+{
+	cJSON *d = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(d, "view", w->id);
+	cJSON_AddStringToObject(d, "unit", w->unit);
+	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddNumberToObject(d, "seconds", (double)(ecc_mono_ms() - w->started) / 1000.0);
+	audit(v, w->user, w->ip, "view.end", w->stream, d, NULL);
+	g_message("view=%s of stream %" G_GINT64_FORMAT " by %s ended: %s", w->id, w->stream,
+	          w->user, reason);
+	if (tell_gw)
+		order(v, w, "unview", cJSON_CreateObject());
+	if (tell_client) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "reason", reason);
+		tell(v, w, "view_end", o);
+	}
+	g_hash_table_remove(v->by_id, w->id);
+}
+
+static unsigned client_views(ecc_views *v, void *client)
+{
+	GHashTableIter it;
+	gpointer val;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, v->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &val))
+		n += ((struct view *)val)->client == client;
+	return n;
+}
+
+int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, const char *ip,
+                    int64_t stream, const char *ref, char view[24], const char **why)
+{
+	const char *unit = ecc_streams_unit(v->hub->streams, stream);
+	struct ecc_unit *u = unit ? ecc_units_get(v->hub->units, unit) : NULL;
+	struct view *w;
+	cJSON *d, *o;
+	unsigned char raw[8];
+
+	if (!unit) {
+		*why = "no such stream";
+		return ECC_ERR_NOTFOUND;
+	}
+	if (!u || !api__unit_visible(user, u)) {
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "unit", unit);
+		audit(v, user->username, ip, "view.start", stream, d, "denied");
+		*why = "this role may not watch that unit";
+		return ECC_ERR_FORBIDDEN;
+	}
+	if (client_views(v, client) >= VIEWS_PER_CLIENT) {
+		*why = "too many live views on this connection";
+		return ECC_ERR_TOOBIG;
+	}
+	w = g_new0(struct view, 1);
+	if (!ecc_streams_where(v->hub->streams, stream, w->gw, w->name)) {
+		g_free(w);
+		*why = "no gateway holds that stream now";
+		return ECC_ERR_UNAVAIL;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	w->id[0] = 'v';
+	sodium_bin2hex(w->id + 1, sizeof(w->id) - 1, raw, sizeof(raw));
+	w->client = client;
+	w->stream = stream;
+	g_strlcpy(w->unit, unit, sizeof(w->unit));
+	g_strlcpy(w->user, user->username, sizeof(w->user));
+	g_strlcpy(w->ip, ip ? ip : "", sizeof(w->ip));
+	w->started = ecc_mono_ms();
+	g_hash_table_insert(v->by_id, w->id, w);
+	g_strlcpy(view, w->id, 24);
+
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "view", w->id);
+	cJSON_AddStringToObject(d, "unit", w->unit);
+	cJSON_AddStringToObject(d, "gateway", w->gw);
+	audit(v, w->user, w->ip, "view.start", stream, d, NULL);
+	g_message("view=%s of stream %" G_GINT64_FORMAT " (unit %s) by %s on gw=%s", w->id, stream,
+	          w->unit, w->user, w->gw);
+
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "unit", w->unit);
+	if (ref)
+		cJSON_AddStringToObject(o, "ref", ref);
+	cJSON_AddItemToObject(o, "ice_servers", cJSON_CreateArray());
+	tell(v, w, "watching", o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "stream", w->name);
+	order(v, w, "view", o);
+	return ECC_OK;
+}
+
+static struct view *mine(ecc_views *v, void *client, const char *view)
+{
+	struct view *w = view ? g_hash_table_lookup(v->by_id, view) : NULL;
+
+	return w && w->client == client ? w : NULL;
+}
+
+int ecc_views_answer(ecc_views *v, void *client, const char *view, const char *sdp)
+{
+	struct view *w = mine(v, client, view);
+	cJSON *o;
+
+	if (!w)
+		return ECC_ERR_NOTFOUND;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "sdp", sdp);
+	order(v, w, "answer", o);
+	return ECC_OK;
+}
+
+int ecc_views_ice(ecc_views *v, void *client, const char *view, unsigned mline,
+                  const char *candidate)
+{
+	struct view *w = mine(v, client, view);
+	cJSON *o;
+
+	if (!w)
+		return ECC_ERR_NOTFOUND;
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "mline", mline);
+	cJSON_AddStringToObject(o, "candidate", candidate);
+	order(v, w, "ice", o);
+	return ECC_OK;
+}
+
+int ecc_views_stop(ecc_views *v, void *client, const char *view)
+{
+	struct view *w = mine(v, client, view);
+
+	if (!w)
+		return ECC_ERR_NOTFOUND;
+	end(v, w, "closed by the viewer", true, true);
+	return ECC_OK;
+}
+
+/* Ends every view for which match(view, arg) holds. */
+static void end_where(ecc_views *v, bool (*match)(const struct view *, const void *),
+                      const void *arg, const char *reason, bool tell_gw, bool tell_client)
+{
+	GPtrArray *gone = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer val;
+
+	g_hash_table_iter_init(&it, v->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &val))
+		if (match(val, arg))
+			g_ptr_array_add(gone, val);
+	for (guint i = 0; i < gone->len; i++)
+		end(v, gone->pdata[i], reason, tell_gw, tell_client);
+	g_ptr_array_free(gone, TRUE);
+}
+
+static bool of_client(const struct view *w, const void *client)
+{
+	return w->client == client;
+}
+
+static bool on_gateway(const struct view *w, const void *gw)
+{
+	return !strcmp(w->gw, gw);
+}
+
+void ecc_views_client_gone(ecc_views *v, void *client)
+{
+	end_where(v, of_client, client, "the viewer left", true, false);
+}
+
+void ecc_views_gateway_down(ecc_views *v, const char *gw)
+{
+	end_where(v, on_gateway, gw, "the gateway went offline", false, true);
+}
+
+void ecc_views_on_gateway(ecc_views *v, const char *gw, const cJSON *report)
+{
+	const char *type = NULL, *view = NULL, *text = NULL;
+	struct view *w;
+	double mline = 0;
+	cJSON *o;
+
+	ecc_json_get_string(report, "type", &type);
+	if (ecc_json_get_string(report, "view", &view) != ECC_OK ||
+	    !(w = g_hash_table_lookup(v->by_id, view)) || strcmp(w->gw, gw) != 0)
+		return; /* a view that ended meanwhile */
+	if (!strcmp(type, "offer") && ecc_json_get_string(report, "sdp", &text) == ECC_OK) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "sdp", text);
+		tell(v, w, "offer", o);
+	} else if (!strcmp(type, "ice") &&
+	           ecc_json_get_string(report, "candidate", &text) == ECC_OK &&
+	           ecc_json_get_number(report, "mline", &mline) == ECC_OK) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "mline", mline);
+		cJSON_AddStringToObject(o, "candidate", text);
+		tell(v, w, "ice", o);
+	} else if (!strcmp(type, "view_end")) {
+		ecc_json_get_string(report, "reason", &text);
+		end(v, w, text && text[0] ? text : "ended by the gateway", false, true);
+	}
+}
