@@ -252,7 +252,11 @@ static void on_view_ended(void *user, const char *view, const char *why)
 {
 	ecc_control *c = user;
 	cJSON *o = cJSON_CreateObject();
+	const char *sid = g_hash_table_lookup(c->views, view);
+	ecc_stream *st = sid ? g_hash_table_lookup(c->streams, sid) : NULL;
 
+	if (st)
+		ecc_stream_unwatch(st, view); /* ended by itself (no offer) */
 	g_hash_table_remove(c->views, view);
 	cJSON_AddStringToObject(o, "reason", why ? why : "");
 	view_evt(c, "view_end", view, o);

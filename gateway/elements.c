@@ -37,6 +37,7 @@ static const struct {
     {"audioresample", "gstreamer1.0-plugins-base"},
     {"appsink", "gstreamer1.0-plugins-base"},
     {"webrtcbin", "gstreamer1.0-plugins-bad"},
+    {"x264enc", "gstreamer1.0-plugins-ugly"},
     {"rtph264pay", "gstreamer1.0-plugins-good"},
     {"nicesrc", "gstreamer1.0-nice"},
     {"dtlssrtpenc", "gstreamer1.0-plugins-bad"},

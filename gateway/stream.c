@@ -5,6 +5,7 @@
 #include "ecc_err.h"
 #include "ecc_log.h"
 #include "snapshot.h"
+#include "transcode.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -42,6 +43,7 @@ struct ecc_stream {
 	ecc_recorder *rec;
 	ecc_snapshot *snap;
 	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
+	ecc_transcode *h264; /* H.265 sources: H.264 for viewers, while any watch */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -314,6 +316,8 @@ static void end_viewers(ecc_stream *s, const char *why)
 		ecc_viewer_free(v);
 		g_free(k);
 	}
+	ecc_transcode_free(s->h264);
+	s->h264 = NULL;
 }
 
 static void teardown(ecc_stream *s)
@@ -625,26 +629,37 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s);
 }
 
+/* With no viewer left, the H.264 transcode stops. */
+static void unwatched(ecc_stream *s)
+{
+	if (s->h264 && !g_hash_table_size(s->viewers)) {
+		ecc_transcode_free(s->h264);
+		s->h264 = NULL;
+		g_message("stream=%s: H.264 transcode stopped (no viewer)", s->id);
+	}
+}
+
 ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
                              void *user, const char **why)
 {
 	ecc_viewer *v;
+	GstElement *htee;
 
 	if (!s->pipeline || !s->vtee || !atomic_load(&s->last_frame_us)) {
 		*why = "no picture yet";
-		return NULL;
-	}
-	if (strcmp(s->vcodec, "h264") != 0) {
-		*why = "live view of this codec is not supported yet";
 		return NULL;
 	}
 	if (g_hash_table_contains(s->viewers, view)) {
 		*why = "that view exists";
 		return NULL;
 	}
-	v = ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), s->vtee, cb, user);
+	if (!strcmp(s->vcodec, "h265") && !s->h264)
+		s->h264 = ecc_transcode_new(GST_BIN(s->pipeline), s->vtee, s->id);
+	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
+	v = htee ? ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), htee, cb, user) : NULL;
 	if (!v) {
 		*why = "the live branch could not be built";
+		unwatched(s);
 		return NULL;
 	}
 	g_hash_table_insert(s->viewers, g_strdup(view), v);
@@ -665,6 +680,7 @@ bool ecc_stream_unwatch(ecc_stream *s, const char *view)
 	if (had)
 		g_message("stream=%s: view %s ended (%u watching)", s->id, view,
 		          g_hash_table_size(s->viewers));
+	unwatched(s);
 	return had;
 }
 

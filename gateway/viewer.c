@@ -249,9 +249,11 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	gst_object_unref(paysrc);
 	gst_object_unref(wsink);
 	g_signal_emit_by_name(v->wrtc, "get-transceivers", &trs);
+	/* NACK: a packet the browser missed is sent again (RTX) instead of
+	 * freezing its picture until the next key frame */
 	for (guint i = 0; trs && i < trs->len; i++)
 		g_object_set(g_array_index(trs, GstWebRTCRTPTransceiver *, i), "direction",
-		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "do-nack", TRUE, NULL);
 	if (trs)
 		g_array_unref(trs);
 

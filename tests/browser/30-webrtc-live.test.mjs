@@ -1,14 +1,16 @@
 // Live video over WebRTC in headless Chromium: the live page's player asks
 // the hub over /ws, the hub relays the signalling to the gateway over MQTT,
 // and the gateway's webrtcbin sends the camera's H.264 as it is (no
-// transcoding). Every ICE candidate is 127.0.0.1 (the test runs in a
-// loopback-only network namespace). The picture is checked from a canvas:
-// the right size, moving, and carrying ecc-devsim's burned-in time. Who
-// watched goes to the audit log; a role without access gets a refusal.
+// transcoding; an H.265 camera is transcoded once while watched). Every ICE
+// candidate is 127.0.0.1 (the test runs in a loopback-only network
+// namespace). The picture is checked from a canvas: the right size, moving,
+// and carrying ecc-devsim's burned-in time. Two viewers of one stream: one
+// leaves, the other plays on, the recording has no gap. Who watched goes to
+// the audit log; a role without access gets a refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, request, waitFor, cleanup, addUser, wsConnect } from '../lib/harness.mjs';
-import { startGateway, waitStream, cameraUnit } from '../lib/media.mjs';
+import { startGateway, waitStream, cameraUnit, segments } from '../lib/media.mjs';
 import { launch, loginPage, artifact } from '../lib/browser.mjs';
 import { decodeTimecode } from '../lib/timecode.mjs';
 
@@ -35,9 +37,31 @@ async function frame(page) {
   return got;
 }
 
-test('Chromium watches a unit live over WebRTC; who watched is audited; others are refused', async (t) => {
+// Opens the live page of a stream and checks the picture: 640x360, not
+// black, carrying the camera's clock, moving for 5 s.
+async function watchLive(t, page, hub, id, what) {
+  await page.goto(`${hub.url}/live.html?stream=${id}`);
+  await page.waitForFunction(() => {
+    const v = document.querySelector('#lv-player video');
+    return v && v.readyState >= 2 && v.videoWidth > 0;
+  }, null, { timeout: 20000 });
+  const first = await frame(page);
+  await page.screenshot({ path: artifact(`webrtc-live-${what.replace(/[^A-Za-z0-9]+/g, '-')}.png`) });
+  assert.equal(first.w, 640, `${what}: the source's width`);
+  assert.equal(first.h, 360);
+  assert.ok(first.lit > 0.2, `${what}: the picture is not black (${(first.lit * 100).toFixed(0)} % lit)`);
+  assert.notEqual(first.shown, null, `${what}: the picture carries the camera's time strip`);
+  await new Promise((r) => setTimeout(r, 5000));
+  const later = await frame(page);
+  assert.ok(later.t - first.t >= 4, `${what}: currentTime advanced ${later.t - first.t} s in 5 s`);
+  assert.ok(later.shown - first.shown >= 4000, `${what}: the burned-in clock moved ${later.shown - first.shown} ms`);
+  assert.equal(later.state, 'live');
+  t.diagnostic(`${what}: picture ${later.now - later.shown} ms behind the wall clock (camera to canvas, one machine)`);
+}
+
+test('Chromium watches H.264 and H.265 units live over WebRTC; two viewers; who watched is audited; others are refused', async (t) => {
   const { hub, dir, token } = await stack(t, 'rtc');
-  const gw = await startGateway(hub, dir, { extra: WEBRTC });
+  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 2 });
   cleanup(t, () => gw.proc.stopClean());
   const { sim, stream } = await cameraUnit(hub, token, dir,
     { id: 'bc-07', name: '执法记录仪7', camera: { width: 640, height: 360, bitrate: 800 } });
@@ -46,25 +70,12 @@ test('Chromium watches a unit live over WebRTC; who watched is audited; others a
 
   const context = await launch(t);
   const page = await loginPage(context, hub);
-  await page.goto(`${hub.url}/live.html?stream=${stream.id}`);
-  await page.waitForFunction(() => {
-    const v = document.querySelector('#lv-player video');
-    return v && v.readyState >= 2 && v.videoWidth > 0;
-  }, null, { timeout: 20000 });
-  const first = await frame(page);
-  assert.equal(first.w, 640, 'the source\'s width');
-  assert.equal(first.h, 360);
-  assert.ok(first.lit > 0.2, `the picture is not black (${(first.lit * 100).toFixed(0)} % lit)`);
-  assert.notEqual(first.shown, null, 'the picture carries the camera\'s time strip');
-  // Live: the time advances for 5 s and the picture's clock follows the wall.
-  await new Promise((r) => setTimeout(r, 5000));
-  const later = await frame(page);
-  assert.ok(later.t - first.t >= 4, `currentTime advanced ${later.t - first.t} s in 5 s`);
-  assert.ok(later.shown - first.shown >= 4000, `the burned-in clock moved ${later.shown - first.shown} ms`);
-  assert.equal(later.state, 'live');
-  t.diagnostic(`picture is ${later.now - later.shown} ms behind the wall clock (camera to canvas, one machine)`);
-  await page.screenshot({ path: artifact('webrtc-live.png') });
+  await watchLive(t, page, hub, stream.id, 'H.264');
 
+  // A second viewer of the same stream; the first leaves, the second keeps
+  // playing, and the recording goes on without a gap.
+  const page2 = await context.newPage();
+  await watchLive(t, page2, hub, stream.id, 'H.264, second viewer');
   // Who watched, in the audit log.
   const audit = async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries;
   const start = (await audit()).find((e) => e.action === 'view.start' && e.target === `stream:${stream.id}`);
@@ -73,6 +84,28 @@ test('Chromium watches a unit live over WebRTC; who watched is audited; others a
   await page.close();
   await waitFor(async () => (await audit()).some((e) => e.action === 'view.end' && e.actor === 'admin'),
     { timeout: 20000, what: 'view.end audited when the page closes' });
+  const before = await frame(page2);
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await frame(page2);
+  assert.ok(after.t - before.t >= 2.5, `the other viewer played on (${after.t - before.t} s in 3 s)`);
+  assert.equal(after.state, 'live');
+  const segs = (await segments(hub, token, 'bc-07')).filter((x) => !x.cut_short);
+  assert.ok(segs.length >= 3, `${segs.length} segments recorded while watched`);
+  for (let i = 1; i < segs.length; i++) {
+    const gap = segs[i].t0 - segs[i - 1].t1;
+    assert.ok(Math.abs(gap) < 200, `no gap between segments ${i - 1} and ${i}: ${gap} ms`);
+  }
+  await page2.close();
+
+  // An H.265 camera: Chromium decodes no H.265 over WebRTC, so the gateway
+  // transcodes it to H.264 once while someone watches.
+  const h265 = await cameraUnit(hub, token, dir,
+    { id: 'hh-08', name: '单兵8', kind: 'handheld', camera: { width: 640, height: 360, bitrate: 800, codec: 'h265' } });
+  cleanup(t, () => h265.sim.stopClean());
+  await waitStream(hub, token, h265.stream.id, 'live', 20000);
+  const page3 = await context.newPage();
+  await watchLive(t, page3, hub, h265.stream.id, 'H.265 transcoded');
+  await page3.close();
 
   // An officer of another team, and a judge, get a refusal and no offer.
   for (const [name, role, extra] of [['li4', 'officer', { team: '二队' }], ['judge1', 'judge', {}]]) {

@@ -114,16 +114,18 @@ export class LivePlayer {
     if (this.pc) this.pc.close();
     this.pc = null;
     this.video.srcObject = null;
-    this.lastTime = undefined;
+    this.lastFrames = undefined;
   }
 
-  // Once a second: is the picture moving? (live, stalled, restart)
+  // Once a second: is the picture moving? (live, stalled, restart). A live
+  // stream's currentTime runs on without pictures: count decoded frames.
   tick() {
     const v = this.video;
     if (!this.pc || this.stopped) return;
     const now = performance.now();
-    if (v.readyState >= 2 && v.currentTime !== this.lastTime) {
-      this.lastTime = v.currentTime;
+    const frames = v.getVideoPlaybackQuality?.().totalVideoFrames ?? v.currentTime;
+    if (v.readyState >= 2 && frames !== this.lastFrames) {
+      this.lastFrames = frames;
       this.movedAt = now;
       if (this.state !== 'live') this.setState('live');
       this.everLive = true;

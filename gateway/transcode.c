@@ -1,0 +1,92 @@
+/* transcode: H.265 -> H.264 for live viewers, one per watched stream. */
+#define G_LOG_DOMAIN "ecc-gw-transcode"
+
+#include "transcode.h"
+#include "tee.h"
+
+#include <gst/video/video.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+/* A late branch drops old pictures rather than hold the ingest's tee; the
+ * encoder is tuned for latency (no B-frames, no look-ahead). */
+#define BRANCH                                                                                     \
+	"queue leaky=downstream max-size-time=1000000000 max-size-buffers=0 max-size-bytes=0 ! "   \
+	"avdec_h265 max-threads=2 output-corrupt=false ! videoconvert ! "                          \
+	"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=2500 threads=2 ! " \
+	"video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 ! "              \
+	"tee name=t allow-not-linked=true"
+
+struct ecc_transcode {
+	GstBin *pipeline;
+	GstElement *bin, *tee;
+	GstPad *in, *tee_pad;
+	atomic_bool keyframe_seen;
+};
+
+/* The decoder starts at a key frame: joined mid-GOP it would make grey
+ * pictures of the frames before, and the viewers would see them. */
+static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_transcode *t = data;
+
+	(void)pad;
+	if (atomic_load(&t->keyframe_seen))
+		return GST_PAD_PROBE_OK;
+	if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
+		return GST_PAD_PROBE_DROP;
+	atomic_store(&t->keyframe_seen, true);
+	return GST_PAD_PROBE_OK;
+}
+
+ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char *stream)
+{
+	ecc_transcode *t = g_new0(ecc_transcode, 1);
+	GError *err = NULL;
+
+	t->pipeline = pipeline;
+	t->bin = gst_parse_bin_from_description(BRANCH, TRUE, &err);
+	if (!t->bin) {
+		g_warning("stream=%s: no H.264 transcode: %s", stream, err ? err->message : "?");
+		g_clear_error(&err);
+		g_free(t);
+		return NULL;
+	}
+	t->tee = gst_bin_get_by_name(GST_BIN(t->bin), "t");
+	t->in = gst_element_get_static_pad(t->bin, "sink");
+	gst_pad_add_probe(t->in, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, t, NULL);
+	gst_bin_add(pipeline, t->bin);
+	gst_element_sync_state_with_parent(t->bin);
+	t->tee_pad = ecc_tee_link(vtee, t->in);
+	if (!t->tee_pad) {
+		ecc_transcode_free(t);
+		return NULL;
+	}
+	/* and the source is asked for one where it can (RTCP PLI/FIR) */
+	gst_pad_push_event(
+	    t->in, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+	g_message("stream=%s: H.264 transcode for live viewers started", stream);
+	return t;
+}
+
+GstElement *ecc_transcode_tee(ecc_transcode *t)
+{
+	return t->tee;
+}
+
+void ecc_transcode_free(ecc_transcode *t)
+{
+	if (!t)
+		return;
+	if (t->tee_pad) {
+		gst_pad_unlink(t->tee_pad, t->in);
+		ecc_tee_release(t->tee_pad);
+		gst_object_unref(t->tee_pad);
+	}
+	gst_element_set_locked_state(t->bin, TRUE);
+	gst_element_set_state(t->bin, GST_STATE_NULL);
+	gst_bin_remove(t->pipeline, t->bin);
+	gst_object_unref(t->tee);
+	gst_object_unref(t->in);
+	g_free(t);
+}

@@ -1,0 +1,26 @@
+/*
+ * transcode: an H.264 copy of an H.265 stream's picture, for live viewers.
+ *
+ * Why: Chromium decodes no H.265 over WebRTC. A stream's H.265 is recorded
+ * as it came; for live viewing one branch decodes it and encodes H.264
+ * (constrained baseline, low latency, a key frame every 2 s or on request),
+ * shared by all of the stream's viewers, and only while someone watches
+ * (stream.c creates it with the first viewer and frees it with the last).
+ * Thread: the main loop. Ownership: ecc_transcode_free removes the branch.
+ */
+#ifndef ECC_TRANSCODE_H
+#define ECC_TRANSCODE_H
+
+#include <gst/gst.h>
+
+typedef struct ecc_transcode ecc_transcode;
+
+/* A branch of pipeline fed from vtee (H.265). NULL (logged) on failure. */
+ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char *stream);
+
+/* The tee carrying the H.264 (owned by the branch). */
+GstElement *ecc_transcode_tee(ecc_transcode *t);
+
+void ecc_transcode_free(ecc_transcode *t);
+
+#endif
