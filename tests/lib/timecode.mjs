@@ -37,7 +37,7 @@ export function crc4(value) {
 }
 
 // Mean luma (BT.601) of the middle half of cell i.
-function cellMean(rgba, width, g, i) {
+export function cellMean(rgba, width, g, i) {
   const x = g.x0 + (i % COLS) * g.cell, y = g.y0 + Math.floor(i / COLS) * g.cell;
   const q = g.cell >> 2;
   let sum = 0, n = 0;
