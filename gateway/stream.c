@@ -44,6 +44,7 @@ struct ecc_stream {
 	ecc_snapshot *snap;
 	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
 	ecc_transcode *h264; /* H.265 sources: H.264 for viewers, while any watch */
+	ecc_transcode *opus; /* the sound in Opus for viewers, while any watch */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -317,7 +318,8 @@ static void end_viewers(ecc_stream *s, const char *why)
 		g_free(k);
 	}
 	ecc_transcode_free(s->h264);
-	s->h264 = NULL;
+	ecc_transcode_free(s->opus);
+	s->h264 = s->opus = NULL;
 }
 
 static void teardown(ecc_stream *s)
@@ -632,10 +634,11 @@ void ecc_stream_free(ecc_stream *s)
 /* With no viewer left, the H.264 transcode stops. */
 static void unwatched(ecc_stream *s)
 {
-	if (s->h264 && !g_hash_table_size(s->viewers)) {
+	if ((s->h264 || s->opus) && !g_hash_table_size(s->viewers)) {
 		ecc_transcode_free(s->h264);
-		s->h264 = NULL;
-		g_message("stream=%s: H.264 transcode stopped (no viewer)", s->id);
+		ecc_transcode_free(s->opus);
+		s->h264 = s->opus = NULL;
+		g_message("stream=%s: live transcodes stopped (no viewer)", s->id);
 	}
 }
 
@@ -656,7 +659,12 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_v
 	if (!strcmp(s->vcodec, "h265") && !s->h264)
 		s->h264 = ecc_transcode_new(GST_BIN(s->pipeline), s->vtee, s->id);
 	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
-	v = htee ? ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), htee, cb, user) : NULL;
+	/* sound, when the stream has it (the tee carries AAC for the recording) */
+	if (s->atee && !s->opus)
+		s->opus = ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
+	v = htee ? ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), htee,
+	                          s->opus ? ecc_transcode_tee(s->opus) : NULL, cb, user)
+	         : NULL;
 	if (!v) {
 		*why = "the live branch could not be built";
 		unwatched(s);

@@ -1,4 +1,5 @@
-/* transcode: H.265 -> H.264 for live viewers, one per watched stream. */
+/* transcode: H.265 -> H.264 and AAC -> Opus for live viewers, one of each
+ * per watched stream. */
 #define G_LOG_DOMAIN "ecc-gw-transcode"
 
 #include "transcode.h"
@@ -8,14 +9,22 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
-/* A late branch drops old pictures rather than hold the ingest's tee; the
- * encoder is tuned for latency (no B-frames, no look-ahead). */
-#define BRANCH                                                                                     \
-	"queue leaky=downstream max-size-time=1000000000 max-size-buffers=0 max-size-bytes=0 ! "   \
+/* A late branch drops old data rather than hold the ingest's tee; the
+ * encoders are tuned for latency (no B-frames, no look-ahead; 20 ms audio
+ * frames). */
+#define LEAKY                                                                                      \
+	"queue leaky=downstream max-size-time=1000000000 max-size-buffers=0 max-size-bytes=0 ! "
+#define H264_BRANCH                                                                                \
+	LEAKY                                                                                      \
 	"avdec_h265 max-threads=2 output-corrupt=false ! videoconvert ! "                          \
 	"x264enc tune=zerolatency speed-preset=ultrafast key-int-max=50 bitrate=2500 threads=2 ! " \
 	"video/x-h264,profile=constrained-baseline ! h264parse config-interval=-1 ! "              \
 	"tee name=t allow-not-linked=true"
+/* The recording's sound is AAC (G.711 sources are transcoded to AAC for
+ * the MP4); the browser's is Opus. */
+#define OPUS_BRANCH                                                                                \
+	LEAKY "avdec_aac ! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! "               \
+	      "opusenc bitrate=32000 frame-size=20 ! tee name=t allow-not-linked=true"
 
 struct ecc_transcode {
 	GstBin *pipeline;
@@ -39,34 +48,47 @@ static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpoin
 	return GST_PAD_PROBE_OK;
 }
 
-ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char *stream)
+static ecc_transcode *branch(GstBin *pipeline, GstElement *src, const char *stream,
+                             const char *desc, const char *what, bool video)
 {
 	ecc_transcode *t = g_new0(ecc_transcode, 1);
 	GError *err = NULL;
 
 	t->pipeline = pipeline;
-	t->bin = gst_parse_bin_from_description(BRANCH, TRUE, &err);
+	t->bin = gst_parse_bin_from_description(desc, TRUE, &err);
 	if (!t->bin) {
-		g_warning("stream=%s: no H.264 transcode: %s", stream, err ? err->message : "?");
+		g_warning("stream=%s: no %s transcode: %s", stream, what, err ? err->message : "?");
 		g_clear_error(&err);
 		g_free(t);
 		return NULL;
 	}
 	t->tee = gst_bin_get_by_name(GST_BIN(t->bin), "t");
 	t->in = gst_element_get_static_pad(t->bin, "sink");
-	gst_pad_add_probe(t->in, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, t, NULL);
+	if (video)
+		gst_pad_add_probe(t->in, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, t, NULL);
 	gst_bin_add(pipeline, t->bin);
 	gst_element_sync_state_with_parent(t->bin);
-	t->tee_pad = ecc_tee_link(vtee, t->in);
+	t->tee_pad = ecc_tee_link(src, t->in);
 	if (!t->tee_pad) {
 		ecc_transcode_free(t);
 		return NULL;
 	}
 	/* and the source is asked for one where it can (RTCP PLI/FIR) */
-	gst_pad_push_event(
-	    t->in, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
-	g_message("stream=%s: H.264 transcode for live viewers started", stream);
+	if (video)
+		gst_pad_push_event(t->in, gst_video_event_new_upstream_force_key_unit(
+		                              GST_CLOCK_TIME_NONE, TRUE, 0));
+	g_message("stream=%s: %s transcode for live viewers started", stream, what);
 	return t;
+}
+
+ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char *stream)
+{
+	return branch(pipeline, vtee, stream, H264_BRANCH, "H.264", true);
+}
+
+ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char *stream)
+{
+	return branch(pipeline, atee, stream, OPUS_BRANCH, "Opus", false);
 }
 
 GstElement *ecc_transcode_tee(ecc_transcode *t)

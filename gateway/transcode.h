@@ -1,5 +1,6 @@
 /*
- * transcode: an H.264 copy of an H.265 stream's picture, for live viewers.
+ * transcode: an H.264 copy of an H.265 stream's picture, and an Opus copy
+ * of a stream's sound, for live viewers.
  *
  * Why: Chromium decodes no H.265 over WebRTC. A stream's H.265 is recorded
  * as it came; for live viewing one branch decodes it and encodes H.264
@@ -18,7 +19,11 @@ typedef struct ecc_transcode ecc_transcode;
 /* A branch of pipeline fed from vtee (H.265). NULL (logged) on failure. */
 ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char *stream);
 
-/* The tee carrying the H.264 (owned by the branch). */
+/* A branch fed from atee (AAC) making Opus, shared by the viewers the same
+ * way (WebRTC browsers take Opus, not AAC). */
+ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char *stream);
+
+/* The tee carrying the H.264 or Opus (owned by the branch). */
 GstElement *ecc_transcode_tee(ecc_transcode *t);
 
 void ecc_transcode_free(ecc_transcode *t);

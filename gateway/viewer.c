@@ -21,8 +21,9 @@ struct ecc_viewer {
 	void *user;
 	GstBin *pipeline;
 	GstElement *bin, *wrtc;
-	GstPad *in;      /* the branch's ghost sink pad */
-	GstPad *tee_pad; /* the tee's output feeding it */
+	GstPad *in;             /* the branch's ghost sink pad */
+	GstPad *tee_pad;        /* the tee's output feeding it */
+	GstPad *ain, *atee_pad; /* the same for sound, or NULL */
 	atomic_bool keyframe_seen;
 	int offer_tries;
 };
@@ -202,8 +203,40 @@ static void ask_keyframe(GstPad *pad)
 	    pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
 }
 
+/* "queue ! rtpopuspay ! webrtcbin" for sound; its input ghosted as "audio". */
+static GstPad *sound_branch(ecc_viewer *v)
+{
+	GstElement *q = gst_element_factory_make("queue", NULL);
+	GstElement *pay = gst_element_factory_make("rtpopuspay", NULL);
+	GstPad *src, *sink, *in;
+
+	if (!q || !pay) {
+		if (q)
+			gst_object_unref(q);
+		if (pay)
+			gst_object_unref(pay);
+		return NULL;
+	}
+	g_object_set(q, "leaky", 2, "max-size-time", (guint64)GST_SECOND, "max-size-buffers", 0,
+	             "max-size-bytes", 0, NULL);
+	g_object_set(pay, "pt", 97, NULL);
+	gst_bin_add_many(GST_BIN(v->bin), q, pay, NULL);
+	gst_element_link(q, pay);
+	src = gst_element_get_static_pad(pay, "src");
+	sink = gst_element_request_pad_simple(v->wrtc, "sink_%u");
+	gst_pad_link(src, sink);
+	gst_object_unref(src);
+	gst_object_unref(sink);
+	sink = gst_element_get_static_pad(q, "sink");
+	in = gst_ghost_pad_new("audio", sink);
+	gst_object_unref(sink);
+	gst_element_add_pad(v->bin, in);
+	return in;
+}
+
 ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, GstBin *pipeline,
-                           GstElement *htee, const struct ecc_viewer_cb *cb, void *user)
+                           GstElement *htee, GstElement *otee, const struct ecc_viewer_cb *cb,
+                           void *user)
 {
 	ecc_viewer *v = g_new0(ecc_viewer, 1);
 	GstElement *q, *pay;
@@ -248,12 +281,16 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	gst_pad_link(paysrc, wsink);
 	gst_object_unref(paysrc);
 	gst_object_unref(wsink);
+	if (otee)
+		v->ain = sound_branch(v);
 	g_signal_emit_by_name(v->wrtc, "get-transceivers", &trs);
-	/* NACK: a packet the browser missed is sent again (RTX) instead of
-	 * freezing its picture until the next key frame */
+	/* NACK on the picture (the first transceiver): a packet the browser
+	 * missed is sent again (RTX) instead of freezing its picture until the
+	 * next key frame. Not on the sound: Chromium refuses an audio section
+	 * with an RTX stream ("Failed to add remote stream ssrc"). */
 	for (guint i = 0; trs && i < trs->len; i++)
 		g_object_set(g_array_index(trs, GstWebRTCRTPTransceiver *, i), "direction",
-		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "do-nack", TRUE, NULL);
+		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "do-nack", i == 0, NULL);
 	if (trs)
 		g_array_unref(trs);
 
@@ -266,6 +303,8 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	/* playing before linked: a tee pushing into an inactive pad gets FLUSHING */
 	gst_element_sync_state_with_parent(v->bin);
 	v->tee_pad = ecc_tee_link(htee, v->in);
+	if (v->ain)
+		v->atee_pad = ecc_tee_link(otee, v->ain);
 	if (!v->tee_pad) {
 		ecc_viewer_free(v);
 		return NULL;
@@ -317,6 +356,11 @@ void ecc_viewer_free(ecc_viewer *v)
 		gst_pad_unlink(v->tee_pad, v->in);
 		ecc_tee_release(v->tee_pad);
 		gst_object_unref(v->tee_pad);
+	}
+	if (v->atee_pad) {
+		gst_pad_unlink(v->atee_pad, v->ain);
+		ecc_tee_release(v->atee_pad);
+		gst_object_unref(v->atee_pad);
 	}
 	gst_element_set_locked_state(v->bin, TRUE);
 	gst_element_set_state(v->bin, GST_STATE_NULL);

@@ -28,10 +28,12 @@ struct ecc_viewer_cb {
 	void (*ended)(void *user, const char *view, const char *why);
 };
 
-/* Adds a viewer of the H.264 tee htee to pipeline. NULL (logged) when the
- * branch cannot be built. */
+/* Adds a viewer of the H.264 tee htee (and of the Opus tee otee, may be
+ * NULL: no sound) to pipeline. NULL (logged) when the branch cannot be
+ * built. */
 ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, GstBin *pipeline,
-                           GstElement *htee, const struct ecc_viewer_cb *cb, void *user);
+                           GstElement *htee, GstElement *otee, const struct ecc_viewer_cb *cb,
+                           void *user);
 
 const char *ecc_viewer_id(const ecc_viewer *v);
 

@@ -44,7 +44,10 @@ async function watchLive(t, page, hub, id, what) {
   await page.waitForFunction(() => {
     const v = document.querySelector('#lv-player video');
     return v && v.readyState >= 2 && v.videoWidth > 0;
-  }, null, { timeout: 20000 });
+  }, null, { timeout: 20000 }).catch(async (e) => {
+    throw new Error(`${what}: no picture (${e.message}); the player says: `
+      + `${await page.evaluate(() => `${window.__eccLive?.state}: ${window.__eccLive?.lastError}`)}`);
+  });
   const first = await frame(page);
   await page.screenshot({ path: artifact(`webrtc-live-${what.replace(/[^A-Za-z0-9]+/g, '-')}.png`) });
   assert.equal(first.w, 640, `${what}: the source's width`);
@@ -56,6 +59,15 @@ async function watchLive(t, page, hub, id, what) {
   assert.ok(later.t - first.t >= 4, `${what}: currentTime advanced ${later.t - first.t} s in 5 s`);
   assert.ok(later.shown - first.shown >= 4000, `${what}: the burned-in clock moved ${later.shown - first.shown} ms`);
   assert.equal(later.state, 'live');
+  // The camera's tone arrives as Opus.
+  const audio = await page.evaluate(async () => {
+    const r = await window.__eccLive.pc.getStats();
+    let a = null;
+    r.forEach((x) => { if (x.type === 'inbound-rtp' && x.kind === 'audio') a = x; });
+    return a && { packets: a.packetsReceived, codec: a.codecId ? r.get(a.codecId)?.mimeType : null };
+  });
+  assert.ok(audio && audio.packets > 100, `${what}: sound arrives (${JSON.stringify(audio)})`);
+  assert.equal(audio.codec?.toLowerCase(), 'audio/opus');
   t.diagnostic(`${what}: picture ${later.now - later.shown} ms behind the wall clock (camera to canvas, one machine)`);
 }
 

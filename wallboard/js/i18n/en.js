@@ -27,6 +27,8 @@ export default {
   'live.reconnecting': 'Reconnecting',
   'live.denied': 'Not allowed',
   'live.stats': 'Show latency and bitrate',
+  'live.unmute': 'Sound on',
+  'live.mute': 'Mute',
   'live.figures': 'latency {ms} ms · {kbps} kbit/s · {w}×{h} · {fps} fps',
   'live.nostream': 'This unit has no video stream',
   'playback.title': 'Recording playback',

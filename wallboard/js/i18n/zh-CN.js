@@ -27,6 +27,8 @@ export default {
   'live.reconnecting': '重新连接中',
   'live.denied': '无权查看',
   'live.stats': '显示延迟与码率',
+  'live.unmute': '开启声音',
+  'live.mute': '静音',
   'live.figures': '延迟 {ms} 毫秒 · {kbps} kbit/s · {w}×{h} · {fps} 帧/秒',
   'live.nostream': '该单元没有视频流',
   'playback.title': '录像回放',

@@ -28,12 +28,22 @@ export class LivePlayer {
     this.badge.type = 'button';
     this.badge.title = t('live.stats');
     this.badge.onclick = () => this.toggleStats();
+    this.sound = document.createElement('button');
+    this.sound.className = 'live-sound';
+    this.sound.type = 'button';
+    this.sound.onclick = () => { this.video.muted = !this.video.muted; this.showSound(); };
     this.info = document.createElement('div');
     this.info.className = 'live-stats';
     this.info.hidden = true;
-    el.replaceChildren(this.video, this.badge, this.info);
+    el.replaceChildren(this.video, this.badge, this.sound, this.info);
+    this.showSound();
     this.timer = setInterval(() => this.tick(), 1000);
     this.start();
+  }
+
+  // Sound starts muted (browsers play muted video by themselves); one click.
+  showSound() {
+    this.sound.textContent = t(this.video.muted ? 'live.unmute' : 'live.mute');
   }
 
   setState(s, detail = '') {
