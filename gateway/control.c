@@ -6,6 +6,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "ecc_topic.h"
+#include "restream.h"
 #include "segment.h"
 #include "stream.h"
 
@@ -134,7 +135,7 @@ static bool url_supported(const char *url)
 /* Starts the stream described by o, or keeps it when it runs unchanged. */
 static void start_stream(ecc_control *c, const cJSON *o)
 {
-	const char *id = NULL, *unit = NULL, *url = NULL, *transport = NULL;
+	const char *id = NULL, *unit = NULL, *url = NULL, *transport = NULL, *push = NULL;
 	struct ecc_stream_callbacks cb = {.segment = report_segment, .state = on_state};
 	bool record = true;
 	ecc_stream *old;
@@ -147,21 +148,28 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	}
 	ecc_json_get_string(o, "transport", &transport);
 	ecc_json_get_bool(o, "record", &record);
-	old = g_hash_table_lookup(c->streams, id);
-	if (old && !strcmp(ecc_stream_url(old), url))
-		return;
-	if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
-		g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
-		return;
+	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_restream_url_ok(push)) {
+		g_warning("stream=%s: restream to an unsupported URL refused", id);
+		push = NULL;
 	}
-	g_hash_table_replace(
-	    c->streams, g_strdup(id),
-	    ecc_stream_new(
-	        c->cfg,
-	        &(struct ecc_stream_spec){
-	            .id = id, .unit = unit, .url = url, .transport = transport, .record = record},
-	        &cb, c));
-	publish_status(c);
+	old = g_hash_table_lookup(c->streams, id);
+	if (!old || strcmp(ecc_stream_url(old), url) != 0) {
+		if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
+			g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
+			return;
+		}
+		old = ecc_stream_new(c->cfg,
+		                     &(struct ecc_stream_spec){.id = id,
+		                                               .unit = unit,
+		                                               .url = url,
+		                                               .transport = transport,
+		                                               .record = record},
+		                     &cb, c);
+		g_hash_table_replace(c->streams, g_strdup(id), old);
+		publish_status(c);
+	}
+	/* the same order, again, turns a live push on or off */
+	ecc_stream_set_restream(old, push);
 }
 
 static void sync_streams(ecc_control *c, const cJSON *list)

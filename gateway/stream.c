@@ -4,6 +4,7 @@
 #include "stream.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
+#include "restream.h"
 #include "snapshot.h"
 #include "transcode.h"
 
@@ -45,6 +46,7 @@ struct ecc_stream {
 	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
 	ecc_transcode *h264; /* H.265 sources: H.264 for viewers, while any watch */
 	ecc_transcode *opus; /* the sound in Opus for viewers, while any watch */
+	ecc_restream *push;  /* a live push to a streaming platform, or NULL */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -325,6 +327,8 @@ static void end_viewers(ecc_stream *s, const char *why)
 static void teardown(ecc_stream *s)
 {
 	end_viewers(s, "reconnecting");
+	if (s->push)
+		ecc_restream_detach(s->push);
 	if (s->finish_id)
 		g_source_remove(s->finish_id);
 	s->finish_id = 0;
@@ -406,6 +410,21 @@ static gboolean retry_cb(gpointer data)
 
 /* ---- the bus (main loop) ---------------------------------------------------- */
 
+/* Is src inside a viewer's branch or a live transcode? */
+static bool live_branch(ecc_stream *s, GstObject *src)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (ecc_transcode_owns(s->h264, src) || ecc_transcode_owns(s->opus, src))
+		return true;
+	g_hash_table_iter_init(&it, s->viewers);
+	while (g_hash_table_iter_next(&it, NULL, &v))
+		if (ecc_viewer_owns(v, src))
+			return true;
+	return false;
+}
+
 static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 {
 	ecc_stream *s = data;
@@ -420,6 +439,13 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 			/* a full disk: drop the recording, keep ingest and live view */
 			ecc_recorder_fail(s->rec, GST_BIN(s->pipeline), err->message);
 			s->rec_failed_ms = ecc_mono_ms();
+		} else if (s->push &&
+		           ecc_restream_on_error(s->push, GST_MESSAGE_SRC(m), err->message)) {
+			/* the platform dropped us: the push alone waits for its retry */
+		} else if (live_branch(s, GST_MESSAGE_SRC(m))) {
+			/* a viewer's branch or a live transcode: viewers watch again */
+			g_warning("stream=%s: live view failed: %s", s->id, err->message);
+			end_viewers(s, err->message);
 		} else {
 			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
 			restart(s, err->message);
@@ -481,6 +507,8 @@ static gboolean tick(gpointer data)
 		if (atomic_load(&s->all_tracks) || waited >= (sound_due ? SOUND_MS : TRACKS_MS))
 			attach_branches(s);
 	}
+	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))
+		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
 	if (s->rec && s->pipeline && atomic_load(&s->attached)) {
 		if (!ecc_recorder_failed(s->rec)) {
 			ecc_recorder_tick(s->rec);
@@ -553,6 +581,9 @@ cJSON *ecc_stream_health_json(ecc_stream *s)
 	cJSON_AddNumberToObject(o, "reconnects", s->reconnects);
 	cJSON_AddBoolToObject(o, "recording",
 	                      s->rec && !ecc_recorder_failed(s->rec) && ecc_recorder_open(s->rec));
+	cJSON_AddNumberToObject(o, "viewers", g_hash_table_size(s->viewers));
+	if (s->push)
+		cJSON_AddItemToObject(o, "restream", ecc_restream_json(s->push));
 	if (s->error[0])
 		cJSON_AddStringToObject(o, "error", s->error);
 	else
@@ -628,6 +659,7 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s->url);
 	g_free(s->transport);
 	g_hash_table_destroy(s->viewers);
+	ecc_restream_free(s->push);
 	g_free(s);
 }
 
@@ -674,6 +706,22 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_v
 	g_message("stream=%s: view %s started (%u watching)", s->id, view,
 	          g_hash_table_size(s->viewers));
 	return v;
+}
+
+int ecc_stream_set_restream(ecc_stream *s, const char *url)
+{
+	if (url && !ecc_restream_url_ok(url))
+		return ECC_ERR_INVAL;
+	if (!s->push && !url)
+		return ECC_OK;
+	if (s->push && url && !strcmp(ecc_restream_url(s->push), url))
+		return ECC_OK;
+	ecc_restream_free(s->push); /* its branch leaves the pipeline */
+	s->push = url ? ecc_restream_new(s->id, url) : NULL;
+	g_message("stream=%s: restream %s", s->id, url ? "on" : "off");
+	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))
+		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
+	return ECC_OK;
 }
 
 ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view)

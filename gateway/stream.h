@@ -63,6 +63,10 @@ cJSON *ecc_stream_health_json(ecc_stream *s);
 ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
                              void *user, const char **why);
 ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
+
+/* Pushes the stream live to url (rtmp://, rtmps://, srt://; restream.h),
+ * or stops pushing (NULL). ECC_OK or ECC_ERR_INVAL (another scheme). */
+int ecc_stream_set_restream(ecc_stream *s, const char *url);
 /* Ends one viewer (no callback). false: no such viewer. */
 bool ecc_stream_unwatch(ecc_stream *s, const char *view);
 

@@ -91,6 +91,11 @@ ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char
 	return branch(pipeline, atee, stream, OPUS_BRANCH, "Opus", false);
 }
 
+bool ecc_transcode_owns(const ecc_transcode *t, GstObject *src)
+{
+	return t && gst_object_has_as_ancestor(src, GST_OBJECT(t->bin));
+}
+
 GstElement *ecc_transcode_tee(ecc_transcode *t)
 {
 	return t->tee;

@@ -13,6 +13,7 @@
 #define ECC_TRANSCODE_H
 
 #include <gst/gst.h>
+#include <stdbool.h>
 
 typedef struct ecc_transcode ecc_transcode;
 
@@ -25,6 +26,9 @@ ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char
 
 /* The tee carrying the H.264 or Opus (owned by the branch). */
 GstElement *ecc_transcode_tee(ecc_transcode *t);
+
+/* Is src an element of the branch? (t may be NULL) */
+bool ecc_transcode_owns(const ecc_transcode *t, GstObject *src);
 
 void ecc_transcode_free(ecc_transcode *t);
 

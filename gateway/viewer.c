@@ -290,7 +290,8 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	 * with an RTX stream ("Failed to add remote stream ssrc"). */
 	for (guint i = 0; trs && i < trs->len; i++)
 		g_object_set(g_array_index(trs, GstWebRTCRTPTransceiver *, i), "direction",
-		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "do-nack", i == 0, NULL);
+		             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, "do-nack", i == 0,
+		             NULL);
 	if (trs)
 		g_array_unref(trs);
 
@@ -316,6 +317,11 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 const char *ecc_viewer_id(const ecc_viewer *v)
 {
 	return v->id;
+}
+
+bool ecc_viewer_owns(const ecc_viewer *v, GstObject *src)
+{
+	return gst_object_has_as_ancestor(src, GST_OBJECT(v->bin));
 }
 
 int ecc_viewer_answer(ecc_viewer *v, const char *sdp)

@@ -19,6 +19,7 @@
 #include "gwconfig.h"
 
 #include <gst/gst.h>
+#include <stdbool.h>
 
 typedef struct ecc_viewer ecc_viewer;
 
@@ -36,6 +37,10 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
                            void *user);
 
 const char *ecc_viewer_id(const ecc_viewer *v);
+
+/* Is src an element of this viewer's branch? (its errors end the viewer,
+ * not the stream) */
+bool ecc_viewer_owns(const ecc_viewer *v, GstObject *src);
 
 /* The browser's answer (SDP text). ECC_OK or ECC_ERR_INVAL. */
 int ecc_viewer_answer(ecc_viewer *v, const char *sdp);

@@ -45,6 +45,7 @@ void api_streams_get(struct ecc_req *req);
 void api_streams_add(struct ecc_req *req);
 void api_streams_delete(struct ecc_req *req);
 void api_streams_snapshot(struct ecc_req *req);
+void api_streams_restream(struct ecc_req *req);
 void api_gateways_list(struct ecc_req *req);
 void api_units_recordings(struct ecc_req *req);
 void api_units_playback(struct ecc_req *req);

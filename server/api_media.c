@@ -111,6 +111,33 @@ void api_streams_delete(struct ecc_req *req)
 		api__ok(req);
 }
 
+/* POST {url}: push live to a streaming platform; DELETE: stop. */
+void api_streams_restream(struct ecc_req *req)
+{
+	int64_t id;
+	const char *url = NULL, *why = NULL;
+	bool stop = !strcmp(req->method, "DELETE");
+	cJSON *o;
+	int rc;
+
+	if (!stream_param(req, &id))
+		return;
+	if (!stop && ecc_json_get_string(req->json, "url", &url) != ECC_OK) {
+		ecc_req_error(req, 400, "bad_request",
+		              "url is required (rtmp://, rtmps:// or srt://)");
+		return;
+	}
+	rc = ecc_streams_restream(req->hub->streams, id, stop ? NULL : url, req->user.username,
+	                          req->ip, &why);
+	if (rc != ECC_OK) {
+		ecc_router_fail(req, rc, why);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "stream", ecc_streams_get_json(req->hub->streams, id));
+	ecc_req_json(req, 200, o);
+}
+
 void api_streams_snapshot(struct ecc_req *req)
 {
 	int64_t id;

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-streams"
 
 #include "streams.h"
+#include "ecc_url.h"
 #include "alert.h"
 #include "api.h"
 #include "audit.h"
@@ -22,6 +23,7 @@ struct live {
 	char name[24]; /* "s<id>", the gateway's name for it */
 	char unit[ECC_UNIT_ID_MAX + 1];
 	char *url, *transport, *source;
+	char *restream; /* a live push's destination, or NULL (kept in memory) */
 	bool record;
 	char gateway[65]; /* assigned gateway, or empty */
 	char state[16];   /* as the gateway reports it, "unassigned" or "unknown" */
@@ -46,6 +48,7 @@ static void live_free(gpointer p)
 	g_free(l->url);
 	g_free(l->transport);
 	g_free(l->source);
+	g_free(l->restream);
 	cJSON_Delete(l->health);
 	g_free(l);
 }
@@ -75,9 +78,9 @@ static cJSON *live_json(const struct live *l)
 	h = cJSON_AddObjectToObject(o, "health");
 	if (l->health) {
 		static const char *const keys[] = {
-		    "fps",    "bitrate",        "width",      "height",    "vcodec",
-		    "acodec", "last_frame_age", "reconnects", "recording", "error",
-		    NULL};
+		    "fps",     "bitrate",        "width",      "height",    "vcodec",
+		    "acodec",  "last_frame_age", "reconnects", "recording", "error",
+		    "viewers", "restream",       NULL};
 		for (int i = 0; keys[i]; i++) {
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->health, keys[i]);
 			if (v)
@@ -183,6 +186,8 @@ static cJSON *order_of(const struct live *l)
 	cJSON_AddStringToObject(o, "url", l->url);
 	cJSON_AddStringToObject(o, "transport", l->transport);
 	cJSON_AddBoolToObject(o, "record", l->record);
+	if (l->restream)
+		cJSON_AddStringToObject(o, "restream", l->restream);
 	return o;
 }
 
@@ -460,6 +465,56 @@ int ecc_streams_add(ecc_streams *s, const struct ecc_stream_def *d, const char *
 	if (id_out)
 		*id_out = id;
 	assign(s);
+	return ECC_OK;
+}
+
+int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char *actor,
+                         const char *ip, const char **why)
+{
+	struct live *l = by_id(s, id);
+	char target[32], *shown, *detail;
+	struct ecc_audit_entry e = {.actor = actor, .target = target, .ip = ip};
+	cJSON *d;
+
+	if (!l) {
+		*why = "no such stream";
+		return ECC_ERR_NOTFOUND;
+	}
+	if (url && !ecc_url_push_ok(url)) {
+		*why = "the destination must be an rtmp://, rtmps:// or srt:// URL";
+		return ECC_ERR_INVAL;
+	}
+	if (!url && !l->restream) {
+		*why = "this stream is not pushed anywhere";
+		return ECC_ERR_NOTFOUND;
+	}
+	shown = ecc_url_redacted(url ? url : l->restream);
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "unit", l->unit);
+	cJSON_AddStringToObject(d, "destination", shown);
+	detail = cJSON_PrintUnformatted(d);
+	cJSON_Delete(d);
+	g_snprintf(target, sizeof(target), "stream:%" G_GINT64_FORMAT, (gint64)id);
+	e.action = url ? "restream.start" : "restream.stop";
+	e.detail = detail;
+	if (ecc_audit_append(s->hub->store, &e, NULL) != ECC_OK) {
+		g_free(shown);
+		cJSON_free(detail);
+		*why = "the audit log could not be written";
+		return ECC_ERR_DB;
+	}
+	g_message("stream=%s unit=%s: restream %s %s by %s", l->name, l->unit, url ? "to" : "off",
+	          shown, actor);
+	g_free(shown);
+	cJSON_free(detail);
+	g_free(l->restream);
+	l->restream = g_strdup(url);
+	if (l->gateway[0]) {
+		/* the start order again: the gateway turns the push on or off */
+		cJSON *order = order_of(l);
+		cJSON_AddStringToObject(order, "op", "start");
+		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+	}
 	return ECC_OK;
 }
 

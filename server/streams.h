@@ -40,6 +40,13 @@ int ecc_streams_add(ecc_streams *s, const struct ecc_stream_def *d, const char *
                     const char *ip, int64_t *id_out, char *why);
 int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char *ip);
 
+/* Pushes stream id live to url (rtmp://, rtmps://, srt://), or stops (url
+ * NULL); audited (restream.start / restream.stop, the destination without
+ * its secrets). Kept in memory: a hub restart stops the push. ECC_OK, or
+ * ECC_ERR_NOTFOUND, ECC_ERR_INVAL, ECC_ERR_DB with *why. */
+int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char *actor,
+                         const char *ip, const char **why);
+
 /* The unit of a stream, or NULL. */
 const char *ecc_streams_unit(ecc_streams *s, int64_t id);
 
