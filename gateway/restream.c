@@ -7,6 +7,7 @@
 #include "tee.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 
 #define RETRY_FIRST_MS 2000

@@ -9,7 +9,9 @@
 // the audit log; a role without access gets a refusal.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stack, request, waitFor, cleanup, addUser, wsConnect } from '../lib/harness.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { stack, request, waitFor, cleanup, addUser, wsConnect, mosquittoPub } from '../lib/harness.mjs';
 import { startGateway, waitStream, cameraUnit, segments } from '../lib/media.mjs';
 import { launch, loginPage, artifact } from '../lib/browser.mjs';
 import { decodeTimecode } from '../lib/timecode.mjs';
@@ -82,6 +84,18 @@ test('Chromium watches H.264 and H.265 units live over WebRTC; two viewers; who 
 
   const context = await launch(t);
   const page = await loginPage(context, hub);
+  // The wallboard's video wall plays the live camera in a tile; an SOS from
+  // the unit marks its tile.
+  await page.waitForSelector('.wall-tile .live-player[data-state="live"]', { timeout: 20000 }).catch(async (e) => {
+    await page.screenshot({ path: artifact('webrtc-wall-failed.png') });
+    throw new Error(`${e.message}: wall ${await page.evaluate(() => document.getElementById('video-wall')?.outerHTML.slice(0, 600))}; errors ${page.errors}`);
+  });
+  assert.equal(await page.textContent('.wall-tile .wall-caption'), '执法记录仪7');
+  const creds = JSON.parse(fs.readFileSync(path.join(dir, 'units-bc-07.json'), 'utf8'))[0];
+  await mosquittoPub(hub.broker, { username: creds.username, password: creds.password,
+    topic: 'ecc/unit/bc-07/event', message: JSON.stringify({ ts: Date.now(), kind: 'sos' }) });
+  await page.waitForSelector('.wall-tile.wall-alert', { timeout: 10000 });
+  await page.screenshot({ path: artifact('webrtc-wall.png') });
   await watchLive(t, page, hub, stream.id, 'H.264');
 
   // A second viewer of the same stream; the first leaves, the second keeps

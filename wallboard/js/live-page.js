@@ -14,7 +14,7 @@ async function main() {
   let stream = Number(q.get('stream')) || 0;
   let unit = q.get('unit') || '';
   try {
-    const { streams } = await api('GET', '/api/v1/streams');
+    const { streams } = await api('GET', '/streams');
     const s = streams.find((x) => (stream ? x.id === stream : x.unit === unit));
     if (s) { stream = s.id; unit = s.unit; }
   } catch (e) {

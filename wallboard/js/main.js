@@ -6,6 +6,7 @@ import { addBasemap, UnitLayer } from './map/index.js';
 import { UnitStore, UnitList } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
 import { startClock } from './ui/index.js';
+import { VideoWall } from './media/wall.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -36,12 +37,22 @@ async function main() {
   const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
   const alerts = new AlertPanel($('alert-list'), store, canAck);
   alerts.load().catch(() => {});
+  const wall = new VideoWall($('video-wall'), { names: (id) => store.units.get(id)?.name || id });
+  wall.fill().catch(() => {});
 
   const showCount = () => {
     $('online-count').textContent = t('units.online', { n: store.onlineCount(), total: store.units.size });
   };
-  store.onChange(() => { layer.redraw(); showCount(); });
-  onLanguage(() => { list.render(); alerts.render(); showCount(); });
+  store.onChange(() => { layer.redraw(); showCount(); wall.render(); });
+  onLanguage(() => { list.render(); alerts.render(); showCount(); wall.render(); });
+  // SOS or a camera switched on: that unit's video on the wall, the unit
+  // selected on the map.
+  const popped = new Set();
+  const eyes = (a) => {
+    if (popped.has(a.id) || a.state !== 'open' || !a.unit || (a.kind !== 'sos' && a.kind !== 'rec_start')) return false;
+    popped.add(a.id);
+    return true;
+  };
 
   const bus = new EventBus({
     channels: ['units', 'alerts'],
@@ -57,7 +68,13 @@ async function main() {
         case 'units': store.applyUnits(m.units, m.snapshot); break;
         case 'positions': store.applyPositions(m.positions); break;
         case 'unit_gone': store.remove(m.unit); break;
-        case 'alert': alerts.apply(m.alert); break;
+        case 'alert':
+          alerts.apply(m.alert);
+          if (eyes(m.alert)) {
+            wall.show(m.alert.unit, { mark: true }).catch(() => {});
+            select(m.alert.unit);
+          }
+          break;
         case 'resync': alerts.load().catch(() => {}); break;
         default: break;
       }
@@ -74,7 +91,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus };
+  window.__ecc = { store, layer, map, bus, wall };
 }
 
 main();

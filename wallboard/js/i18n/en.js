@@ -20,6 +20,7 @@ export default {
   'kind.handheld': 'Handheld',
   'kind.vehicle': 'Command vehicle',
   'kind.drone': 'Drone',
+  'wall.title': 'Video wall',
   'live.title': 'Live video',
   'live.connecting': 'Connecting',
   'live.live': 'Live',

@@ -20,6 +20,7 @@ export default {
   'kind.handheld': '单兵',
   'kind.vehicle': '指挥车',
   'kind.drone': '无人机',
+  'wall.title': '视频墙',
   'live.title': '实时视频',
   'live.connecting': '连接中',
   'live.live': '实时',
