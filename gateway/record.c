@@ -373,6 +373,7 @@ static GstPad *input(ecc_recorder *r, const char *name, GstPadProbeCallback gate
 	gst_object_unref(src);
 	in = ghost(r->branch, gst_element_get_static_pad(q, "sink"), name);
 	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, gate, r, NULL);
+	ecc_branch_guard(r->branch, in); /* a full disk stops the recording, not the source */
 	return in;
 }
 
@@ -570,9 +571,9 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 	g_warning("stream=%s: recording stopped: %s", r->stream, why);
 	r->failed = true;
 	if (r->vtee_pad)
-		gst_pad_unlink(r->vtee_pad, r->vsink);
+		ecc_tee_unlink(r->vtee_pad, r->vsink);
 	if (r->atee_pad)
-		gst_pad_unlink(r->atee_pad, r->asink);
+		ecc_tee_unlink(r->atee_pad, r->asink);
 	gst_element_set_locked_state(r->branch, TRUE);
 	gst_element_set_state(r->branch, GST_STATE_NULL);
 	{

@@ -133,6 +133,7 @@ static GstPad *input(ecc_restream *r, const char *queue, const char *name, GstPa
 	gst_object_unref(q);
 	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, gate, r, NULL);
 	gst_element_add_pad(r->bin, in);
+	ecc_branch_guard(r->bin, in);
 	return in;
 }
 
@@ -182,7 +183,7 @@ static void unlink_out(GstPad **teepad, GstPad *in)
 {
 	if (!*teepad)
 		return;
-	gst_pad_unlink(*teepad, in);
+	ecc_tee_unlink(*teepad, in);
 	ecc_tee_release(*teepad);
 	gst_object_unref(*teepad);
 	*teepad = NULL;

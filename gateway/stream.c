@@ -6,6 +6,7 @@
 #include "ecc_log.h"
 #include "restream.h"
 #include "snapshot.h"
+#include "tee.h"
 #include "transcode.h"
 
 #include <stdatomic.h>
@@ -264,6 +265,12 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data);
 static void set_state(ecc_stream *s, enum state st);
 static void restart(ecc_stream *s, const char *why);
 
+static void on_sync_error(GstBus *bus, GstMessage *m, gpointer pipeline)
+{
+	(void)bus;
+	ecc_branch_mark_broken(pipeline, GST_MESSAGE_SRC(m));
+}
+
 static int build(ecc_stream *s)
 {
 	GstElement *src, *demux;
@@ -300,6 +307,10 @@ static int build(ecc_stream *s)
 	s->snap = ecc_snapshot_new(s->cfg, s->id);
 	bus = gst_element_get_bus(s->pipeline);
 	s->bus_watch = gst_bus_add_watch(bus, on_bus, s);
+	/* an error is seen in the thread that posts it, before the failing
+	 * branch hands it back through a tee (tee.h) */
+	gst_bus_enable_sync_message_emission(bus);
+	g_signal_connect(bus, "sync-message::error", G_CALLBACK(on_sync_error), s->pipeline);
 	gst_object_unref(bus);
 	return ECC_OK;
 }
@@ -504,7 +515,10 @@ static gboolean tick(gpointer data)
 			s->first_frame_ms = ecc_mono_ms();
 		gint64 waited = ecc_mono_ms() - s->first_frame_ms;
 		bool sound_due = atomic_load(&s->audio_announced) && !s->atee;
-		if (atomic_load(&s->all_tracks) || waited >= (sound_due ? SOUND_MS : TRACKS_MS))
+		/* a session that announced sound waits for its track even after
+		 * no-more-pads: a recording started without it has none at all */
+		if ((atomic_load(&s->all_tracks) && !sound_due) ||
+		    waited >= (sound_due ? SOUND_MS : TRACKS_MS))
 			attach_branches(s);
 	}
 	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))

@@ -3,6 +3,8 @@
 
 #include "tee.h"
 
+#include <stdbool.h>
+
 GstPad *ecc_tee_request(GstElement *tee)
 {
 	GstPad *req = gst_element_request_pad_simple(tee, "src_%u");
@@ -40,6 +42,115 @@ GstPad *ecc_tee_link(GstElement *tee, GstPad *sinkpad)
 		return NULL;
 	}
 	return out;
+}
+
+/* ---- taking an output away while data flows ---------------------------- */
+
+struct idle {
+	GMutex lock;
+	GCond cond;
+	GstPad *sink; /* a reference */
+	int refs;     /* the waiter and the probe */
+	bool done;
+};
+
+static void idle_unref(gpointer data)
+{
+	struct idle *w = data;
+	bool last;
+
+	g_mutex_lock(&w->lock);
+	last = --w->refs == 0;
+	g_mutex_unlock(&w->lock);
+	if (!last)
+		return;
+	gst_object_unref(w->sink);
+	g_mutex_clear(&w->lock);
+	g_cond_clear(&w->cond);
+	g_free(w);
+}
+
+/* Runs when no buffer is being pushed through out (at once if none is, else
+ * in the streaming thread after the current one): unlinking then cannot
+ * catch a push half way, whose FLUSHING from a branch being stopped would
+ * travel up through the tee and stop the source. */
+static GstPadProbeReturn unlink_idle(GstPad *out, GstPadProbeInfo *info, gpointer data)
+{
+	struct idle *w = data;
+	GstPad *peer = gst_pad_get_peer(out);
+
+	(void)info;
+	if (peer == w->sink) /* else a waiter that gave up unlinked it already */
+		gst_pad_unlink(out, w->sink);
+	if (peer)
+		gst_object_unref(peer);
+	g_mutex_lock(&w->lock);
+	w->done = true;
+	g_cond_signal(&w->cond);
+	g_mutex_unlock(&w->lock);
+	return GST_PAD_PROBE_REMOVE;
+}
+
+void ecc_tee_unlink(GstPad *out, GstPad *sink)
+{
+	struct idle *w = g_new0(struct idle, 1);
+	gint64 until = g_get_monotonic_time() + G_USEC_PER_SEC;
+	bool done;
+
+	g_mutex_init(&w->lock);
+	g_cond_init(&w->cond);
+	w->sink = gst_object_ref(sink);
+	w->refs = 2;
+	/* idle now: the probe runs at once, here (and its destroy notify) */
+	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_IDLE, unlink_idle, w, idle_unref);
+	g_mutex_lock(&w->lock);
+	while (!w->done && g_cond_wait_until(&w->cond, &w->lock, until))
+		;
+	done = w->done;
+	g_mutex_unlock(&w->lock);
+	if (!done) /* a branch that never drains (a stuck muxer): take it anyway */
+		gst_pad_unlink(out, sink);
+	idle_unref(w);
+}
+
+/* ---- branches that fail alone ------------------------------------------ */
+
+static GQuark broken_quark(void)
+{
+	static GQuark q;
+
+	if (!q)
+		q = g_quark_from_static_string("ecc-branch-broken");
+	return q;
+}
+
+static GstPadProbeReturn guard(GstPad *in, GstPadProbeInfo *info, gpointer bin)
+{
+	(void)in;
+	(void)info;
+	return g_object_get_qdata(bin, broken_quark()) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+void ecc_branch_guard(GstElement *bin, GstPad *in)
+{
+	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, guard,
+	                  bin, NULL);
+}
+
+void ecc_branch_mark_broken(GstElement *pipeline, GstObject *src)
+{
+	GstObject *o = gst_object_ref(src), *up;
+
+	/* up to the child of the pipeline that holds src */
+	while ((up = gst_object_get_parent(o)) && up != GST_OBJECT(pipeline)) {
+		gst_object_unref(o);
+		o = up;
+	}
+	if (up == GST_OBJECT(pipeline))
+		g_object_set_qdata(G_OBJECT(o), broken_quark(), GINT_TO_POINTER(1));
+	if (up)
+		gst_object_unref(up);
+	gst_object_unref(o);
 }
 
 void ecc_tee_release(GstPad *out)

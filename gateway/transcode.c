@@ -64,6 +64,7 @@ static ecc_transcode *branch(GstBin *pipeline, GstElement *src, const char *stre
 	}
 	t->tee = gst_bin_get_by_name(GST_BIN(t->bin), "t");
 	t->in = gst_element_get_static_pad(t->bin, "sink");
+	ecc_branch_guard(t->bin, t->in);
 	if (video)
 		gst_pad_add_probe(t->in, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, t, NULL);
 	gst_bin_add(pipeline, t->bin);
@@ -106,7 +107,7 @@ void ecc_transcode_free(ecc_transcode *t)
 	if (!t)
 		return;
 	if (t->tee_pad) {
-		gst_pad_unlink(t->tee_pad, t->in);
+		ecc_tee_unlink(t->tee_pad, t->in);
 		ecc_tee_release(t->tee_pad);
 		gst_object_unref(t->tee_pad);
 	}

@@ -300,6 +300,9 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	v->in = gst_ghost_pad_new("sink", qsink);
 	gst_object_unref(qsink);
 	gst_element_add_pad(v->bin, v->in);
+	ecc_branch_guard(v->bin, v->in);
+	if (v->ain)
+		ecc_branch_guard(v->bin, v->ain);
 	gst_bin_add(pipeline, v->bin);
 	/* playing before linked: a tee pushing into an inactive pad gets FLUSHING */
 	gst_element_sync_state_with_parent(v->bin);
@@ -359,12 +362,12 @@ void ecc_viewer_free(ecc_viewer *v)
 		return;
 	g_signal_handlers_disconnect_by_data(v->wrtc, v);
 	if (v->tee_pad) {
-		gst_pad_unlink(v->tee_pad, v->in);
+		ecc_tee_unlink(v->tee_pad, v->in);
 		ecc_tee_release(v->tee_pad);
 		gst_object_unref(v->tee_pad);
 	}
 	if (v->atee_pad) {
-		gst_pad_unlink(v->atee_pad, v->ain);
+		ecc_tee_unlink(v->atee_pad, v->ain);
 		ecc_tee_release(v->atee_pad);
 		gst_object_unref(v->atee_pad);
 	}

@@ -84,6 +84,10 @@ static const struct key keys[] = {
     S("map", "tiles", map_tiles, ""),
     S("map", "tiles_attribution", map_tiles_attribution, ""),
     S("map", "overlay", map_overlay, ""),
+    S("webrtc", "stun", webrtc_stun, ""),
+    S("webrtc", "turn", webrtc_turn, ""),
+    S("webrtc", "turn_username", webrtc_turn_username, ""),
+    S("webrtc", "turn_password", webrtc_turn_password, ""),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 
@@ -230,7 +234,7 @@ int ecc_config_load(struct ecc_config *c, const char *path, char *why)
 			rc = load_gps(c, kf, *g, why);
 		else if (strcmp(*g, "hub") && strcmp(*g, "mqtt") && strcmp(*g, "auth") &&
 		         strcmp(*g, "limits") && strcmp(*g, "telemetry") && strcmp(*g, "alerts") &&
-		         strcmp(*g, "map") && strcmp(*g, "recordings"))
+		         strcmp(*g, "map") && strcmp(*g, "recordings") && strcmp(*g, "webrtc"))
 
 			g_warning("%s: unknown group [%s] ignored", path, *g);
 	}

@@ -83,6 +83,11 @@ struct ecc_config {
 	char *map_tiles_attribution;
 	char *map_overlay; /* a GeoJSON file drawn over the basemap, or empty */
 
+	/* [webrtc]: ICE servers the browsers get with each live view (viewers
+	 * behind NAT), e.g. stun:stun.court.example:3478 and a coturn relay
+	 * turn:turn.court.example:3478 with its user and password */
+	char *webrtc_stun, *webrtc_turn, *webrtc_turn_username, *webrtc_turn_password;
+
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];
 	int gps_count;

@@ -78,6 +78,27 @@ static void audit(ecc_views *v, const char *actor, const char *ip, const char *a
 	cJSON_Delete(detail);
 }
 
+/* RTCPeerConnection's iceServers from [webrtc]: STUN, and TURN with its
+ * credentials. */
+static cJSON *ice_servers(const struct ecc_config *cfg)
+{
+	cJSON *list = cJSON_CreateArray(), *o;
+
+	if (cfg->webrtc_stun[0]) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "urls", cfg->webrtc_stun);
+		cJSON_AddItemToArray(list, o);
+	}
+	if (cfg->webrtc_turn[0]) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "urls", cfg->webrtc_turn);
+		cJSON_AddStringToObject(o, "username", cfg->webrtc_turn_username);
+		cJSON_AddStringToObject(o, "credential", cfg->webrtc_turn_password);
+		cJSON_AddItemToArray(list, o);
+	}
+	return list;
+}
+
 static void order(ecc_views *v, const struct view *w, const char *op, cJSON *o)
 {
 	cJSON_AddStringToObject(o, "op", op);
@@ -185,7 +206,7 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	cJSON_AddStringToObject(o, "unit", w->unit);
 	if (ref)
 		cJSON_AddStringToObject(o, "ref", ref);
-	cJSON_AddItemToObject(o, "ice_servers", cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "ice_servers", ice_servers(v->hub->cfg));
 	tell(v, w, "watching", o);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stream", w->name);

@@ -61,7 +61,9 @@ test('Chromium plays recordings across a segment boundary and seeks to the right
   // than the moment asked for by the ingest delay (encoder, RTSP, jitter
   // buffer, and on a loaded machine the gateway's own lag), never later.
   t.diagnostic(`ingest delay ${-Math.round(offsets.reduce((a, b) => a + b) / offsets.length)} ms`);
-  assert.ok(offsets.every((o) => o <= 80 && o >= -1000), `offsets ${offsets}`);
+  // Under a full test run the ingest delay reached 1.4 s once (ASan builds,
+  // two cores): the bound says "earlier by an ingest delay", not how fast.
+  assert.ok(offsets.every((o) => o <= 80 && o >= -2000), `offsets ${offsets}`);
   await page.screenshot({ path: artifact('media-playback.png') });
 
   // Playing on from the end of segment 2 crosses into segment 3.

@@ -130,7 +130,8 @@ static void test_tee_release(void)
 		g_assert_true(GST_IS_GHOST_PAD(out));
 		g_assert_cmpint(GST_ELEMENT(bin)->numsrcpads, ==, 1);
 		g_assert_cmpint(tee->numsrcpads, ==, 1);
-		gst_pad_unlink(out, in);
+		ecc_tee_unlink(out, in);
+		g_assert_false(gst_pad_is_linked(in));
 		ecc_tee_release(out);
 		gst_object_unref(out);
 		g_assert_cmpint(GST_ELEMENT(bin)->numsrcpads, ==, 0);
