@@ -194,9 +194,11 @@ static void send_eos(GSList *pads)
 	g_slist_free(pads);
 }
 
-/* Half a frame at 25 fps: a segment of N s ends at the key frame N s on,
- * not one GOP later because of rounding. */
-#define SPLIT_SLACK (20 * GST_MSECOND)
+/* A segment of N s ends at the first key frame at least N s on, less this
+ * slack: a tenth of the segment, at most 250 ms. Timestamps of a live
+ * source jitter with its arrival (under load by tens of ms); without the
+ * slack a key frame a hair early would make the segment a whole GOP longer. */
+#define SPLIT_SLACK(len) MIN((len) / 10, 250 * GST_MSECOND)
 
 /* The video queue's output: a key frame at least segment_seconds after the
  * current segment's first starts the next segment, in a new file. No GOP
@@ -214,8 +216,8 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 
 	g_mutex_lock(&r->lock);
 	cur = r->vcur;
-	if (cur &&
-	    !(key && GST_CLOCK_TIME_IS_VALID(pts) && pts + SPLIT_SLACK >= cur->first_pts + len)) {
+	if (cur && !(key && GST_CLOCK_TIME_IS_VALID(pts) &&
+	             pts + SPLIT_SLACK(len) >= cur->first_pts + len)) {
 		if (GST_CLOCK_TIME_IS_VALID(pts))
 			cur->end_pts = MAX(
 			    cur->end_pts,
