@@ -5,6 +5,7 @@
 #include "ecc_err.h"
 #include "ecc_json.h"
 #include "ecc_log.h"
+#include "ecc_url.h"
 #include "ecc_topic.h"
 #include "restream.h"
 #include "segment.h"
@@ -148,7 +149,7 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	}
 	ecc_json_get_string(o, "transport", &transport);
 	ecc_json_get_bool(o, "record", &record);
-	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_restream_url_ok(push)) {
+	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_url_push_ok(push)) {
 		g_warning("stream=%s: restream to an unsupported URL refused", id);
 		push = NULL;
 	}

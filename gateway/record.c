@@ -487,10 +487,8 @@ static void reap(ecc_recorder *r)
 	g_mutex_unlock(&r->lock);
 	for (GList *l = gone; l; l = l->next) {
 		struct out *o = l->data;
-		gst_element_set_locked_state(o->bin, TRUE);
-		gst_element_set_state(o->bin, GST_STATE_NULL);
 		if (r->branch)
-			gst_bin_remove(GST_BIN(r->branch), o->bin);
+			ecc_branch_remove(GST_BIN(r->branch), o->bin);
 		g_free(o);
 	}
 	g_list_free(gone);
@@ -572,25 +570,15 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 		return;
 	g_warning("stream=%s: recording stopped: %s", r->stream, why);
 	r->failed = true;
-	if (r->vtee_pad)
-		ecc_tee_unlink(r->vtee_pad, r->vsink);
-	if (r->atee_pad)
-		ecc_tee_unlink(r->atee_pad, r->asink);
-	gst_element_set_locked_state(r->branch, TRUE);
-	gst_element_set_state(r->branch, GST_STATE_NULL);
+	/* the tees' outputs go back, or every retry would leave two behind */
+	ecc_tee_drop(&r->vtee_pad, r->vsink);
+	ecc_tee_drop(&r->atee_pad, r->asink);
 	{
 		GstElement *branch = r->branch;
+		ecc_branch_remove(bin, branch);
 		r->branch = NULL; /* closed() must not ask the dead branch for times */
 		drop_outs(r);
-		gst_bin_remove(bin, branch);
 	}
-	/* the tees' outputs go back, or every retry would leave two behind */
-	if (r->vtee_pad)
-		ecc_tee_release(r->vtee_pad);
-	if (r->atee_pad)
-		ecc_tee_release(r->atee_pad);
-	g_clear_object(&r->vtee_pad);
-	g_clear_object(&r->atee_pad);
 	r->vsink = r->asink = NULL;
 }
 

@@ -30,11 +30,6 @@ struct ecc_restream {
 	char error[200];
 };
 
-bool ecc_restream_url_ok(const char *url)
-{
-	return ecc_url_push_ok(url);
-}
-
 ecc_restream *ecc_restream_new(const char *stream, const char *url)
 {
 	ecc_restream *r = g_new0(ecc_restream, 1);
@@ -51,21 +46,8 @@ const char *ecc_restream_url(const ecc_restream *r)
 	return r->url;
 }
 
-/* The push starts at a key frame (a platform's player needs one first);
- * sound before it is dropped too. */
-static GstPadProbeReturn video_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-	ecc_restream *r = data;
-
-	(void)pad;
-	if (atomic_load(&r->keyframe_seen))
-		return GST_PAD_PROBE_OK;
-	if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
-		return GST_PAD_PROBE_DROP;
-	atomic_store(&r->keyframe_seen, true);
-	return GST_PAD_PROBE_OK;
-}
-
+/* The push starts at a key frame (a platform's player needs one first,
+ * ecc_branch_from_keyframe); sound before it is dropped too. */
 static GstPadProbeReturn audio_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	ecc_restream *r = data;
@@ -131,7 +113,8 @@ static GstPad *input(ecc_restream *r, const char *queue, const char *name, GstPa
 
 	gst_object_unref(sink);
 	gst_object_unref(q);
-	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, gate, r, NULL);
+	if (gate)
+		gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER, gate, r, NULL);
 	gst_element_add_pad(r->bin, in);
 	ecc_branch_guard(r->bin, in);
 	return in;
@@ -162,9 +145,9 @@ void ecc_restream_run(ecc_restream *r, GstBin *pipeline, GstElement *vtee, const
 		return;
 	}
 	r->pipeline = pipeline;
-	atomic_store(&r->keyframe_seen, false);
 	atomic_store(&r->last_out_us, 0);
-	r->vin = input(r, "v", "video", video_gate);
+	r->vin = input(r, "v", "video", NULL);
+	ecc_branch_from_keyframe(r->vin, &r->keyframe_seen);
 	r->ain = atee ? input(r, "a", "audio", audio_gate) : NULL;
 	out = gst_bin_get_by_name(GST_BIN(r->bin), "out");
 	pad = gst_element_get_static_pad(out, "sink");
@@ -176,29 +159,17 @@ void ecc_restream_run(ecc_restream *r, GstBin *pipeline, GstElement *vtee, const
 	r->vtee_pad = ecc_tee_link(vtee, r->vin);
 	if (atee)
 		r->atee_pad = ecc_tee_link(atee, r->ain);
+	ecc_branch_ask_keyframe(r->vin);
 	g_message("stream=%s: pushing to %s%s", r->stream, r->shown, r->retries ? " (again)" : "");
-}
-
-static void unlink_out(GstPad **teepad, GstPad *in)
-{
-	if (!*teepad)
-		return;
-	ecc_tee_unlink(*teepad, in);
-	ecc_tee_release(*teepad);
-	gst_object_unref(*teepad);
-	*teepad = NULL;
 }
 
 static void drop_branch(ecc_restream *r)
 {
 	if (!r->bin)
 		return;
-	unlink_out(&r->vtee_pad, r->vin);
-	unlink_out(&r->atee_pad, r->ain);
-	gst_element_set_locked_state(r->bin, TRUE);
-	gst_element_set_state(r->bin, GST_STATE_NULL);
-	if (r->pipeline)
-		gst_bin_remove(r->pipeline, r->bin);
+	ecc_tee_drop(&r->vtee_pad, r->vin);
+	ecc_tee_drop(&r->atee_pad, r->ain);
+	ecc_branch_remove(r->pipeline, r->bin);
 	r->bin = NULL;
 	r->vin = r->ain = NULL;
 	r->pipeline = NULL;

@@ -22,11 +22,9 @@
 
 typedef struct ecc_restream ecc_restream;
 
-/* A push of stream to url (rtmp://, rtmps:// or srt://), not yet running. */
+/* A push of stream to url (rtmp://, rtmps:// or srt://: check it with
+ * ecc_url_push_ok), not yet running. */
 ecc_restream *ecc_restream_new(const char *stream, const char *url);
-
-/* url's scheme is one the gateway can push to. */
-bool ecc_restream_url_ok(const char *url);
 
 const char *ecc_restream_url(const ecc_restream *r);
 

@@ -5,7 +5,6 @@
 #include "ecc_err.h"
 
 #include <gst/app/gstappsink.h>
-#include <gst/app/gstappsrc.h>
 #include <string.h>
 
 struct ecc_snapshot {

@@ -4,6 +4,7 @@
 #include "stream.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
+#include "ecc_url.h"
 #include "restream.h"
 #include "snapshot.h"
 #include "tee.h"
@@ -724,7 +725,7 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_v
 
 int ecc_stream_set_restream(ecc_stream *s, const char *url)
 {
-	if (url && !ecc_restream_url_ok(url))
+	if (url && !ecc_url_push_ok(url))
 		return ECC_ERR_INVAL;
 	if (!s->push && !url)
 		return ECC_OK;

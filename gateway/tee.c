@@ -3,6 +3,7 @@
 
 #include "tee.h"
 
+#include <gst/video/video.h>
 #include <stdbool.h>
 
 GstPad *ecc_tee_request(GstElement *tee)
@@ -173,4 +174,44 @@ void ecc_tee_release(GstPad *out)
 	}
 	if (req)
 		gst_object_unref(req);
+}
+
+void ecc_tee_drop(GstPad **out, GstPad *sink)
+{
+	if (!*out)
+		return;
+	ecc_tee_unlink(*out, sink);
+	ecc_tee_release(*out);
+	gst_object_unref(*out);
+	*out = NULL;
+}
+
+void ecc_branch_remove(GstBin *pipeline, GstElement *bin)
+{
+	gst_element_set_locked_state(bin, TRUE);
+	gst_element_set_state(bin, GST_STATE_NULL);
+	gst_bin_remove(pipeline, bin);
+}
+
+static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpointer seen)
+{
+	(void)pad;
+	if (atomic_load((atomic_bool *)seen))
+		return GST_PAD_PROBE_OK;
+	if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
+		return GST_PAD_PROBE_DROP;
+	atomic_store((atomic_bool *)seen, true);
+	return GST_PAD_PROBE_OK;
+}
+
+void ecc_branch_from_keyframe(GstPad *pad, atomic_bool *seen)
+{
+	atomic_store(seen, false);
+	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, seen, NULL);
+}
+
+void ecc_branch_ask_keyframe(GstPad *pad)
+{
+	gst_pad_push_event(
+	    pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
 }

@@ -12,6 +12,7 @@
 #define ECC_TEE_H
 
 #include <gst/gst.h>
+#include <stdatomic.h>
 
 GstPad *ecc_tee_request(GstElement *tee);
 
@@ -35,5 +36,20 @@ void ecc_branch_mark_broken(GstElement *pipeline, GstObject *src);
 /* Gives an unlinked output back to its tee (and drops its ghost pad); the
  * caller still unrefs out. Main thread. */
 void ecc_tee_release(GstPad *out);
+
+/* Both: unlinks *out from sink, gives it back, unrefs it and clears *out
+ * (nothing when *out is NULL). */
+void ecc_tee_drop(GstPad **out, GstPad *sink);
+
+/* Stops a branch (locked, NULL) and takes it out of pipeline. */
+void ecc_branch_remove(GstBin *pipeline, GstElement *bin);
+
+/* A branch's picture starts at a key frame: what reaches pad before the
+ * first one is dropped; *seen (the caller's, outliving the probe) is set
+ * then, so sound can wait for it too. ecc_branch_ask_keyframe asks the
+ * source for one (an upstream force-key-unit: RTCP PLI/FIR over RTSP, an
+ * IDR from an encoder); call it once pad is linked. */
+void ecc_branch_from_keyframe(GstPad *pad, atomic_bool *seen);
+void ecc_branch_ask_keyframe(GstPad *pad);
 
 #endif

@@ -5,7 +5,6 @@
 #include "transcode.h"
 #include "tee.h"
 
-#include <gst/video/video.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
@@ -33,21 +32,6 @@ struct ecc_transcode {
 	atomic_bool keyframe_seen;
 };
 
-/* The decoder starts at a key frame: joined mid-GOP it would make grey
- * pictures of the frames before, and the viewers would see them. */
-static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-	ecc_transcode *t = data;
-
-	(void)pad;
-	if (atomic_load(&t->keyframe_seen))
-		return GST_PAD_PROBE_OK;
-	if (GST_BUFFER_FLAG_IS_SET(GST_PAD_PROBE_INFO_BUFFER(info), GST_BUFFER_FLAG_DELTA_UNIT))
-		return GST_PAD_PROBE_DROP;
-	atomic_store(&t->keyframe_seen, true);
-	return GST_PAD_PROBE_OK;
-}
-
 static ecc_transcode *branch(GstBin *pipeline, GstElement *src, const char *stream,
                              const char *desc, const char *what, bool video)
 {
@@ -65,8 +49,10 @@ static ecc_transcode *branch(GstBin *pipeline, GstElement *src, const char *stre
 	t->tee = gst_bin_get_by_name(GST_BIN(t->bin), "t");
 	t->in = gst_element_get_static_pad(t->bin, "sink");
 	ecc_branch_guard(t->bin, t->in);
+	/* the decoder starts at a key frame: joined mid-GOP it would make grey
+	 * pictures of the frames before, and the viewers would see them */
 	if (video)
-		gst_pad_add_probe(t->in, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, t, NULL);
+		ecc_branch_from_keyframe(t->in, &t->keyframe_seen);
 	gst_bin_add(pipeline, t->bin);
 	gst_element_sync_state_with_parent(t->bin);
 	t->tee_pad = ecc_tee_link(src, t->in);
@@ -74,10 +60,8 @@ static ecc_transcode *branch(GstBin *pipeline, GstElement *src, const char *stre
 		ecc_transcode_free(t);
 		return NULL;
 	}
-	/* and the source is asked for one where it can (RTCP PLI/FIR) */
 	if (video)
-		gst_pad_push_event(t->in, gst_video_event_new_upstream_force_key_unit(
-		                              GST_CLOCK_TIME_NONE, TRUE, 0));
+		ecc_branch_ask_keyframe(t->in);
 	g_message("stream=%s: %s transcode for live viewers started", stream, what);
 	return t;
 }
@@ -106,14 +90,8 @@ void ecc_transcode_free(ecc_transcode *t)
 {
 	if (!t)
 		return;
-	if (t->tee_pad) {
-		ecc_tee_unlink(t->tee_pad, t->in);
-		ecc_tee_release(t->tee_pad);
-		gst_object_unref(t->tee_pad);
-	}
-	gst_element_set_locked_state(t->bin, TRUE);
-	gst_element_set_state(t->bin, GST_STATE_NULL);
-	gst_bin_remove(t->pipeline, t->bin);
+	ecc_tee_drop(&t->tee_pad, t->in);
+	ecc_branch_remove(t->pipeline, t->bin);
 	gst_object_unref(t->tee);
 	gst_object_unref(t->in);
 	g_free(t);

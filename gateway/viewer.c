@@ -7,7 +7,6 @@
 
 #define GST_USE_UNSTABLE_API
 #include <gst/sdp/sdp.h>
-#include <gst/video/video.h>
 #include <gst/webrtc/webrtc.h>
 #include <nice/agent.h>
 #include <stdatomic.h>
@@ -181,28 +180,6 @@ static void on_negotiation_needed(GstElement *wrtc, gpointer data)
 
 /* ---- media --------------------------------------------------------------- */
 
-/* A viewer's picture starts at a key frame; until one comes, the source
- * is asked for one (RTCP PLI/FIR where the source supports it). */
-static GstPadProbeReturn from_keyframe(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-	ecc_viewer *v = data;
-	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
-
-	if (atomic_load(&v->keyframe_seen))
-		return GST_PAD_PROBE_OK;
-	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT))
-		return GST_PAD_PROBE_DROP;
-	(void)pad;
-	atomic_store(&v->keyframe_seen, true);
-	return GST_PAD_PROBE_OK;
-}
-
-static void ask_keyframe(GstPad *pad)
-{
-	gst_pad_push_event(
-	    pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
-}
-
 /* "queue ! rtpopuspay ! webrtcbin" for sound; its input ghosted as "audio". */
 static GstPad *sound_branch(ecc_viewer *v)
 {
@@ -296,7 +273,8 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 		g_array_unref(trs);
 
 	qsink = gst_element_get_static_pad(q, "sink");
-	gst_pad_add_probe(qsink, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, v, NULL);
+	/* a viewer's picture starts at a key frame, asked for once linked */
+	ecc_branch_from_keyframe(qsink, &v->keyframe_seen);
 	v->in = gst_ghost_pad_new("sink", qsink);
 	gst_object_unref(qsink);
 	gst_element_add_pad(v->bin, v->in);
@@ -313,7 +291,7 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 		ecc_viewer_free(v);
 		return NULL;
 	}
-	ask_keyframe(v->in);
+	ecc_branch_ask_keyframe(v->in);
 	return v;
 }
 
@@ -361,19 +339,9 @@ void ecc_viewer_free(ecc_viewer *v)
 	if (!v)
 		return;
 	g_signal_handlers_disconnect_by_data(v->wrtc, v);
-	if (v->tee_pad) {
-		ecc_tee_unlink(v->tee_pad, v->in);
-		ecc_tee_release(v->tee_pad);
-		gst_object_unref(v->tee_pad);
-	}
-	if (v->atee_pad) {
-		ecc_tee_unlink(v->atee_pad, v->ain);
-		ecc_tee_release(v->atee_pad);
-		gst_object_unref(v->atee_pad);
-	}
-	gst_element_set_locked_state(v->bin, TRUE);
-	gst_element_set_state(v->bin, GST_STATE_NULL);
-	gst_bin_remove(v->pipeline, v->bin);
+	ecc_tee_drop(&v->tee_pad, v->in);
+	ecc_tee_drop(&v->atee_pad, v->ain);
+	ecc_branch_remove(v->pipeline, v->bin);
 	g_free(v->id);
 	g_free(v);
 }
