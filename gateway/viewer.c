@@ -295,11 +295,6 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
 	return v;
 }
 
-const char *ecc_viewer_id(const ecc_viewer *v)
-{
-	return v->id;
-}
-
 bool ecc_viewer_owns(const ecc_viewer *v, GstObject *src)
 {
 	return gst_object_has_as_ancestor(src, GST_OBJECT(v->bin));

@@ -36,8 +36,6 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view, Gst
                            GstElement *htee, GstElement *otee, const struct ecc_viewer_cb *cb,
                            void *user);
 
-const char *ecc_viewer_id(const ecc_viewer *v);
-
 /* Is src an element of this viewer's branch? (its errors end the viewer,
  * not the stream) */
 bool ecc_viewer_owns(const ecc_viewer *v, GstObject *src);

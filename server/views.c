@@ -55,11 +55,6 @@ void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send)
 	v->send = send;
 }
 
-unsigned ecc_views_count(const ecc_views *v)
-{
-	return g_hash_table_size(v->by_id);
-}
-
 static void audit(ecc_views *v, const char *actor, const char *ip, const char *action,
                   int64_t stream, cJSON *detail, const char *result)
 {

@@ -59,6 +59,4 @@ void ecc_views_on_gateway(ecc_views *v, const char *gw, const cJSON *report);
 /* Every view held by a gateway that went offline ends. */
 void ecc_views_gateway_down(ecc_views *v, const char *gw);
 
-unsigned ecc_views_count(const ecc_views *v);
-
 #endif
