@@ -10,7 +10,18 @@ import { decodeTimecode } from '../lib/timecode.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 
+// The camera's clock in the picture, read again from the next frames while
+// unreadable (a frame caught while the decoder recovers).
 async function shownTime(page) {
+  for (let i = 0; i < 10; i++) {
+    const v = await shownOnce(page);
+    if (v !== null) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return null;
+}
+
+async function shownOnce(page) {
   const got = await page.evaluate(() => {
     const v = document.querySelector('#lv-player video');
     if (!v || !v.videoWidth) return null;

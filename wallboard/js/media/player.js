@@ -10,6 +10,7 @@ import { Signal } from './signal.js';
 
 const STALL_MS = 3000; // no new frame for this long: "stalled"
 const RESTART_MS = 8000; // stalled this long: watch again
+const CONNECT_MS = 10000; // no picture this long after asking: watch again
 
 export class LivePlayer {
   // el: the element to fill. stream: the stream id (GET /api/v1/streams).
@@ -55,6 +56,7 @@ export class LivePlayer {
   start() {
     this.closePeer();
     this.setState(this.everLive ? 'reconnecting' : 'connecting');
+    this.askedAt = performance.now();
     this.video.poster = `/api/v1/streams/${this.stream}/snapshot.jpg?t=${Date.now()}`;
     this.ref = this.signal.watch(this.stream, this);
   }
@@ -112,7 +114,7 @@ export class LivePlayer {
     this.closePeer();
     this.setState('reconnecting');
     clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.start(), this.delay);
+    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.start(); }, this.delay);
     this.delay = Math.min(this.delay * 2, 5000);
   }
 
@@ -131,8 +133,16 @@ export class LivePlayer {
   // stream's currentTime runs on without pictures: count decoded frames.
   tick() {
     const v = this.video;
-    if (!this.pc || this.stopped) return;
+    if (this.stopped) return;
     const now = performance.now();
+    // A view that never brings a picture (no offer, ICE that neither
+    // connects nor fails) is asked for again, not left "connecting".
+    if ((this.state === 'connecting' || this.state === 'reconnecting')
+        && !this.retryTimer && now - this.askedAt > CONNECT_MS) {
+      this.retry('no picture after asking');
+      return;
+    }
+    if (!this.pc) return;
     const frames = v.getVideoPlaybackQuality?.().totalVideoFrames ?? v.currentTime;
     if (v.readyState >= 2 && frames !== this.lastFrames) {
       this.lastFrames = frames;
