@@ -9,6 +9,8 @@
 // Paths, measured in the same run, one after the other, from the same
 // camera (1280x720@25 H.264, ~2 Mbit/s, a key frame every 2 s):
 //   webrtc   camera -> RTSP -> ecc-gateway -> WebRTC (the live player)
+//   fallback camera -> RTSP -> ecc-gateway -> fMP4 over MQTT -> ecc-hub ->
+//            WebSocket -> MSE (the same player, ?mode=fmp4)
 //   hls      camera -> RTSP -> gst-launch hlssink2 (1 s segments) ->
 //            hls.js from npm (the reference many command-center products ship)
 // The gateway's RTSP jitter buffer ([gateway] rtsp_latency_ms) is part of
@@ -25,24 +27,14 @@ import { startGateway, cameraUnit, waitStream } from '../tests/lib/media.mjs';
 import { CHROMIUM_ARGS, loginPage } from '../tests/lib/browser.mjs';
 import { COLS, BITS, geometry, crc4, cellMean, decodeTimecode } from '../tests/lib/timecode.mjs';
 import { chromium } from 'playwright-core';
+import { parseArgs, pct } from './lib.mjs';
 
-const args = {};
-const argv = process.argv.slice(2);
-for (let i = 0; i < argv.length; i++) {
-  if (!argv[i].startsWith('--')) continue;
-  const next = argv[i + 1];
-  if (next === undefined || next.startsWith('--')) args[argv[i].slice(2)] = true;
-  else { args[argv[i].slice(2)] = next; i++; }
-}
+const args = parseArgs();
 const SECONDS = Number(args.seconds || 20);
 const WARMUP = Number(args.warmup || 3);
 const RTSP_LATENCY = args['rtsp-latency'] === undefined ? null : Number(args['rtsp-latency']);
 const WIDTH = 1280, HEIGHT = 720;
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] : NaN;
-};
 
 // In the page: for every presented frame, the strip's value and the
 // frame's expected display time on the wall clock; collected in
@@ -134,8 +126,13 @@ async function main() {
     results.push(await measure(page, 'webrtc'));
     await page.close();
 
-    // The fallback path (low-latency stream over the hub): not built yet.
-    console.log('  fallback not built yet (issue "Live video in the browser", item 5)');
+    // The fallback path: the same player asked for fMP4 through the hub.
+    const fp = await context.newPage();
+    await fp.goto(`${hub.url}/live.html?stream=${stream.id}&mode=fmp4`);
+    await fp.waitForFunction(() => window.__eccLive?.state === 'live', null, { timeout: 30000 });
+    await fp.evaluate(() => window.__measure(document.querySelector('#lv-player video')));
+    results.push(await measure(fp, 'fallback'));
+    await fp.close();
 
     // Plain HLS: hlssink2 pulling the same camera, played by hls.js.
     const hdir = path.join(root, 'hls');
@@ -170,9 +167,11 @@ h.loadSource('/live.m3u8'); h.attachMedia(v); v.play().catch(() => {});
     if (!args.keep) fs.rmSync(root, { recursive: true, force: true });
   }
   const w = results.find((r) => r.what === 'webrtc'), h = results.find((r) => r.what === 'hls');
+  const f = results.find((r) => r.what === 'fallback');
   if (w) {
     console.log(`webrtc p50 ${Math.round(w.p50)} ms [target <= 150: ${w.p50 <= 150 ? 'met' : 'NOT met'}], `
       + `p95 ${Math.round(w.p95)} ms [target <= 250: ${w.p95 <= 250 ? 'met' : 'NOT met'}]`
+      + (f ? `; fallback p50 ${Math.round(f.p50)} ms (${(f.p50 / w.p50).toFixed(1)}x)` : '')
       + (h ? `; plain HLS p50 ${Math.round(h.p50)} ms (${(h.p50 / w.p50).toFixed(1)}x)` : ''));
   }
   console.log(JSON.stringify(results));

@@ -25,15 +25,11 @@ import path from 'node:path';
 import {
   startBroker, startHub, login, request, addUnit, tmpDir, BIN, sleep, execFileP, Proc, waitFor,
 } from '../tests/lib/harness.mjs';
+import {
+  parseArgs, median, cpuTicks, rssMiB, TICK, f1, f2, startCameras as startCamerasAt,
+} from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const args = {};
-for (let i = 0; i < argv.length; i++) {
-  if (!argv[i].startsWith('--')) continue;
-  const next = argv[i + 1];
-  if (next === undefined || next.startsWith('--')) args[argv[i].slice(2)] = true;
-  else { args[argv[i].slice(2)] = next; i++; }
-}
+const args = parseArgs();
 const STREAMS = String(args.streams || '10,30').split(',').map(Number);
 const REPEAT = Number(args.repeat || 3);
 const WARMUP = Number(args.warmup || 5);
@@ -41,19 +37,8 @@ const SECONDS = Number(args.seconds || 20);
 const MAX_STEP = args.max ? Number(args.max === true ? 10 : args.max) : 0;
 const FPS = 25, WIDTH = 1920, HEIGHT = 1080, KBPS = 2000, LATENCY = 200;
 const SEGMENT_S = 60;
-const TICK = 100; // clock ticks per second on Linux
 const CORES = os.cpus().length;
 
-const median = (xs) => {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const cpuTicks = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return Number(f[11]) + Number(f[12]);
-};
-const rssMiB = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
 // Context switches of every thread of pid (voluntary + involuntary).
 const ctxSwitches = (pid) => {
   let n = 0;
@@ -68,8 +53,6 @@ const ctxSwitches = (pid) => {
 const threads = (pid) => Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/Threads:\s+(\d+)/)[1]);
 const pad = (i) => String(i).padStart(4, '0');
 const unitId = (i) => `mb${pad(i)}`;
-const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
-const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
 // The warm-up, then the measuring window: CPU of `pid` (and of the camera
 // server, for context) in % of one core, RSS (median of 1 s samples).
@@ -169,15 +152,7 @@ async function lostFrames(dir, n, streamOf, phaseSeconds) {
   return { lost, packets, missing, minSpan, files: files.length, errors };
 }
 
-async function startCameras(n) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const p = new Proc(`devsim cameras ${n}`, BIN.devsim, ['cameras', '--count', String(n), '--width', String(WIDTH),
-    '--height', String(HEIGHT), '--fps', String(FPS), '--bitrate', String(KBPS), '--codec', 'h264',
-    '--clip-seconds', '10', '--rtsp-port', String(port)]);
-  const m = await p.waitForOutput(/\{"ready":true[^\n]*\}/, 180000);
-  const ready = JSON.parse(m[0]);
-  return { proc: p, url: (i) => ready.url.replace('%04d', pad(i)), ready };
-}
+const startCameras = (n) => startCamerasAt(n, { width: WIDTH, height: HEIGHT, fps: FPS, kbps: KBPS });
 
 // ---- the floor: one bare gst-launch-1.0 --------------------------------------
 

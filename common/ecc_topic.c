@@ -57,11 +57,16 @@ bool ecc_topic_parse(const char *topic, struct ecc_topic *out)
 	memset(out, 0, sizeof(*out));
 	if (!topic)
 		return false;
-	p = g_strsplit(topic, "/", 5);
+	p = g_strsplit(topic, "/", 6);
 	if (g_strv_length(p) == 3 && !strcmp(p[0], "owntracks")) {
 		ok = copy_id(out->id, p[1]) && copy_id(out->device, p[2]);
 		if (ok)
 			out->kind = ECC_TOPIC_OWNTRACKS;
+	} else if (g_strv_length(p) == 5 && !strcmp(p[0], "ecc") && !strcmp(p[1], "gw") &&
+	           !strcmp(p[3], "live")) {
+		ok = copy_id(out->id, p[2]) && copy_id(out->device, p[4]);
+		if (ok)
+			out->kind = ECC_TOPIC_GW_LIVE;
 	} else if (g_strv_length(p) == 4 && !strcmp(p[0], "ecc")) {
 		const struct leaf_kind *t = !strcmp(p[1], "unit") ? unit_leaves
 		                            : !strcmp(p[1], "gw") ? gw_leaves
@@ -86,4 +91,11 @@ char *ecc_topic_unit(const char *unit, const char *leaf)
 char *ecc_topic_gw(const char *gw, const char *leaf)
 {
 	return ecc_id_valid(gw) ? g_strdup_printf("ecc/gw/%s/%s", gw, leaf) : NULL;
+}
+
+char *ecc_topic_gw_live(const char *gw, const char *view)
+{
+	return ecc_id_valid(gw) && ecc_id_valid(view)
+	           ? g_strdup_printf("ecc/gw/%s/live/%s", gw, view)
+	           : NULL;
 }

@@ -26,12 +26,13 @@ enum ecc_topic_kind {
 	ECC_TOPIC_OWNTRACKS, /* owntracks/{user}/{device} */
 	ECC_TOPIC_GW_STATUS, /* ecc/gw/{gw}/status */
 	ECC_TOPIC_GW_EVT,    /* ecc/gw/{gw}/evt */
+	ECC_TOPIC_GW_LIVE,   /* ecc/gw/{gw}/live/{view}: a fallback view's fMP4 bytes */
 };
 
 struct ecc_topic {
 	enum ecc_topic_kind kind;
 	char id[ECC_ID_MAX + 1];     /* unit, gateway or OwnTracks user */
-	char device[ECC_ID_MAX + 1]; /* OwnTracks device, else empty */
+	char device[ECC_ID_MAX + 1]; /* OwnTracks device, live view, else empty */
 };
 
 /*
@@ -48,5 +49,8 @@ char *ecc_topic_unit(const char *unit, const char *leaf);
 
 /* ecc/gw/{gw}/{leaf}; NULL when gw is not a valid id. */
 char *ecc_topic_gw(const char *gw, const char *leaf);
+
+/* ecc/gw/{gw}/live/{view}; NULL when an id is not valid. */
+char *ecc_topic_gw_live(const char *gw, const char *view);
 
 #endif

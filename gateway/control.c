@@ -271,7 +271,25 @@ static void on_view_ended(void *user, const char *view, const char *why)
 	view_evt(c, "view_end", view, o);
 }
 
-static const struct ecc_viewer_cb view_cb = {on_view_offer, on_view_ice, on_view_ended};
+/* A fallback view's bytes, straight to the hub (QoS 0: a frame that cannot
+ * go now is no use later). */
+static void on_view_data(void *user, const char *view, GBytes *chunk)
+{
+	ecc_control *c = user;
+	char *topic = ecc_topic_gw_live(c->cfg->id, view);
+	gsize len;
+	const void *data = g_bytes_get_data(chunk, &len);
+	int rc =
+	    topic ? ecc_mqtt_publish(c->mqtt, topic, data, len, 0, false, NULL) : ECC_ERR_INVAL;
+
+	if (rc != ECC_OK && rc != ECC_ERR_UNAVAIL)
+		g_warning("view=%s: %zu bytes of live video not sent: %s", view, (size_t)len,
+		          ecc_strerror(rc));
+	g_free(topic);
+}
+
+static const struct ecc_viewer_cb view_cb = {on_view_offer, on_view_ice, on_view_ended,
+                                             on_view_data};
 
 static ecc_stream *view_stream(ecc_control *c, const cJSON *o, const char **view)
 {
@@ -286,7 +304,7 @@ static ecc_stream *view_stream(ecc_control *c, const cJSON *o, const char **view
 
 static void start_view(ecc_control *c, const cJSON *o)
 {
-	const char *view = NULL, *sid = NULL, *why = "no such stream on this gateway";
+	const char *view = NULL, *sid = NULL, *why = "no such stream on this gateway", *mode = NULL;
 	ecc_stream *st = NULL;
 
 	if (ecc_json_get_string(o, "view", &view) != ECC_OK || !ecc_id_valid(view) ||
@@ -297,7 +315,10 @@ static void start_view(ecc_control *c, const cJSON *o)
 	if (g_hash_table_contains(c->views, view))
 		return; /* a repeated order (QoS 1) */
 	st = g_hash_table_lookup(c->streams, sid);
-	if (st && ecc_stream_watch(st, view, &view_cb, c, &why)) {
+	ecc_json_get_string(o, "mode", &mode);
+	if (st && ecc_stream_watch(
+	              st, view, mode && !strcmp(mode, "fmp4") ? ECC_VIEWER_FMP4 : ECC_VIEWER_WEBRTC,
+	              &view_cb, c, &why)) {
 		g_hash_table_insert(c->views, g_strdup(view), g_strdup(sid));
 		return;
 	}

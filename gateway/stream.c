@@ -689,9 +689,10 @@ static void unwatched(ecc_stream *s)
 	}
 }
 
-ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
-                             void *user, const char **why)
+ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mode mode,
+                             const struct ecc_viewer_cb *cb, void *user, const char **why)
 {
+	GstElement *stee = NULL;
 	ecc_viewer *v;
 	GstElement *htee;
 
@@ -706,11 +707,15 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_v
 	if (!strcmp(s->vcodec, "h265") && !s->h264)
 		s->h264 = ecc_transcode_new(GST_BIN(s->pipeline), s->vtee, s->id);
 	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
-	/* sound, when the stream has it (the tee carries AAC for the recording) */
-	if (s->atee && !s->opus)
+	/* sound, when the stream has it: the tee carries AAC (for the recording),
+	 * which MP4 takes as is and WebRTC needs in Opus */
+	if (s->atee && mode == ECC_VIEWER_WEBRTC && !s->opus)
 		s->opus = ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
-	v = htee ? ecc_viewer_new(s->cfg, view, GST_BIN(s->pipeline), htee,
-	                          s->opus ? ecc_transcode_tee(s->opus) : NULL, cb, user)
+	if (s->atee)
+		stee = mode == ECC_VIEWER_FMP4 ? s->atee
+		       : s->opus               ? ecc_transcode_tee(s->opus)
+		                               : NULL;
+	v = htee ? ecc_viewer_new(s->cfg, view, mode, GST_BIN(s->pipeline), htee, stee, cb, user)
 	         : NULL;
 	if (!v) {
 		*why = "the live branch could not be built";
@@ -718,8 +723,8 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_v
 		return NULL;
 	}
 	g_hash_table_insert(s->viewers, g_strdup(view), v);
-	g_message("stream=%s: view %s started (%u watching)", s->id, view,
-	          g_hash_table_size(s->viewers));
+	g_message("stream=%s: view %s started, %s (%u watching)", s->id, view,
+	          mode == ECC_VIEWER_FMP4 ? "fmp4" : "webrtc", g_hash_table_size(s->viewers));
 	return v;
 }
 

@@ -60,8 +60,8 @@ cJSON *ecc_stream_health_json(ecc_stream *s);
  * *why when there is no picture yet or the branch cannot be built. The
  * stream owns its viewers: a restart ends them (cb->ended, "reconnecting"),
  * and the browser watches again. */
-ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, const struct ecc_viewer_cb *cb,
-                             void *user, const char **why);
+ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mode mode,
+                             const struct ecc_viewer_cb *cb, void *user, const char **why);
 ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
 
 /* Pushes the stream live to url (rtmp://, rtmps://, srt://; restream.h),

@@ -138,6 +138,22 @@ void ecc_branch_guard(GstElement *bin, GstPad *in)
 	                  bin, NULL);
 }
 
+/* A serialized query (ALLOCATION, DRAIN) waits in the branch's queue
+ * until everything before it has gone downstream: answered here instead. */
+static GstPadProbeReturn no_serialized_query(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	GstQuery *q = GST_PAD_PROBE_INFO_QUERY(info);
+
+	(void)pad;
+	(void)data;
+	return q && GST_QUERY_IS_SERIALIZED(q) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
+void ecc_branch_no_queries(GstPad *in)
+{
+	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, no_serialized_query, NULL, NULL);
+}
+
 void ecc_branch_mark_broken(GstElement *pipeline, GstObject *src)
 {
 	GstObject *o = gst_object_ref(src), *up;

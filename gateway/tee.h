@@ -33,6 +33,15 @@ void ecc_tee_unlink(GstPad *out, GstPad *sink);
 void ecc_branch_guard(GstElement *bin, GstPad *in);
 void ecc_branch_mark_broken(GstElement *pipeline, GstObject *src);
 
+/* A live viewer's branch may stall for good (webrtcbin holds its RTP back
+ * until DTLS is up, which may never happen): a serialized query from
+ * upstream (an ALLOCATION query from a parser or an encoder) would wait in
+ * it and stop the thread that asked, the ingest itself, or the transcode
+ * (and hold its pads' locks: the viewer's teardown then hangs). The
+ * branch's input answers such queries at once (upstream then uses its
+ * defaults). */
+void ecc_branch_no_queries(GstPad *in);
+
 /* Gives an unlinked output back to its tee (and drops its ghost pad); the
  * caller still unrefs out. Main thread. */
 void ecc_tee_release(GstPad *out);

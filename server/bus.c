@@ -174,6 +174,14 @@ static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, 
 	cJSON_Delete(o);
 }
 
+/* A fallback view's fMP4 bytes (QoS 0: late video is no use). */
+static void on_gw_live(ecc_bus *b, const struct ecc_topic *t, const char *topic,
+                       const char *payload, size_t len)
+{
+	(void)topic;
+	ecc_views_on_media(b->hub->views, t->id, t->device, payload, len);
+}
+
 static void on_quiet(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                      size_t len)
 {
@@ -194,6 +202,7 @@ static const struct topic_route {
     {ECC_TOPIC_UNIT_STREAM, on_stream_announce},
     {ECC_TOPIC_GW_STATUS, on_gw_status},
     {ECC_TOPIC_GW_EVT, on_gw_evt},
+    {ECC_TOPIC_GW_LIVE, on_gw_live},
     {ECC_TOPIC_UNKNOWN, NULL},
 };
 
@@ -284,6 +293,8 @@ static ecc_bus *bus_new(struct ecc_hub *hub, bool cli)
 	for (int i = 0; subscriptions[i]; i++)
 		if (!cli || g_str_has_prefix(subscriptions[i], "$CONTROL/"))
 			ecc_mqtt_subscribe(b->mqtt, subscriptions[i], 1);
+	if (!cli)
+		ecc_mqtt_subscribe(b->mqtt, "ecc/gw/+/live/+", 0);
 	return b;
 }
 

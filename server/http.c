@@ -504,7 +504,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 		return serve_static(h, wsi, in);
 
 	case LWS_CALLBACK_HTTP_BODY:
-		if (!pss->req || !pss->req->body)
+		if (!pss || !pss->req || !pss->req->body)
 			return 0;
 		if (pss->req->body->len + len > (size_t)h->hub->cfg->http_body_max)
 			pss->req->too_big = true;
@@ -513,7 +513,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 		return 0;
 
 	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		if (!pss->req)
+		if (!pss || !pss->req)
 			return -1;
 		/* lws also completes an empty body (Content-Length: 0), which
 		 * begin_api already dispatched. */
@@ -527,12 +527,14 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 		return 0;
 
 	case LWS_CALLBACK_HTTP_WRITEABLE:
-		if (!pss->req || !pss->req->answered)
+		if (!pss || !pss->req || !pss->req->answered)
 			return 0;
 		return write_answer(wsi, pss);
 
 	case LWS_CALLBACK_CLOSED_HTTP:
-		if (pss->req) {
+		/* a connection closed before its first request (a browser's
+		 * speculative preconnect) has no session data */
+		if (pss && pss->req) {
 			pss->req->wsi = NULL;
 			ecc_req_unref(pss->req);
 			pss->req = NULL;

@@ -24,12 +24,15 @@ struct view {
 	char unit[ECC_UNIT_ID_MAX + 1];
 	char user[ECC_NAME_MAX + 1];
 	char ip[64];
+	enum ecc_view_mode mode;
 	gint64 started; /* monotonic ms */
+	uint64_t bytes; /* fallback media forwarded */
 };
 
 struct ecc_views {
 	struct ecc_hub *hub;
 	ecc_views_send_fn send;
+	ecc_views_media_fn media;
 	GHashTable *by_id; /* view id -> struct view*, owned */
 };
 
@@ -50,9 +53,15 @@ void ecc_views_free(ecc_views *v)
 	g_free(v);
 }
 
-void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send)
+void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send, ecc_views_media_fn media)
 {
 	v->send = send;
+	v->media = media;
+}
+
+static const char *mode_name(enum ecc_view_mode m)
+{
+	return m == ECC_VIEW_FMP4 ? "fmp4" : "webrtc";
 }
 
 static void audit(ecc_views *v, const char *actor, const char *ip, const char *action,
@@ -122,6 +131,8 @@ static void end(ecc_views *v, struct view *w, const char *reason, bool tell_gw, 
 	cJSON_AddStringToObject(d, "unit", w->unit);
 	cJSON_AddStringToObject(d, "reason", reason);
 	cJSON_AddNumberToObject(d, "seconds", (double)(ecc_mono_ms() - w->started) / 1000.0);
+	if (w->mode == ECC_VIEW_FMP4)
+		cJSON_AddNumberToObject(d, "bytes", (double)w->bytes);
 	audit(v, w->user, w->ip, "view.end", w->stream, d, NULL);
 	g_message("view=%s of stream %" G_GINT64_FORMAT " by %s ended: %s", w->id, w->stream,
 	          w->user, reason);
@@ -148,7 +159,8 @@ static unsigned client_views(ecc_views *v, void *client)
 }
 
 int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, const char *ip,
-                    int64_t stream, const char *ref, char view[24], const char **why)
+                    int64_t stream, enum ecc_view_mode mode, const char *ref, char view[24],
+                    const char **why)
 {
 	const char *unit = ecc_streams_unit(v->hub->streams, stream);
 	struct ecc_unit *u = unit ? ecc_units_get(v->hub->units, unit) : NULL;
@@ -182,6 +194,7 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	sodium_bin2hex(w->id + 1, sizeof(w->id) - 1, raw, sizeof(raw));
 	w->client = client;
 	w->stream = stream;
+	w->mode = mode;
 	g_strlcpy(w->unit, unit, sizeof(w->unit));
 	g_strlcpy(w->user, user->username, sizeof(w->user));
 	g_strlcpy(w->ip, ip ? ip : "", sizeof(w->ip));
@@ -193,18 +206,22 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	cJSON_AddStringToObject(d, "view", w->id);
 	cJSON_AddStringToObject(d, "unit", w->unit);
 	cJSON_AddStringToObject(d, "gateway", w->gw);
+	cJSON_AddStringToObject(d, "mode", mode_name(mode));
 	audit(v, w->user, w->ip, "view.start", stream, d, NULL);
-	g_message("view=%s of stream %" G_GINT64_FORMAT " (unit %s) by %s on gw=%s", w->id, stream,
-	          w->unit, w->user, w->gw);
+	g_message("view=%s of stream %" G_GINT64_FORMAT " (unit %s) by %s on gw=%s (%s)", w->id,
+	          stream, w->unit, w->user, w->gw, mode_name(mode));
 
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "unit", w->unit);
+	cJSON_AddStringToObject(o, "mode", mode_name(mode));
 	if (ref)
 		cJSON_AddStringToObject(o, "ref", ref);
-	cJSON_AddItemToObject(o, "ice_servers", ice_servers(v->hub->cfg));
+	if (mode == ECC_VIEW_WEBRTC)
+		cJSON_AddItemToObject(o, "ice_servers", ice_servers(v->hub->cfg));
 	tell(v, w, "watching", o);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stream", w->name);
+	cJSON_AddStringToObject(o, "mode", mode_name(mode));
 	order(v, w, "view", o);
 	return ECC_OK;
 }
@@ -252,6 +269,20 @@ int ecc_views_stop(ecc_views *v, void *client, const char *view)
 		return ECC_ERR_NOTFOUND;
 	end(v, w, "closed by the viewer", true, true);
 	return ECC_OK;
+}
+
+void ecc_views_on_media(ecc_views *v, const char *gw, const char *view, const void *data,
+                        size_t len)
+{
+	struct view *w = g_hash_table_lookup(v->by_id, view);
+
+	if (!w || strcmp(w->gw, gw) != 0 || w->mode != ECC_VIEW_FMP4 || !len)
+		return; /* a view that ended meanwhile: the gateway hears unview */
+	if (!v->media || !v->media(w->client, w->id, data, len)) {
+		end(v, w, "the viewer cannot keep up with live video", true, true);
+		return;
+	}
+	w->bytes += len;
 }
 
 /* Ends every view for which match(view, arg) holds. */

@@ -17,9 +17,12 @@
 #define CH_UNITS  (1u << 0)
 #define CH_ALERTS (1u << 1)
 
-#define AUTH_GRACE_MS     10000
-#define OUTQ_MAX_MSGS     512
-#define OUTQ_MAX_BYTES    (4u << 20)
+#define AUTH_GRACE_MS  10000
+#define OUTQ_MAX_MSGS  512
+#define OUTQ_MAX_BYTES (4u << 20)
+/* Fallback live video waiting for a client: past this it is seconds
+ * behind, and its views end (the player asks again, from a key frame). */
+#define MEDIAQ_MAX_BYTES  (6u << 20)
 #define UNITS_PER_MSG     200
 #define POSITIONS_PER_MSG 1000
 /* Coalesced positions and unit states go out at most this often (ms): the
@@ -49,6 +52,8 @@ struct client {
 
 	GQueue *outq; /* GString* with LWS_PRE bytes of headroom */
 	size_t outq_bytes;
+	GQueue *mediaq; /* the same, binary: fallback live video (views.h) */
+	size_t mediaq_bytes;
 	bool resync;
 	GString *rx;
 	double tokens; /* rate limiter */
@@ -207,7 +212,7 @@ static GString *next_coalesced(struct client *c)
 static int write_one(struct client *c)
 {
 	GString *m;
-	bool more;
+	bool more, binary = false;
 	int rc;
 
 	c->write_pending = false;
@@ -222,19 +227,22 @@ static int write_one(struct client *c)
 		g_string_append(m, "{\"type\":\"resync\"}");
 	} else if ((m = g_queue_pop_head(c->outq))) {
 		c->outq_bytes -= m->len;
-	} else {
-		m = next_coalesced(c);
+	} else if (!(m = next_coalesced(c)) && (m = g_queue_pop_head(c->mediaq))) {
+		/* live video only when nothing else waits */
+		c->mediaq_bytes -= m->len;
+		binary = true;
 	}
 	if (m) {
 		size_t n = m->len - LWS_PRE;
-		rc = lws_write(c->wsi, (unsigned char *)m->str + LWS_PRE, n, LWS_WRITE_TEXT);
+		rc = lws_write(c->wsi, (unsigned char *)m->str + LWS_PRE, n,
+		               binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
 		g_string_free(m, TRUE);
 		if (rc < (int)n)
 			return -1;
 		c->ws->sent_messages++;
 	}
 	more = !g_queue_is_empty(c->outq) || c->resync || g_hash_table_size(c->dirty_pos) ||
-	       g_hash_table_size(c->dirty_unit);
+	       g_hash_table_size(c->dirty_unit) || !g_queue_is_empty(c->mediaq);
 	if (more)
 		want_write(c);
 	return 0;
@@ -376,21 +384,47 @@ static void send_view(void *client, cJSON *msg)
 	enqueue_json(client, msg);
 }
 
-/* watch {stream, ref?}: watching {view, stream, ref, unit, ice_servers}
- * follows, or an error that names the stream and ref. */
+static bool send_view_media(void *client, const char *view, const void *data, size_t len)
+{
+	struct client *c = client;
+	size_t idlen = strlen(view);
+	GString *m;
+
+	if (c->mediaq_bytes + len > MEDIAQ_MAX_BYTES || idlen > 255)
+		return false;
+	m = g_string_sized_new(LWS_PRE + 1 + idlen + len);
+	g_string_set_size(m, LWS_PRE);
+	g_string_append_c(m, (char)idlen);
+	g_string_append_len(m, view, (gssize)idlen);
+	g_string_append_len(m, data, (gssize)len);
+	g_queue_push_tail(c->mediaq, m);
+	c->mediaq_bytes += m->len;
+	want_write(c);
+	return true;
+}
+
+/* watch {stream, ref?, mode?: webrtc or fmp4}: watching {view, stream, ref,
+ * unit, mode, ice_servers} follows, or an error that names the stream and
+ * ref. */
 static void m_watch(struct client *c, const cJSON *msg)
 {
 	int64_t stream = 0;
 	char view[24];
-	const char *why = "watch needs a stream id", *ref = NULL, *code = "bad_request";
+	const char *why = "watch needs a stream id", *ref = NULL, *code = "bad_request",
+	           *mode = NULL;
 	cJSON *o;
 	int rc = ECC_ERR_INVAL;
 
 	if (ecc_json_get_string(msg, "ref", &ref) == ECC_ERR_INVAL || (ref && strlen(ref) > 64))
 		ref = NULL;
-	if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
+	if (ecc_json_get_string(msg, "mode", &mode) == ECC_ERR_INVAL ||
+	    (mode && strcmp(mode, "webrtc") != 0 && strcmp(mode, "fmp4") != 0))
+		why = "mode is webrtc or fmp4";
+	else if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
 		rc =
-		    ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream, ref, view, &why);
+		    ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream,
+		                    mode && !strcmp(mode, "fmp4") ? ECC_VIEW_FMP4 : ECC_VIEW_WEBRTC,
+		                    ref, view, &why);
 	if (rc == ECC_OK)
 		return;
 	code = rc == ECC_ERR_FORBIDDEN  ? "forbidden"
@@ -624,6 +658,7 @@ static struct client *client_new(ecc_ws *ws, struct lws *wsi, const char *token)
 	c->dirty_pos = g_hash_table_new(g_direct_hash, g_direct_equal);
 	c->dirty_unit = g_hash_table_new(g_direct_hash, g_direct_equal);
 	c->outq = g_queue_new();
+	c->mediaq = g_queue_new();
 	c->rx = g_string_new(NULL);
 	c->tokens = 2.0 * ws->hub->cfg->ws_rate;
 	c->tokens_at = c->connected_at = ecc_mono_ms();
@@ -644,6 +679,9 @@ static void client_free(struct client *c)
 	while ((m = g_queue_pop_head(c->outq)))
 		g_string_free(m, TRUE);
 	g_queue_free(c->outq);
+	while ((m = g_queue_pop_head(c->mediaq)))
+		g_string_free(m, TRUE);
+	g_queue_free(c->mediaq);
 	g_hash_table_destroy(c->dirty_pos);
 	g_hash_table_destroy(c->dirty_unit);
 	g_string_free(c->rx, TRUE);
@@ -736,7 +774,7 @@ ecc_ws *ecc_ws_new(struct ecc_hub *hub)
 	for (int k = 0; k < ECC_EV__COUNT; k++)
 		ecc_events_listen(hub->events, (enum ecc_event_kind)k, on_event, ws);
 	ws->idle_id = g_timeout_add_seconds(5, idle_cb, ws);
-	ecc_views_set_sender(hub->views, send_view);
+	ecc_views_set_sender(hub->views, send_view, send_view_media);
 	the_ws = ws;
 	return ws;
 }

@@ -13,43 +13,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stack, request, waitFor, cleanup, addUser, wsConnect, mosquittoPub } from '../lib/harness.mjs';
 import { startGateway, waitStream, cameraUnit, segments } from '../lib/media.mjs';
-import { launch, loginPage, artifact } from '../lib/browser.mjs';
-import { decodeTimecode } from '../lib/timecode.mjs';
+import { launch, loginPage, artifact, liveFrame } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 
-// The live page's picture: its state, size, time, and the burned-in clock
-// (read again from the next frames when one is unreadable: a frame caught
-// while the decoder recovers from a lost packet).
-async function frame(page) {
-  let got;
-  for (let i = 0; i < 10; i++) {
-    got = await frameOnce(page);
-    if (!got.w || got.shown !== null) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return got;
-}
-
-async function frameOnce(page) {
-  const got = await page.evaluate(() => {
-    const v = document.querySelector('#lv-player video');
-    const c = document.createElement('canvas');
-    c.width = v.videoWidth;
-    c.height = v.videoHeight;
-    if (!c.width) return { w: 0 };
-    const g = c.getContext('2d');
-    g.drawImage(v, 0, 0);
-    const px = g.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0;
-    for (let i = 0; i < px.length; i += 4) lit += px[i] + px[i + 1] + px[i + 2] > 60;
-    return { w: c.width, h: c.height, t: v.currentTime, rs: v.readyState, lit: lit / (px.length / 4),
-      rgba: Array.from(px), state: window.__eccLive?.state, now: Date.now() };
-  });
-  if (got.w) got.shown = decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
-  delete got.rgba;
-  return got;
-}
+const frame = (page) => liveFrame(page);
 
 // Opens the live page of a stream and checks the picture: 640x360, not
 // black, carrying the camera's clock, moving for 5 s.

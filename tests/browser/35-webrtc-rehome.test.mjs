@@ -5,35 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, request, waitFor, cleanup } from '../lib/harness.mjs';
 import { startGateway, waitStream, cameraUnit } from '../lib/media.mjs';
-import { launch, loginPage, artifact } from '../lib/browser.mjs';
-import { decodeTimecode } from '../lib/timecode.mjs';
+import { launch, loginPage, artifact, liveFrame } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 
-// The camera's clock in the picture, read again from the next frames while
-// unreadable (a frame caught while the decoder recovers).
-async function shownTime(page) {
-  for (let i = 0; i < 10; i++) {
-    const v = await shownOnce(page);
-    if (v !== null) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return null;
-}
-
-async function shownOnce(page) {
-  const got = await page.evaluate(() => {
-    const v = document.querySelector('#lv-player video');
-    if (!v || !v.videoWidth) return null;
-    const c = document.createElement('canvas');
-    c.width = v.videoWidth;
-    c.height = v.videoHeight;
-    const g = c.getContext('2d');
-    g.drawImage(v, 0, 0);
-    return { w: c.width, h: c.height, rgba: Array.from(g.getImageData(0, 0, c.width, c.height).data) };
-  });
-  return got && decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
-}
+// The camera's clock in the picture (null while unreadable).
+const shownTime = async (page) => (await liveFrame(page)).shown;
 
 test('a live view survives the death of its gateway', async (t) => {
   const { hub, dir, token } = await stack(t, 'rtcgw');

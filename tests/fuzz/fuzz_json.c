@@ -88,6 +88,10 @@ static void check_topic(const uint8_t *data, size_t size)
 	case ECC_TOPIC_GW_EVT:
 		again = ecc_topic_gw(t.id, "evt");
 		break;
+	case ECC_TOPIC_GW_LIVE:
+		FUZZ_CHECK(ecc_id_valid(t.device));
+		again = ecc_topic_gw_live(t.id, t.device);
+		break;
 	case ECC_TOPIC_OWNTRACKS:
 		FUZZ_CHECK(ecc_id_valid(t.device));
 		again = g_strdup_printf("owntracks/%s/%s", t.id, t.device);

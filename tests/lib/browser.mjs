@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { cleanup } from './harness.mjs';
+import { decodeTimecode } from './timecode.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -13,13 +15,16 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
-export async function launch(t) {
+// args: more Chromium flags for this test.
+export async function launch(t, { args = [] } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ecc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+    executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...args],
     viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
   });
-  t.after(async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); });
+  // With the test's other cleanups (harness.mjs): a failing one (a daemon's
+  // sanitizer report) must not leave Chromium running and the test hanging.
+  cleanup(t, async () => { await context.close(); fs.rmSync(profile, { recursive: true, force: true }); });
   return context;
 }
 
@@ -42,4 +47,35 @@ export async function loginPage(context, hub, username = 'admin', password = hub
   await page.click('#login-submit');
   await page.waitForURL(`${hub.url}/`);
   return page;
+}
+
+// The live page's picture (#lv-player video): its size, currentTime, share
+// of lit pixels, the player's state and mode, the sound bytes decoded, and
+// `shown`, ecc-devsim's burned-in clock (ms), read again from the next
+// frames while unreadable (a frame caught while the decoder recovers), up
+// to `tries` times; null if it never was. w 0: no picture yet.
+export async function liveFrame(page, { tries = 10 } = {}) {
+  let got;
+  for (let i = 0; i < tries; i++) {
+    got = await page.evaluate(() => {
+      const v = document.querySelector('#lv-player video');
+      if (!v || !v.videoWidth) return { w: 0, shown: null };
+      const c = document.createElement('canvas');
+      c.width = v.videoWidth;
+      c.height = v.videoHeight;
+      const g = c.getContext('2d');
+      g.drawImage(v, 0, 0);
+      const px = g.getImageData(0, 0, c.width, c.height).data;
+      let lit = 0;
+      for (let j = 0; j < px.length; j += 4) lit += px[j] + px[j + 1] + px[j + 2] > 60;
+      return { w: c.width, h: c.height, t: v.currentTime, rs: v.readyState, lit: lit / (px.length / 4),
+        rgba: Array.from(px), state: window.__eccLive?.state, mode: window.__eccLive?.mode,
+        audio: v.webkitAudioDecodedByteCount, now: Date.now() };
+    });
+    if (got.w) got.shown = decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
+    delete got.rgba;
+    if (!got.w || got.shown !== null) return got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return got;
 }

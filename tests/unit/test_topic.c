@@ -18,6 +18,7 @@ static void test_each_kind(void)
 	    {"owntracks/zhang/phone", ECC_TOPIC_OWNTRACKS, "zhang", "phone"},
 	    {"ecc/gw/gw1/status", ECC_TOPIC_GW_STATUS, "gw1", ""},
 	    {"ecc/gw/gw1/evt", ECC_TOPIC_GW_EVT, "gw1", ""},
+	    {"ecc/gw/gw1/live/v0a1b", ECC_TOPIC_GW_LIVE, "gw1", "v0a1b"},
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -52,6 +53,12 @@ static void test_bad_ids_refused(void)
 	    "owntracks/zhang/",
 	    "owntracks/zhang/phone/extra",
 	    "owntracks/../phone",
+	    "ecc/gw/gw1/live/+",
+	    "ecc/gw/gw1/live/..",
+	    "ecc/gw/gw1/live/",
+	    "ecc/gw/gw1/live/v1/x",
+	    "ecc/gw/gw1/evt/v1",
+	    "ecc/unit/u1/live/v1",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(topics); i++) {

@@ -1,5 +1,6 @@
 // /live.html?stream=ID or ?unit=ID: one unit's live video, full screen, over
-// WebRTC through the live player (media/player.js).
+// WebRTC through the live player (media/player.js); &mode=fmp4 asks for the
+// fallback path at once (to compare, or where WebRTC is known not to work).
 import { t, applyTo } from './i18n/index.js';
 import { api, toLogin } from './net/index.js';
 import { LivePlayer } from './media/player.js';
@@ -22,7 +23,8 @@ async function main() {
   }
   document.getElementById('lv-unit').textContent = unit || String(stream || '');
   if (!stream) { status.textContent = t('live.nostream'); return; }
-  const player = new LivePlayer(document.getElementById('lv-player'), { stream });
+  const mode = q.get('mode') === 'fmp4' ? 'fmp4' : undefined;
+  const player = new LivePlayer(document.getElementById('lv-player'), { stream, mode });
   window.__eccLive = player;
   window.addEventListener('pagehide', () => player.stop());
 }

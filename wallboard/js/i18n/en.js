@@ -31,6 +31,7 @@ export default {
   'live.unmute': 'Sound on',
   'live.mute': 'Mute',
   'live.figures': 'latency {ms} ms · {kbps} kbit/s · {w}×{h} · {fps} fps',
+  'live.fallback': 'compatibility mode',
   'live.nostream': 'This unit has no video stream',
   'playback.title': 'Recording playback',
   'playback.loading': 'Loading the recordings…',

@@ -31,6 +31,7 @@ export default {
   'live.unmute': '开启声音',
   'live.mute': '静音',
   'live.figures': '延迟 {ms} 毫秒 · {kbps} kbit/s · {w}×{h} · {fps} 帧/秒',
+  'live.fallback': '兼容模式',
   'live.nostream': '该单元没有视频流',
   'playback.title': '录像回放',
   'playback.loading': '正在载入录像…',

@@ -4,20 +4,30 @@
 // (connecting, live, stalled, reconnecting, denied), shows the stream's
 // latest snapshot while it connects, reconnects with backoff when the view
 // ends (the source restarts, the gateway goes away, the network drops), and
-// on demand shows the live latency and bitrate.
+// on demand shows the live latency and bitrate. Where WebRTC cannot connect
+// (WebRTC turned off in the browser, a connection that fails or shows no
+// picture within FALLBACK_MS, before it ever did), it falls back to
+// fragmented MP4 through the hub into MSE (mse.js) for the rest of its life.
 import { t } from '../i18n/index.js';
+import { MseSink } from './mse.js';
 import { Signal } from './signal.js';
 
 const STALL_MS = 3000; // no new frame for this long: "stalled"
 const RESTART_MS = 8000; // stalled this long: watch again
 const CONNECT_MS = 10000; // no picture this long after asking: watch again
+// WebRTC that never showed a picture on this player: this long, then the
+// fallback. (A browser may gather no candidate of its own and still connect,
+// from the gateway's checks: only a picture proves WebRTC works.)
+const FALLBACK_MS = 6000;
 
 export class LivePlayer {
   // el: the element to fill. stream: the stream id (GET /api/v1/streams).
-  constructor(el, { stream, signal = Signal.shared(), muted = true } = {}) {
+  constructor(el, { stream, signal = Signal.shared(), muted = true, mode } = {}) {
     this.el = el;
     this.stream = stream;
     this.signal = signal;
+    this.mode = mode || (typeof RTCPeerConnection === 'function' ? 'webrtc' : 'fmp4');
+    el.dataset.mode = this.mode;
     this.delay = 500;
     this.state = '';
     this.stats = null;
@@ -50,7 +60,8 @@ export class LivePlayer {
   setState(s, detail = '') {
     this.state = s;
     this.el.dataset.state = s;
-    this.badge.textContent = t(`live.${s}`) + (detail ? ` · ${detail}` : '');
+    this.badge.textContent = t(`live.${s}`) + (this.mode === 'fmp4' ? ` · ${t('live.fallback')}` : '')
+      + (detail ? ` · ${detail}` : '');
   }
 
   start() {
@@ -58,12 +69,22 @@ export class LivePlayer {
     this.setState(this.everLive ? 'reconnecting' : 'connecting');
     this.askedAt = performance.now();
     this.video.poster = `/api/v1/streams/${this.stream}/snapshot.jpg?t=${Date.now()}`;
-    this.ref = this.signal.watch(this.stream, this);
+    this.ref = this.signal.watch(this.stream, this, this.mode);
   }
 
   onWatching(msg) {
     this.view = msg.view;
-    const pc = new RTCPeerConnection({ iceServers: msg.ice_servers || [] });
+    if (msg.mode === 'fmp4') {
+      this.mse = new MseSink(this.video);
+      return;
+    }
+    let pc;
+    try {
+      pc = new RTCPeerConnection({ iceServers: msg.ice_servers || [] });
+    } catch (e) {
+      this.webrtcFailed(String(e.message || e));
+      return;
+    }
     this.pc = pc;
     pc.ontrack = (ev) => {
       if (!this.video.srcObject) this.video.srcObject = ev.streams[0] || new MediaStream();
@@ -77,8 +98,25 @@ export class LivePlayer {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
-      if (pc.connectionState === 'failed') this.retry('connection failed');
+      if (pc.connectionState === 'failed') this.webrtcFailed('connection failed');
     };
+  }
+
+  onMedia(bytes) {
+    if (!this.mse) return;
+    this.mse.push(bytes);
+    if (this.mse.failed && this.mse.failed !== 'closed') this.retry(this.mse.failed);
+  }
+
+  // WebRTC brought no picture: before it ever did on this player, fall back.
+  webrtcFailed(why) {
+    if (this.mode === 'webrtc' && !this.webrtcLive) {
+      this.mode = 'fmp4';
+      this.el.dataset.mode = 'fmp4';
+      this.fellBack = why;
+      this.delay = 0;
+    }
+    this.retry(why);
   }
 
   async onOffer(msg) {
@@ -115,7 +153,7 @@ export class LivePlayer {
     this.setState('reconnecting');
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => { this.retryTimer = null; this.start(); }, this.delay);
-    this.delay = Math.min(this.delay * 2, 5000);
+    this.delay = Math.min(Math.max(this.delay * 2, 500), 5000);
   }
 
   closePeer() {
@@ -125,6 +163,8 @@ export class LivePlayer {
     this.ref = null;
     if (this.pc) this.pc.close();
     this.pc = null;
+    if (this.mse) this.mse.close();
+    this.mse = null;
     this.video.srcObject = null;
     this.lastFrames = undefined;
   }
@@ -137,18 +177,20 @@ export class LivePlayer {
     const now = performance.now();
     // A view that never brings a picture (no offer, ICE that neither
     // connects nor fails) is asked for again, not left "connecting".
+    const patience = this.mode === 'webrtc' && !this.webrtcLive ? FALLBACK_MS : CONNECT_MS;
     if ((this.state === 'connecting' || this.state === 'reconnecting')
-        && !this.retryTimer && now - this.askedAt > CONNECT_MS) {
-      this.retry('no picture after asking');
+        && !this.retryTimer && now - this.askedAt > patience) {
+      this.webrtcFailed('no picture after asking');
       return;
     }
-    if (!this.pc) return;
+    if (!this.pc && !this.mse) return;
     const frames = v.getVideoPlaybackQuality?.().totalVideoFrames ?? v.currentTime;
     if (v.readyState >= 2 && frames !== this.lastFrames) {
       this.lastFrames = frames;
       this.movedAt = now;
       if (this.state !== 'live') this.setState('live');
       this.everLive = true;
+      if (this.pc) this.webrtcLive = true;
       this.delay = 500;
     } else if (this.state === 'live' && now - this.movedAt > STALL_MS) {
       this.setState('stalled');
@@ -166,6 +208,10 @@ export class LivePlayer {
   // Bitrate from bytes received; latency as the receiver's jitter-buffer
   // delay plus half the round trip (what the browser adds after the wire).
   async updateStats() {
+    if (this.mse) {
+      this.mseStats();
+      return;
+    }
     if (!this.pc) return;
     const report = await this.pc.getStats();
     let inbound = null, pair = null;
@@ -182,6 +228,22 @@ export class LivePlayer {
     this.info.textContent = t('live.figures', {
       kbps: Math.round(kbps), ms: Math.round(jb + rtt / 2),
       w: inbound.frameWidth || 0, h: inbound.frameHeight || 0, fps: Math.round(inbound.framesPerSecond || 0),
+    });
+  }
+
+  // The fallback: bitrate from the bytes relayed; latency as the video
+  // buffered ahead of the playhead (what MSE adds after the wire).
+  mseStats() {
+    const now = performance.now(), v = this.video;
+    const frames = v.getVideoPlaybackQuality?.().totalVideoFrames ?? 0;
+    const prev = this.stats;
+    const dt = prev ? now - prev.ts : 0;
+    const kbps = dt ? ((this.mse.bytes - prev.bytes) * 8) / dt : 0;
+    const fps = dt ? ((frames - prev.frames) * 1000) / dt : 0;
+    this.stats = { bytes: this.mse.bytes, ts: now, frames, kbps, latencyMs: this.mse.lag() * 1000 };
+    this.info.textContent = t('live.figures', {
+      kbps: Math.round(kbps), ms: Math.round(this.stats.latencyMs),
+      w: v.videoWidth, h: v.videoHeight, fps: Math.round(fps),
     });
   }
 

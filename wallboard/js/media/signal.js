@@ -2,7 +2,9 @@
 // page (a 16-tile wall is one connection). A player asks to watch a stream;
 // the hub answers "watching" with the view's id, then relays the gateway's
 // offer and ICE candidates; our answer and candidates go back the same way.
-// Messages are routed by view id. The socket reconnects by itself; views
+// Messages are routed by view id; so are the binary messages of fallback
+// views (a byte n, the view id in n bytes, then fragmented MP4), handed to
+// the player's onMedia. The socket reconnects by itself; views
 // that were open when it dropped end ("signalling lost") and their players
 // watch again.
 let shared = null;
@@ -27,7 +29,14 @@ export class Signal {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${proto}//${location.host}/ws`, 'ecc.v1');
     this.ws = ws;
+    ws.binaryType = 'arraybuffer';
     ws.onmessage = (ev) => {
+      if (ev.data instanceof ArrayBuffer) {
+        const b = new Uint8Array(ev.data), n = b[0];
+        const view = String.fromCharCode(...b.subarray(1, 1 + n));
+        this.views.get(view)?.onMedia?.(b.subarray(1 + n));
+        return;
+      }
       let msg;
       try { msg = JSON.parse(ev.data); } catch { return; }
       this.handle(msg);
@@ -83,12 +92,13 @@ export class Signal {
     else this.queue.push(m);
   }
 
-  // Asks to watch a stream; the handler gets onWatching, onOffer, onIce,
-  // onEnd(reason) and onError({code, message}). Returns the request's ref.
-  watch(stream, handler) {
+  // Asks to watch a stream (mode: webrtc, or fmp4 for the fallback); the
+  // handler gets onWatching, onOffer, onIce, onMedia(bytes), onEnd(reason)
+  // and onError({code, message}). Returns the request's ref.
+  watch(stream, handler, mode = 'webrtc') {
     const ref = `r${++this.refs}`;
     this.pending.set(ref, handler);
-    this.send({ type: 'watch', stream, ref });
+    this.send({ type: 'watch', stream, ref, mode });
     return ref;
   }
 
