@@ -5,8 +5,8 @@
 // latest snapshot while it connects, reconnects with backoff when the view
 // ends (the source restarts, the gateway goes away, the network drops), and
 // on demand shows the live latency and bitrate. Where WebRTC cannot connect
-// (WebRTC turned off in the browser, a connection that fails or shows no
-// picture within FALLBACK_MS, before it ever did), it falls back to
+// (WebRTC turned off in the browser, a connection that fails, or two tries
+// without a picture within FALLBACK_MS, before it ever did), it falls back to
 // fragmented MP4 through the hub into MSE (mse.js) for the rest of its life.
 import { t } from '../i18n/index.js';
 import { MseSink } from './mse.js';
@@ -15,10 +15,13 @@ import { Signal } from './signal.js';
 const STALL_MS = 3000; // no new frame for this long: "stalled"
 const RESTART_MS = 8000; // stalled this long: watch again
 const CONNECT_MS = 10000; // no picture this long after asking: watch again
-// WebRTC that never showed a picture on this player: this long, then the
-// fallback. (A browser may gather no candidate of its own and still connect,
-// from the gateway's checks: only a picture proves WebRTC works.)
+// WebRTC that never showed a picture on this player: this long per try,
+// and after FALLBACK_TRIES tries without one, the fallback. (A browser may
+// gather no candidate of its own and still connect, from the gateway's
+// checks: only a picture proves WebRTC works; and one try can fail for
+// reasons of its own.)
 const FALLBACK_MS = 6000;
+const FALLBACK_TRIES = 2;
 
 export class LivePlayer {
   // el: the element to fill. stream: the stream id (GET /api/v1/streams).
@@ -82,7 +85,7 @@ export class LivePlayer {
     try {
       pc = new RTCPeerConnection({ iceServers: msg.ice_servers || [] });
     } catch (e) {
-      this.webrtcFailed(String(e.message || e));
+      this.webrtcFailed(String(e.message || e), true);
       return;
     }
     this.pc = pc;
@@ -98,7 +101,7 @@ export class LivePlayer {
     };
     pc.onconnectionstatechange = () => {
       if (pc !== this.pc) return;
-      if (pc.connectionState === 'failed') this.webrtcFailed('connection failed');
+      if (pc.connectionState === 'failed') this.webrtcFailed('connection failed', true);
     };
   }
 
@@ -108,9 +111,11 @@ export class LivePlayer {
     if (this.mse.failed && this.mse.failed !== 'closed') this.retry(this.mse.failed);
   }
 
-  // WebRTC brought no picture: before it ever did on this player, fall back.
-  webrtcFailed(why) {
-    if (this.mode === 'webrtc' && !this.webrtcLive) {
+  // WebRTC brought no picture: before it ever did on this player, fall back
+  // (at once when ICE failed; else after FALLBACK_TRIES tries).
+  webrtcFailed(why, now = false) {
+    this.webrtcTries = (this.webrtcTries || 0) + 1;
+    if (this.mode === 'webrtc' && !this.webrtcLive && (now || this.webrtcTries >= FALLBACK_TRIES)) {
       this.mode = 'fmp4';
       this.el.dataset.mode = 'fmp4';
       this.fellBack = why;
