@@ -94,6 +94,8 @@ int ecc_gwconfig_load(struct ecc_gwconfig *c, const char *path, char *why)
 		rc = num(kf, "gateway", "rtsp_latency_ms", &c->rtsp_latency_ms, 0, 10000, why);
 	if (rc == ECC_OK)
 		rc = num(kf, "mqtt", "port", &c->mqtt_port, 1, 65535, why);
+	if (rc == ECC_OK)
+		rc = num(kf, "webrtc", "keyframe_requests", &c->keyframe_requests, 0, 1, why);
 	g_key_file_free(kf);
 	if (rc == ECC_OK && !ecc_id_valid(c->id)) {
 		snprintf(why, 256, "[gateway] id must be [A-Za-z0-9_.-]{1,64}");

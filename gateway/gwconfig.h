@@ -27,6 +27,11 @@ struct ecc_gwconfig {
 	 * turn://user:password@host:port) for viewers behind NAT */
 	char **webrtc_addresses;
 	char *stun, *turn;
+	/* [webrtc] keyframe_requests: a joining viewer asks the source for a
+	 * key frame (RTCP FIR/PLI over RTSP). Off by default: ecc-devsim's RTSP
+	 * cameras stopped sending after such requests (2026-11-23), and a
+	 * source that stops is worse than a first picture up to a GOP late. */
+	int keyframe_requests;
 };
 
 void ecc_gwconfig_init(struct ecc_gwconfig *c);

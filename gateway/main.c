@@ -6,6 +6,7 @@
 #include "elements.h"
 #include "gwconfig.h"
 #include "snapshot.h"
+#include "tee.h"
 
 #include <glib-unix.h>
 #include <gst/gst.h>
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 		ecc_gwconfig_clear(&cfg);
 		return 1;
 	}
+	ecc_branch_keyframe_requests(cfg.keyframe_requests);
 	control = ecc_control_new(&cfg);
 	if (!control) {
 		fprintf(stderr, "ecc-gateway: bad MQTT settings\n");

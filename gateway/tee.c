@@ -226,8 +226,17 @@ void ecc_branch_from_keyframe(GstPad *pad, atomic_bool *seen)
 	gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, from_keyframe, seen, NULL);
 }
 
+static bool keyframe_requests;
+
+void ecc_branch_keyframe_requests(bool on)
+{
+	keyframe_requests = on;
+}
+
 void ecc_branch_ask_keyframe(GstPad *pad)
 {
+	if (!keyframe_requests)
+		return;
 	gst_pad_push_event(
 	    pad, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
 }

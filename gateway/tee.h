@@ -13,6 +13,7 @@
 
 #include <gst/gst.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 
 GstPad *ecc_tee_request(GstElement *tee);
 
@@ -60,5 +61,8 @@ void ecc_branch_remove(GstBin *pipeline, GstElement *bin);
  * IDR from an encoder); call it once pad is linked. */
 void ecc_branch_from_keyframe(GstPad *pad, atomic_bool *seen);
 void ecc_branch_ask_keyframe(GstPad *pad);
+/* Whether ecc_branch_ask_keyframe asks at all ([webrtc] keyframe_requests;
+ * off until set). Set once at start. */
+void ecc_branch_keyframe_requests(bool on);
 
 #endif
