@@ -59,9 +59,26 @@ void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send, ecc_views_media_
 	v->media = media;
 }
 
+static const char *const mode_names[] = {[ECC_VIEW_WEBRTC] = "webrtc", [ECC_VIEW_FMP4] = "fmp4"};
+
 static const char *mode_name(enum ecc_view_mode m)
 {
-	return m == ECC_VIEW_FMP4 ? "fmp4" : "webrtc";
+	return mode_names[m];
+}
+
+bool ecc_view_mode_parse(const char *name, enum ecc_view_mode *out)
+{
+	if (!name) {
+		*out = ECC_VIEW_WEBRTC;
+		return true;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(mode_names); i++) {
+		if (!strcmp(name, mode_names[i])) {
+			*out = (enum ecc_view_mode)i;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void audit(ecc_views *v, const char *actor, const char *ip, const char *action,

@@ -51,6 +51,9 @@ void ecc_views_set_sender(ecc_views *v, ecc_views_send_fn send, ecc_views_media_
  * through the hub, over MQTT and this WebSocket, into MSE. */
 enum ecc_view_mode { ECC_VIEW_WEBRTC, ECC_VIEW_FMP4 };
 
+/* "webrtc" or "fmp4" (NULL: webrtc) -> *out; false for anything else. */
+bool ecc_view_mode_parse(const char *name, enum ecc_view_mode *out);
+
 /* A client's watch request (ref, may be NULL: the client's own tag, echoed
  * in "watching"). ECC_OK (the view's id in view[24]), or
  * ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN, ECC_ERR_UNAVAIL (no gateway holds

@@ -412,19 +412,18 @@ static void m_watch(struct client *c, const cJSON *msg)
 	char view[24];
 	const char *why = "watch needs a stream id", *ref = NULL, *code = "bad_request",
 	           *mode = NULL;
+	enum ecc_view_mode vmode = ECC_VIEW_WEBRTC;
 	cJSON *o;
 	int rc = ECC_ERR_INVAL;
 
 	if (ecc_json_get_string(msg, "ref", &ref) == ECC_ERR_INVAL || (ref && strlen(ref) > 64))
 		ref = NULL;
 	if (ecc_json_get_string(msg, "mode", &mode) == ECC_ERR_INVAL ||
-	    (mode && strcmp(mode, "webrtc") != 0 && strcmp(mode, "fmp4") != 0))
+	    !ecc_view_mode_parse(mode, &vmode))
 		why = "mode is webrtc or fmp4";
 	else if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
-		rc =
-		    ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream,
-		                    mode && !strcmp(mode, "fmp4") ? ECC_VIEW_FMP4 : ECC_VIEW_WEBRTC,
-		                    ref, view, &why);
+		rc = ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream, vmode, ref,
+		                     view, &why);
 	if (rc == ECC_OK)
 		return;
 	code = rc == ECC_ERR_FORBIDDEN  ? "forbidden"

@@ -75,8 +75,9 @@ export class MseSink {
     const sb = this.sb;
     if (!sb || sb.updating || this.failed || this.ms.readyState !== 'open') return;
     this.follow();
-    if (this.trimAt && sb.buffered.length && this.video.currentTime - sb.buffered.start(0) > 2 * KEEP_S) {
-      this.trimAt = 0;
+    // drop what lies far behind the playhead (a remove ends in updateend,
+    // which comes back here)
+    if (this.behind() > 2 * KEEP_S) {
       sb.remove(0, this.video.currentTime - KEEP_S);
       return;
     }
@@ -84,16 +85,18 @@ export class MseSink {
     if (!next) return;
     try {
       sb.appendBuffer(next);
-      this.trimAt = 1;
     } catch (e) {
       // QuotaExceeded: make room first, keep the chunk
       this.queue.unshift(next);
-      if (sb.buffered.length && this.video.currentTime - sb.buffered.start(0) > 1) {
-        sb.remove(0, this.video.currentTime - 1);
-      } else {
-        this.failed = String(e.message || e);
-      }
+      if (this.behind() > 1) sb.remove(0, this.video.currentTime - 1);
+      else this.failed = String(e.message || e);
     }
+  }
+
+  // Seconds of video buffered before the playhead.
+  behind() {
+    const b = this.sb?.buffered;
+    return b && b.length ? this.video.currentTime - b.start(0) : 0;
   }
 
   // Keeps the playhead at the live edge.

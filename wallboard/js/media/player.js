@@ -118,7 +118,6 @@ export class LivePlayer {
     if (this.mode === 'webrtc' && !this.webrtcLive && (now || this.webrtcTries >= FALLBACK_TRIES)) {
       this.mode = 'fmp4';
       this.el.dataset.mode = 'fmp4';
-      this.fellBack = why;
       this.delay = 0;
     }
     this.retry(why);
