@@ -132,12 +132,6 @@ static GstPadProbeReturn guard(GstPad *in, GstPadProbeInfo *info, gpointer bin)
 	return g_object_get_qdata(bin, broken_quark()) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
-void ecc_branch_guard(GstElement *bin, GstPad *in)
-{
-	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, guard,
-	                  bin, NULL);
-}
-
 /* A serialized query (ALLOCATION, DRAIN) waits in the branch's queue
  * until everything before it has gone downstream: answered here instead. */
 static GstPadProbeReturn no_serialized_query(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -149,8 +143,10 @@ static GstPadProbeReturn no_serialized_query(GstPad *pad, GstPadProbeInfo *info,
 	return q && GST_QUERY_IS_SERIALIZED(q) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
 }
 
-void ecc_branch_no_queries(GstPad *in)
+void ecc_branch_guard(GstElement *bin, GstPad *in)
 {
+	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, guard,
+	                  bin, NULL);
 	gst_pad_add_probe(in, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, no_serialized_query, NULL, NULL);
 }
 

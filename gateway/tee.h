@@ -30,18 +30,17 @@ void ecc_tee_unlink(GstPad *out, GstPad *sink);
  * ecc_branch_guard drops what reaches the branch's input pad in once the
  * branch is marked broken; ecc_branch_mark_broken, called in the thread
  * that posts an error (the bus's sync-message), marks the child of pipeline
- * that holds src. The branch's owner removes it later, on the main loop. */
+ * that holds src. The branch's owner removes it later, on the main loop.
+ *
+ * A branch must not hold the source back either. A serialized query from
+ * upstream (an ALLOCATION query a parser or encoder sends when a tee output
+ * comes or goes) waits in the branch's queue until everything before it has
+ * gone downstream: behind a muxer waiting for its other track, or a
+ * webrtcbin holding RTP until DTLS is up, that is for good, and the thread
+ * that asked (the ingest) stops with its pads' locks held. So the guarded
+ * input also answers such queries at once (upstream then uses defaults). */
 void ecc_branch_guard(GstElement *bin, GstPad *in);
 void ecc_branch_mark_broken(GstElement *pipeline, GstObject *src);
-
-/* A live viewer's branch may stall for good (webrtcbin holds its RTP back
- * until DTLS is up, which may never happen): a serialized query from
- * upstream (an ALLOCATION query from a parser or an encoder) would wait in
- * it and stop the thread that asked, the ingest itself, or the transcode
- * (and hold its pads' locks: the viewer's teardown then hangs). The
- * branch's input answers such queries at once (upstream then uses its
- * defaults). */
-void ecc_branch_no_queries(GstPad *in);
 
 /* Gives an unlinked output back to its tee (and drops its ghost pad); the
  * caller still unrefs out. Main thread. */

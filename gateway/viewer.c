@@ -347,11 +347,8 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view,
 	gst_object_unref(qsink);
 	gst_element_add_pad(v->bin, v->in);
 	ecc_branch_guard(v->bin, v->in);
-	ecc_branch_no_queries(v->in);
-	if (v->ain) {
+	if (v->ain)
 		ecc_branch_guard(v->bin, v->ain);
-		ecc_branch_no_queries(v->ain);
-	}
 	gst_bin_add(pipeline, v->bin);
 	/* playing before linked: a tee pushing into an inactive pad gets FLUSHING */
 	gst_element_sync_state_with_parent(v->bin);
