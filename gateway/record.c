@@ -39,6 +39,17 @@ struct ecc_recorder {
 	 * audio are dropped (streaming threads: atomics). */
 	atomic_bool keyframe_seen;
 	atomic_uint_fast64_t first_pts;
+	/* Sound that stops (a camera's microphone, a lost RTP track) must not
+	 * hold back the picture: a muxer waits for both, and the picture would
+	 * fill its queue and stop the source. heard_us: monotonic us of the last
+	 * sample in; sound_lost: segments are closed to sound until it returns. */
+	atomic_int_fast64_t heard_us;
+	atomic_bool sound_lost;
+	/* An input queue ran full: the muxer took nothing for its 5 s. The
+	 * queues then drop their oldest (leaky) rather than stop the source,
+	 * and ecc_recorder_tick reports it so the branch is built again. */
+	atomic_bool stuck;
+	atomic_uint_fast64_t last_apts; /* the last sound routed, for that report */
 	/* guards outs, vcur, acur and the outs' fields (the video
 	 * and audio streaming threads switch outputs; the main loop reaps) */
 	GMutex lock;
@@ -159,7 +170,8 @@ static struct out *out_new(ecc_recorder *r, GstPad *pad, GstBuffer *b)
 	gst_bin_add_many(GST_BIN(o->bin), mux, sink, NULL);
 	gst_element_link(mux, sink);
 	o->vpad = ghost(o->bin, gst_element_request_pad_simple(mux, "video_%u"), "video");
-	if (r->asink)
+	/* while the sound is lost, a segment is the picture alone */
+	if (r->asink && !atomic_load(&r->sound_lost))
 		o->apad = ghost(o->bin, gst_element_request_pad_simple(mux, "audio_%u"), "audio");
 	gst_bin_add(GST_BIN(r->branch), o->bin);
 	gst_element_sync_state_with_parent(o->bin);
@@ -192,6 +204,21 @@ static void send_eos(GSList *pads)
 		gst_object_unref(l->data);
 	}
 	g_slist_free(pads);
+}
+
+static void eos_async(GstElement *branch, gpointer pads)
+{
+	send_eos(pads);
+	gst_object_unref(branch); /* send_eos_later's */
+}
+
+/* send_eos from a pool thread, for the main loop: an EOS waits for the
+ * pad's stream lock, which a streaming thread stuck inside the branch
+ * holds until the pipeline stops; the main loop must not wait for that. */
+static void send_eos_later(ecc_recorder *r, GSList *pads)
+{
+	if (pads)
+		gst_element_call_async(gst_object_ref(r->branch), eos_async, pads, NULL);
 }
 
 /* A segment of N s ends at the first key frame at least N s on, less this
@@ -290,10 +317,11 @@ static GstPadProbeReturn audio_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 
 	g_mutex_lock(&r->lock);
 	to = r->vcur ? audio_target(r, GST_BUFFER_PTS(b)) : NULL;
-	if (!to || !to->apad) {
+	if (!to || !to->apad || to->audio_eos) {
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_DROP;
 	}
+	atomic_store(&r->last_apts, GST_BUFFER_PTS(b));
 	if (r->acur == to) {
 		to->sound = true;
 		g_mutex_unlock(&r->lock);
@@ -350,6 +378,9 @@ static GstPadProbeReturn audio_gate(GstPad *pad, GstPadProbeInfo *info, gpointer
 	GstClockTime first = atomic_load(&r->first_pts);
 
 	(void)pad;
+	atomic_store(&r->heard_us, g_get_monotonic_time());
+	if (atomic_exchange(&r->sound_lost, false))
+		g_message("stream=%s: sound again; recorded from the next segment on", r->stream);
 	if (!atomic_load(&r->keyframe_seen))
 		return GST_PAD_PROBE_DROP;
 	if (GST_CLOCK_TIME_IS_VALID(first) && GST_BUFFER_PTS_IS_VALID(b) &&
@@ -358,17 +389,28 @@ static GstPadProbeReturn audio_gate(GstPad *pad, GstPadProbeInfo *info, gpointer
 	return GST_PAD_PROBE_OK;
 }
 
-/* A queue of up to 3 s in front of the muxers (a slow disk write must not
- * hold back the tee), routed by probe on its output; its input pad is
- * exposed on the branch as name, gated by gate. */
+static void on_overrun(GstElement *q, gpointer data)
+{
+	ecc_recorder *r = data;
+
+	(void)q;
+	atomic_store(&r->stuck, true);
+}
+
+/* A queue of up to 5 s in front of the muxers (a slow disk write, or a
+ * muxer waiting for sound until ecc_recorder_tick gives up on it), routed
+ * by probe on its output; its input pad is exposed on the branch as name,
+ * gated by gate. It never holds back the tee: a full queue would stop the
+ * ingest itself, its viewers and its stall detection with it. */
 static GstPad *input(ecc_recorder *r, const char *name, GstPadProbeCallback gate,
                      GstPadProbeCallback route)
 {
 	GstElement *q = gst_element_factory_make("queue", NULL);
 	GstPad *src, *in;
 
-	g_object_set(q, "max-size-time", (guint64)3 * GST_SECOND, "max-size-buffers", 0,
-	             "max-size-bytes", 0, NULL);
+	g_object_set(q, "max-size-time", (guint64)5 * GST_SECOND, "max-size-buffers", 0,
+	             "max-size-bytes", 0, "leaky", 2 /* downstream: drops the oldest */, NULL);
+	g_signal_connect(q, "overrun", G_CALLBACK(on_overrun), r);
 	gst_bin_add(GST_BIN(r->branch), q);
 	src = gst_element_get_static_pad(q, "src");
 	gst_pad_add_probe(src, GST_PAD_PROBE_TYPE_BUFFER, route, r, NULL);
@@ -389,6 +431,10 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 	r->failed = false;
 	atomic_store(&r->keyframe_seen, false);
 	atomic_store(&r->first_pts, GST_CLOCK_TIME_NONE);
+	atomic_store(&r->heard_us, 0);
+	atomic_store(&r->sound_lost, false);
+	atomic_store(&r->stuck, false);
+	atomic_store(&r->last_apts, GST_CLOCK_TIME_NONE);
 	r->branch = gst_bin_new(NULL);
 	g_object_set(r->branch, "async-handling", TRUE, NULL);
 	r->vsink = input(r, "video", video_gate, video_route);
@@ -421,14 +467,14 @@ bool ecc_recorder_finish(ecc_recorder *r)
 	if (!r->branch || r->failed || !ecc_recorder_open(r))
 		return false;
 	/* Audio still in an older segment gets there by the queue; every other
-	 * segment waiting for audio gets its end now. */
+	 * segment waiting for audio gets its end now, then the inputs theirs. */
 	g_mutex_lock(&r->lock);
 	ends = audio_ends(r, r->acur, false);
 	g_mutex_unlock(&r->lock);
-	send_eos(ends);
-	gst_pad_send_event(r->vsink, gst_event_new_eos());
+	ends = g_slist_append(ends, gst_object_ref(r->vsink));
 	if (r->asink)
-		gst_pad_send_event(r->asink, gst_event_new_eos());
+		ends = g_slist_append(ends, gst_object_ref(r->asink));
+	send_eos_later(r, ends);
 	return true;
 }
 
@@ -526,13 +572,84 @@ bool ecc_recorder_owns(ecc_recorder *r, GstObject *src)
 	return r->branch && gst_object_has_as_ancestor(src, GST_OBJECT(r->branch));
 }
 
-void ecc_recorder_tick(ecc_recorder *r)
+/* The picture's and the sound's progress into the muxers (main loop). */
+static void progress(ecc_recorder *r, GstClockTime *vend, GstClockTime *apts)
 {
-	gint64 now = g_get_monotonic_time();
+	*apts = atomic_load(&r->last_apts);
+	*vend = GST_CLOCK_TIME_NONE;
+	g_mutex_lock(&r->lock);
+	if (r->vcur)
+		*vend = r->vcur->end_pts;
+	g_mutex_unlock(&r->lock);
+}
+
+/* How much picture waits in the video input queue. */
+static guint64 video_backlog(ecc_recorder *r)
+{
+	GstPad *in = gst_ghost_pad_get_target(GST_GHOST_PAD(r->vsink));
+	GstElement *q = in ? gst_pad_get_parent_element(in) : NULL;
+	guint64 level = 0;
+
+	if (q) {
+		g_object_get(q, "current-level-time", &level, NULL);
+		gst_object_unref(q);
+	}
+	if (in)
+		gst_object_unref(in);
+	return level;
+}
+
+/* The muxer has held the picture back for 2 s while it takes newer sound
+ * (or an input ran full): stuck. Seen under load, a wait inside mp4mux
+ * not understood yet; each second more is lost when it is rebuilt. A
+ * muxer waiting for late sound is not stuck: its sound is older. Reported
+ * with both tracks' times, which is what the next look at it needs. */
+static bool muxer_stuck(ecc_recorder *r)
+{
+	GstClockTime vend, apts;
+	GstPad *vin, *ain;
+
+	progress(r, &vend, &apts);
+	if (!atomic_load(&r->stuck) &&
+	    !(GST_CLOCK_TIME_IS_VALID(apts) && GST_CLOCK_TIME_IS_VALID(vend) &&
+	      apts > vend + GST_SECOND && video_backlog(r) > 2 * GST_SECOND))
+		return false;
+	atomic_store(&r->stuck, true);
+	vin = gst_ghost_pad_get_target(GST_GHOST_PAD(r->vsink));
+	ain = r->asink ? gst_ghost_pad_get_target(GST_GHOST_PAD(r->asink)) : NULL;
+	g_warning("stream=%s: the recording's muxer is stuck (picture up to %" GST_TIME_FORMAT
+	          " running %" GST_TIME_FORMAT ", sound up to %" GST_TIME_FORMAT
+	          " running %" GST_TIME_FORMAT ")",
+	          r->stream, GST_TIME_ARGS(vend), GST_TIME_ARGS(running_time(vin, vend)),
+	          GST_TIME_ARGS(apts),
+	          GST_TIME_ARGS(ain ? running_time(ain, apts) : GST_CLOCK_TIME_NONE));
+	if (vin)
+		gst_object_unref(vin);
+	if (ain)
+		gst_object_unref(ain);
+	return true;
+}
+
+/* Sound missing this long ends the open segments' sound (under the
+ * queue's 5 s, with the tick's 1 s). */
+#define SOUND_LOST_US (2 * G_USEC_PER_SEC)
+
+bool ecc_recorder_tick(ecc_recorder *r)
+{
+	gint64 now = g_get_monotonic_time(), heard = atomic_load(&r->heard_us);
 	GSList *pads = NULL;
 
-	/* A segment whose audio stopped before the split waits for no more. */
+	if (muxer_stuck(r))
+		return false;
 	g_mutex_lock(&r->lock);
+	if (r->asink && heard && now - heard > SOUND_LOST_US && !atomic_load(&r->sound_lost)) {
+		atomic_store(&r->sound_lost, true);
+		g_message("stream=%s: no sound for %d s; recording the picture alone until it "
+		          "returns",
+		          r->stream, (int)((now - heard) / G_USEC_PER_SEC));
+		pads = audio_ends(r, NULL, false);
+	}
+	/* A segment whose audio stopped before the split waits for no more. */
 	for (GList *l = r->outs; l; l = l->next) {
 		struct out *o = l->data;
 		if (o->split_at && now - o->split_at > 3 * G_USEC_PER_SEC && o->apad &&
@@ -542,8 +659,9 @@ void ecc_recorder_tick(ecc_recorder *r)
 		}
 	}
 	g_mutex_unlock(&r->lock);
-	send_eos(pads);
+	send_eos_later(r, pads);
 	reap(r);
+	return true;
 }
 
 /* Every segment not yet reported, reported cut short; the outputs freed

@@ -65,8 +65,10 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why);
 bool ecc_recorder_failed(ecc_recorder *r);
 
 /* About once a second (main loop): ends the audio of a segment whose audio
- * stopped before the split, and drops finished muxers. */
-void ecc_recorder_tick(ecc_recorder *r);
+ * stopped before the split, or of every open segment when the sound has
+ * stopped, and drops finished muxers. False when the muxer is stuck (its
+ * input ran full): the caller fails the recorder and attaches it again. */
+bool ecc_recorder_tick(ecc_recorder *r);
 
 void ecc_recorder_free(ecc_recorder *r);
 

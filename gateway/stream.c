@@ -238,10 +238,15 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 	*demux = NULL;
 	if (g_str_has_prefix(s->url, "rtsp://") || g_str_has_prefix(s->url, "rtsps://")) {
 		src = gst_element_factory_make("rtspsrc", NULL);
-		/* user:password@ in the URL becomes digest (or basic) credentials */
+		/* user:password@ in the URL becomes digest (or basic) credentials.
+		 * Lip sync from the camera's RTCP sender reports moves one track's
+		 * timestamps; under load a camera's reports swing by hundreds of ms
+		 * from one to the next, and an unbounded correction made the
+		 * timestamps jump back and forth, which the recording's muxer
+		 * takes as decreasing time. Corrections go at most 1 ms a frame. */
 		g_object_set(src, "location", s->url, "latency", (guint)s->cfg->rtsp_latency_ms,
-		             "tcp-timeout", (guint64)5000000, "timeout", (guint64)5000000,
-		             "protocols",
+		             "max-ts-offset-adjustment", (guint64)GST_MSECOND, "tcp-timeout",
+		             (guint64)5000000, "timeout", (guint64)5000000, "protocols",
 		             !g_strcmp0(s->transport, "udp") ? 1 /* UDP */ : 4 /* TCP */, NULL);
 		g_signal_connect(src, "select-stream", G_CALLBACK(select_stream), s);
 		*demux = src;
@@ -449,7 +454,9 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 		gst_message_parse_error(m, &err, &dbg);
 		if (s->rec && ecc_recorder_owns(s->rec, GST_MESSAGE_SRC(m))) {
 			/* a full disk: drop the recording, keep ingest and live view */
-			ecc_recorder_fail(s->rec, GST_BIN(s->pipeline), err->message);
+			char *why = g_strdup_printf("%s (%s)", err->message, dbg ? dbg : "");
+			ecc_recorder_fail(s->rec, GST_BIN(s->pipeline), why);
+			g_free(why);
 			s->rec_failed_ms = ecc_mono_ms();
 		} else if (s->push &&
 		           ecc_restream_on_error(s->push, GST_MESSAGE_SRC(m), err->message)) {
@@ -526,7 +533,12 @@ static gboolean tick(gpointer data)
 		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
 	if (s->rec && s->pipeline && atomic_load(&s->attached)) {
 		if (!ecc_recorder_failed(s->rec)) {
-			ecc_recorder_tick(s->rec);
+			if (!ecc_recorder_tick(s->rec)) {
+				/* built again at the next tick, not after REC_RETRY_MS */
+				ecc_recorder_fail(s->rec, GST_BIN(s->pipeline),
+				                  "its muxer was stuck");
+				s->rec_failed_ms = ecc_mono_ms() - REC_RETRY_MS + 1000;
+			}
 		} else if (ecc_mono_ms() - s->rec_failed_ms >= REC_RETRY_MS) {
 			/* a full disk may have room again; a muxer error was one stream's */
 			g_message("stream=%s: recording again", s->id);
