@@ -59,6 +59,9 @@ void api_recordings_unlock(struct ecc_req *req);
 void api_map(struct ecc_req *req);
 void api_map_overlay(struct ecc_req *req);
 
+/* api_metrics.c */
+void api_metrics(struct ecc_req *req);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */

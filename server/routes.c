@@ -75,5 +75,9 @@ const struct ecc_route ecc_routes[] = {
     {"GET", "/api/v1/audit/verify", ADMIN, 0, api_audit_verify,
      "walk the hash chain; names the first altered row"},
     {"GET", "/api/v1/stats", CENTER, 0, api_stats, "telemetry and connection counters"},
+
+    /* ---- wallboard: monitoring, duty ---- */
+    {"GET", "/metrics", 0, PUBLIC, api_metrics,
+     "Prometheus text: positions, WebSocket clients, alerts, streams, recordings, disk"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };
