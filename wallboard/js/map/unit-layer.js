@@ -4,8 +4,11 @@
 // shows the heading.
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 
-const COLORS = { online: '#2ecc71', offline: '#7f8c8d', alerting: '#ff4d4f', selected: '#ffd84a' };
-const RADIUS = 9;
+const COLORS = { online: '#2ecc71', offline: '#7f8c8d', alerting: '#ff4d4f', streaming: '#4aa3ff',
+  recording: '#c86bff', selected: '#ffd84a' };
+// Marker size follows the page's type size (larger on a 4K wall).
+const base = () => Math.max(9, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.6));
+let RADIUS = 9;
 
 function shape(ctx, kind, x, y, r) {
   ctx.beginPath();
@@ -27,6 +30,8 @@ export class UnitLayer extends L.Layer {
     this.frames = 0;
     this.pending = false;
     this.selected = null;
+    this.visible = () => true; // the unit list's filter
+    this.highlighted = new Map(); // unit id -> until (ms): a ring around it
   }
 
   onAdd(map) {
@@ -51,6 +56,7 @@ export class UnitLayer extends L.Layer {
   }
 
   resize() {
+    RADIUS = base();
     const size = this._map.getSize(), dpr = window.devicePixelRatio || 1;
     this.canvas.width = size.x * dpr;
     this.canvas.height = size.y * dpr;
@@ -73,16 +79,17 @@ export class UnitLayer extends L.Layer {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, size.x, size.y);
     const drawn = [];
+    let ringing = false;
     const showNames = map.getZoom() >= 14;
-    ctx.font = '13px "Noto Sans CJK SC", sans-serif';
+    ctx.font = `${Math.round(RADIUS * 1.4)}px "Noto Sans CJK SC", sans-serif`;
     for (const u of this.store.units.values()) {
       const p = u.position;
       // Online units only; the list shows the offline ones (grey).
-      if (!p || !u.online) continue;
+      if (!p || !u.online || !this.visible(u)) continue;
 
       const pt = map.latLngToContainerPoint([p.lat, p.lon]);
       if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
-      const state = this.store.alerting(u.id) ? 'alerting' : u.online ? 'online' : 'offline';
+      const state = this.store.stateOf(u);
       if (Number.isFinite(p.heading) && u.online) {
         const a = (p.heading - 90) * Math.PI / 180;
         ctx.beginPath();
@@ -99,6 +106,16 @@ export class UnitLayer extends L.Layer {
       ctx.lineWidth = u.id === this.selected ? 3 : 1.5;
       ctx.strokeStyle = u.id === this.selected ? COLORS.selected : '#0b1320';
       ctx.stroke();
+      const until = this.highlighted.get(u.id);
+      if (until && until > Date.now()) {
+        const phase = (Date.now() % 1000) / 1000;
+        ctx.beginPath();
+        ctx.arc(pt.x, pt.y, RADIUS * (1.8 + phase * 1.6), 0, Math.PI * 2);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = COLORS.alerting;
+        ctx.stroke();
+        ringing = true;
+      }
       if (showNames) {
         ctx.fillStyle = '#e6eefc';
         ctx.fillText(u.name, pt.x + RADIUS + 4, pt.y + 4);
@@ -107,17 +124,29 @@ export class UnitLayer extends L.Layer {
     }
     this.drawn = drawn;
     this.frames++;
+    if (ringing) this.redraw(); // the ring pulses
   }
 
-  onClick(ev) {
+  // The unit drawn nearest a mouse event, within two radii; or null.
+  unitAt(ev) {
     const pt = this._map.mouseEventToContainerPoint(ev);
-
     let best = null, bestD = RADIUS * 2;
     for (const d of this.drawn) {
       const dist = Math.hypot(d.x - pt.x, d.y - pt.y);
       if (dist < bestD) { best = d; bestD = dist; }
     }
-    if (best) this.fire('unitclick', { id: best.id });
+    return best ? best.id : null;
+  }
+
+  onClick(ev) {
+    const id = this.unitAt(ev);
+    if (id) this.fire('unitclick', { id });
+  }
+
+  // A pulsing ring around a unit for ms (an alert that asks for eyes).
+  highlight(id, ms = 30000) {
+    this.highlighted.set(id, Date.now() + ms);
+    this.redraw();
   }
 
   select(id) {
