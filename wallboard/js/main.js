@@ -7,6 +7,7 @@ import { UnitStore, UnitList, UnitCard } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
 import { startClock, UnitDrag } from './ui/index.js';
 import { VideoGrid, LAYOUTS } from './videowall/grid.js';
+import { DutyPanel } from './duty/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,6 +88,8 @@ async function main() {
   const alerts = new AlertPanel($('alert-list'), store, canAck,
     { filter: $('alert-filter'), onPick: (id) => select(id, true) });
   alerts.load().catch(() => {});
+  const duty = canAck ? new DutyPanel($('duty'), me) : null;
+  duty?.load().catch(() => {});
 
   const streams = () => api('GET', '/streams').then((r) => store.setStreams(r.streams)).catch(() => {});
   streams();
@@ -99,6 +102,7 @@ async function main() {
   onLanguage(() => {
     list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
     if (card.unit) card.draw();
+    duty?.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -117,7 +121,7 @@ async function main() {
       $('conn').className = `pill ${s === 'live' ? 'conn-ok' : 'conn-bad'}`;
       $('conn').dataset.i18n = s === 'live' ? 'conn.live' : 'conn.offline';
       $('conn').textContent = t($('conn').dataset.i18n);
-      if (s === 'live') { alerts.load().catch(() => {}); streams(); }
+      if (s === 'live') { alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); }
     },
     onSessionEnd: () => toLogin(),
     onMessage: (m) => {
@@ -150,7 +154,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, me };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, me };
 }
 
 main();
