@@ -181,6 +181,21 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
   await page.click('#alert-list li.sev-critical button.ack');
   await page2.waitForSelector('#alert-list li.sev-critical.acked', { timeout: 2000 });
   assert.match(await page2.textContent('#alert-list li.sev-critical'), /已确认 · admin/);
+  // The statistics strip: units by kind, alerts open, the median time to
+  // acknowledge today, positions per second from /metrics.
+  const openNow = (await request(hub, 'GET', '/api/v1/alerts?state=open', { token })).json.alerts.length;
+  await page.waitForFunction((n) => document.querySelector('#stat-alerts-open b')?.textContent === String(n), openNow);
+  await page.waitForFunction(() => /\d+ 秒/.test(document.querySelector('#stat-ack-median b').textContent));
+  const stats = await page.evaluate(() => {
+    const k = window.__ecc.stats.charts.kinds.data;
+    return { labels: k.labels, online: k.datasets[0].data, offline: k.datasets[1].data,
+      rates: window.__ecc.stats.rates, ack: window.__ecc.stats.figures.ack_median_ms };
+  });
+  assert.deepEqual(stats.labels, ['执法记录仪', '单兵', '指挥车', '无人机']);
+  assert.deepEqual(stats.online, [1, 1, 1, 1]);
+  assert.deepEqual(stats.offline, [1, 0, 0, 0]);
+  assert.ok(stats.ack > 1000 && stats.ack < 60000, `median acknowledgment ${stats.ack} ms`);
+  assert.ok(stats.rates.some((r) => r > 0), `positions per second sampled: ${stats.rates.map((r) => r.toFixed(2))}`);
   // The filter by state.
   await page.selectOption('#alert-filter', 'open');
   assert.equal(await page.locator('#alert-list li.sev-critical').count(), 0);

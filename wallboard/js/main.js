@@ -8,6 +8,7 @@ import { AlertPanel } from './alerts/index.js';
 import { startClock, UnitDrag } from './ui/index.js';
 import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
+import { StatsStrip } from './stats/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -91,6 +92,7 @@ async function main() {
   const duty = canAck ? new DutyPanel($('duty'), me) : null;
   duty?.load().catch(() => {});
 
+  const stats = new StatsStrip($('stats'), store, alerts);
   const streams = () => api('GET', '/streams').then((r) => store.setStreams(r.streams)).catch(() => {});
   streams();
   setInterval(streams, 5000);
@@ -103,6 +105,7 @@ async function main() {
     list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
     if (card.unit) card.draw();
     duty?.render();
+    stats.draw();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -131,6 +134,7 @@ async function main() {
         case 'unit_gone': store.remove(m.unit); break;
         case 'alert':
           alerts.apply(m.alert);
+          stats.draw();
           if (eyes(m.alert)) {
             streams();
             wall.show(m.alert.unit, { mark: true }).catch(() => {});
@@ -154,7 +158,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, me };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, me };
 }
 
 main();

@@ -120,4 +120,11 @@ export default {
   'roster.csv_columns': 'CSV columns: username,role (duty|commander),starts,ends (ISO 8601 or UTC ms)',
   'roster.csv_bad': 'CSV line {line}: {why}',
   'event.duty_absent': 'Nobody signed in for duty',
+  'stats.units_by_kind': 'Units online by kind',
+  'stats.positions_rate': 'Positions {n}/s',
+  'stats.streams_live': 'Live streams',
+  'stats.alerts_open': 'Open alerts',
+  'stats.ack_median': 'Median time to acknowledge today ({n})',
+  'stats.seconds': '{n} s',
+  'stats.minutes': '{m} min {s} s',
 };

@@ -120,4 +120,11 @@ export default {
   'roster.csv_columns': 'CSV 列：username,role(duty|commander),starts,ends（ISO 8601 时间或 UTC 毫秒）',
   'roster.csv_bad': 'CSV 第 {line} 行有误：{why}',
   'event.duty_absent': '值班无人签到',
+  'stats.units_by_kind': '各类单元在线',
+  'stats.positions_rate': '定位上报 {n} 条/秒',
+  'stats.streams_live': '实时视频',
+  'stats.alerts_open': '待处理告警',
+  'stats.ack_median': '今日确认用时中位数（{n} 条）',
+  'stats.seconds': '{n} 秒',
+  'stats.minutes': '{m} 分 {s} 秒',
 };
