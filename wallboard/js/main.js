@@ -2,7 +2,7 @@
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api, toLogin, EventBus } from './net/index.js';
 import { applyTo, bindToggle, onLanguage, t } from './i18n/index.js';
-import { addBasemap, UnitLayer } from './map/index.js';
+import { addBasemap, UnitLayer, TrackReplay } from './map/index.js';
 import { UnitStore, UnitList, UnitCard } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
 import { startClock, UnitDrag } from './ui/index.js';
@@ -59,9 +59,10 @@ async function main() {
   showLayout();
   wall.fill().catch(() => {});
 
+  const replay = new TrackReplay(map, $('replay'), store);
   const card = new UnitCard($('unit-card'), store, {
     wall: (id) => wall.show(id).catch(() => {}),
-    replay: () => {},
+    replay: (id) => { card.close(); replay.add(id).catch(() => {}); },
   });
   const select = (id, open = false) => {
     layer.select(id);
@@ -106,6 +107,7 @@ async function main() {
     if (card.unit) card.draw();
     duty?.render();
     stats.draw();
+    replay.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -158,7 +160,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, me };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me };
 }
 
 main();

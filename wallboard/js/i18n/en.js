@@ -127,4 +127,9 @@ export default {
   'stats.ack_median': 'Median time to acknowledge today ({n})',
   'stats.seconds': '{n} s',
   'stats.minutes': '{m} min {s} s',
+  'replay.title': 'Track replay: {units}',
+  'replay.load': 'Load',
+  'replay.play': '▶ Play',
+  'replay.pause': '⏸ Pause',
+  'replay.close': 'Close replay',
 };

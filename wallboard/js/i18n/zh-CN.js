@@ -127,4 +127,9 @@ export default {
   'stats.ack_median': '今日确认用时中位数（{n} 条）',
   'stats.seconds': '{n} 秒',
   'stats.minutes': '{m} 分 {s} 秒',
+  'replay.title': '轨迹回放：{units}',
+  'replay.load': '载入',
+  'replay.play': '▶ 播放',
+  'replay.pause': '⏸ 暂停',
+  'replay.close': '关闭回放',
 };
