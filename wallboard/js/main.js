@@ -19,6 +19,7 @@ async function main() {
   try { me = await api('GET', '/me'); } catch { toLogin(); return; }
   $('court-name').textContent = me.court_name;
   $('user').textContent = me.user.display_name || me.user.username;
+  $('admin-link').hidden = me.user.role !== 'admin';
   startClock($('clock'));
 
   const config = await api('GET', '/map');

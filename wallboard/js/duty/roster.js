@@ -5,6 +5,7 @@ import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 import { formatTime } from '../ui/clock.js';
 import { openDialog, el } from '../ui/dialog.js';
+import { errorText } from '../ui/errors.js';
 
 const DAY = 86400000;
 
@@ -32,7 +33,8 @@ export function openRoster(onChange) {
   openDialog('roster', t('roster.title'), (body) => {
     const table = el('table', { className: 'roster' });
     const status = el('p', { className: 'status' });
-    const fail = (e) => { status.textContent = e.message; status.className = 'status error'; };
+    // Errors of the CSV itself are already in the page's language.
+    const fail = (e) => { status.textContent = e.code ? errorText(e) : e.message; status.title = e.code ? e.message : ''; status.className = 'status error'; };
     const ok = (msg) => { status.textContent = msg; status.className = 'status'; };
     const load = async () => {
       const from = Date.now() - DAY, to = Date.now() + 7 * DAY;
