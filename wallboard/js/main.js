@@ -99,10 +99,23 @@ async function main() {
   streams();
   setInterval(streams, 5000);
 
-  const showCount = () => {
-    $('online-count').textContent = t('units.online', { n: store.onlineCount(), total: store.units.size });
+  let counting = false;
+  const showCount = () => { // at most once per frame: it walks every unit
+    if (counting) return;
+    counting = true;
+    requestAnimationFrame(() => {
+      counting = false;
+      const text = t('units.online', { n: store.onlineCount(), total: store.units.size });
+      if ($('online-count').textContent !== text) $('online-count').textContent = text;
+    });
   };
-  store.onChange(() => { layer.redraw(); showCount(); wall.render(); });
+  // Positions only move markers (and may bring a unit online); the rest
+  // of the page changes with the units themselves.
+  store.onChange((kind) => {
+    layer.redraw();
+    showCount();
+    if (kind !== 'positions') wall.render();
+  });
   onLanguage(() => {
     list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
     if (card.unit) card.draw();

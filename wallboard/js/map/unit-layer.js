@@ -10,15 +10,15 @@ const COLORS = { online: '#2ecc71', offline: '#7f8c8d', alerting: '#ff4d4f', str
 const base = () => Math.max(9, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.6));
 let RADIUS = 9;
 
-function shape(ctx, kind, x, y, r) {
-  ctx.beginPath();
+// Adds a marker's outline to the current path (a sub-path of its own).
+function addShape(ctx, kind, x, y, r) {
   switch (kind) {
     case 'vehicle': ctx.rect(x - r * 1.2, y - r * 0.8, r * 2.4, r * 1.6); break;
     case 'drone':
       ctx.moveTo(x, y - r * 1.2); ctx.lineTo(x + r * 1.2, y); ctx.lineTo(x, y + r * 1.2);
       ctx.lineTo(x - r * 1.2, y); ctx.closePath(); break;
     case 'handheld': ctx.rect(x - r, y - r, r * 2, r * 2); break;
-    default: ctx.arc(x, y, r, 0, Math.PI * 2);
+    default: ctx.moveTo(x + r, y); ctx.arc(x, y, r, 0, Math.PI * 2); ctx.closePath();
   }
 }
 
@@ -32,6 +32,7 @@ export class UnitLayer extends L.Layer {
     this.selected = null;
     this.visible = () => true; // the unit list's filter
     this.highlighted = new Map(); // unit id -> until (ms): a ring around it
+    this.sprites = new Map(); // kind|state|heading step|radius|dpr -> canvas
   }
 
   onAdd(map) {
@@ -72,6 +73,40 @@ export class UnitLayer extends L.Layer {
     requestAnimationFrame(() => { this.pending = false; this.draw(); });
   }
 
+  // A marker is a small bitmap per kind, state and heading (in 16 steps),
+  // drawn once and then stamped with drawImage: 2,000 markers cost 2,000
+  // cheap copies, not 2,000 path fills and strokes.
+  sprite(kind, state, heading) {
+    const dpr = window.devicePixelRatio || 1, step = Number.isFinite(heading) ? Math.round(heading / 22.5) % 16 : -1;
+    const key = `${kind}|${state}|${step}|${RADIUS}|${dpr}`;
+    let c = this.sprites.get(key);
+    if (c) return c;
+    const half = Math.ceil(RADIUS * 2.4), r = RADIUS;
+    c = document.createElement('canvas');
+    c.width = c.height = 2 * half * dpr;
+    const g = c.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, half * dpr, half * dpr);
+    g.fillStyle = COLORS[state];
+    if (step >= 0) {
+      const a = (step * 22.5 - 90) * Math.PI / 180;
+      g.beginPath();
+      g.moveTo(Math.cos(a) * r * 2.2, Math.sin(a) * r * 2.2);
+      g.lineTo(Math.cos(a + 0.5) * r, Math.sin(a + 0.5) * r);
+      g.lineTo(Math.cos(a - 0.5) * r, Math.sin(a - 0.5) * r);
+      g.closePath();
+      g.fill();
+    }
+    g.beginPath();
+    addShape(g, kind, 0, 0, r);
+    g.fill();
+    g.lineWidth = 1.5;
+    g.strokeStyle = '#0b1320';
+    g.stroke();
+    c.half = half;
+    this.sprites.set(key, c);
+    return c;
+  }
+
   draw() {
     const map = this._map, ctx = this.canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
     const size = map.getSize();
@@ -80,49 +115,43 @@ export class UnitLayer extends L.Layer {
     ctx.clearRect(0, 0, size.x, size.y);
     const drawn = [];
     let ringing = false;
-    const showNames = map.getZoom() >= 14;
-    ctx.font = `${Math.round(RADIUS * 1.4)}px "Noto Sans CJK SC", sans-serif`;
     for (const u of this.store.units.values()) {
       const p = u.position;
       // Online units only; the list shows the offline ones (grey).
       if (!p || !u.online || !this.visible(u)) continue;
-
       const pt = map.latLngToContainerPoint([p.lat, p.lon]);
       if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
       const state = this.store.stateOf(u);
-      if (Number.isFinite(p.heading) && u.online) {
-        const a = (p.heading - 90) * Math.PI / 180;
+      const sp = this.sprite(u.kind, state, p.heading);
+      ctx.drawImage(sp, pt.x - sp.half, pt.y - sp.half, 2 * sp.half, 2 * sp.half);
+      drawn.push({ id: u.id, x: pt.x, y: pt.y, state, kind: u.kind, name: u.name });
+    }
+    const now = Date.now();
+    for (const d of drawn) {
+      if (d.id === this.selected) {
         ctx.beginPath();
-        ctx.moveTo(pt.x + Math.cos(a) * RADIUS * 2.2, pt.y + Math.sin(a) * RADIUS * 2.2);
-        ctx.lineTo(pt.x + Math.cos(a + 0.5) * RADIUS, pt.y + Math.sin(a + 0.5) * RADIUS);
-        ctx.lineTo(pt.x + Math.cos(a - 0.5) * RADIUS, pt.y + Math.sin(a - 0.5) * RADIUS);
-        ctx.closePath();
-        ctx.fillStyle = COLORS[state];
-        ctx.fill();
+        addShape(ctx, d.kind, d.x, d.y, RADIUS);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = COLORS.selected;
+        ctx.stroke();
       }
-      shape(ctx, u.kind, pt.x, pt.y, RADIUS);
-      ctx.fillStyle = COLORS[state];
-      ctx.fill();
-      ctx.lineWidth = u.id === this.selected ? 3 : 1.5;
-      ctx.strokeStyle = u.id === this.selected ? COLORS.selected : '#0b1320';
-      ctx.stroke();
-      const until = this.highlighted.get(u.id);
-      if (until && until > Date.now()) {
-        const phase = (Date.now() % 1000) / 1000;
+      const until = this.highlighted.get(d.id);
+      if (until && until > now) {
+        const phase = (now % 1000) / 1000;
         ctx.beginPath();
-        ctx.arc(pt.x, pt.y, RADIUS * (1.8 + phase * 1.6), 0, Math.PI * 2);
+        ctx.arc(d.x, d.y, RADIUS * (1.8 + phase * 1.6), 0, Math.PI * 2);
         ctx.lineWidth = 3;
         ctx.strokeStyle = COLORS.alerting;
         ctx.stroke();
         ringing = true;
       }
-      if (showNames) {
-        ctx.fillStyle = '#e6eefc';
-        ctx.fillText(u.name, pt.x + RADIUS + 4, pt.y + 4);
-      }
-      drawn.push({ id: u.id, x: pt.x, y: pt.y, state });
     }
-    this.drawn = drawn;
+    if (map.getZoom() >= 14) {
+      ctx.font = `${Math.round(RADIUS * 1.4)}px "Noto Sans CJK SC", sans-serif`;
+      ctx.fillStyle = '#e6eefc';
+      for (const d of drawn) ctx.fillText(d.name, d.x + RADIUS + 4, d.y + 4);
+    }
+    this.drawn = drawn.map(({ id, x, y, state }) => ({ id, x, y, state }));
     this.frames++;
     if (ringing) this.redraw(); // the ring pulses
   }

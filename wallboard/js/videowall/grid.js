@@ -28,9 +28,10 @@ export class VideoGrid extends VideoWall {
   }
 
   note(x) {
-    x.box.dataset.unit = x.unit || '';
-    x.note.hidden = !!x.stream;
-    x.note.textContent = x.stream ? '' : t(x.unit ? 'live.nostream' : 'wall.empty');
+    const unit = x.unit || '', text = x.stream ? '' : t(x.unit ? 'live.nostream' : 'wall.empty');
+    if (x.box.dataset.unit !== unit) x.box.dataset.unit = unit;
+    if (x.note.hidden !== !!x.stream) x.note.hidden = !!x.stream;
+    if (x.note.textContent !== text) x.note.textContent = text;
   }
 
   // Rebuilds the grid for n tiles; the players of the first n tiles stay.
