@@ -17,10 +17,12 @@ const SOAK_TILES = Number(args['soak-tiles'] ?? 9);
 const SOAK_MINUTES = Number(args['soak-minutes'] || 30);
 const SAMPLE_S = Number(args['sample-seconds'] || 30);
 
-async function stack(name) {
+// provision: device identities in the broker (the gateway of the soak
+// needs the hub to provision; 2,000 units do not).
+async function stack(name, { provision = false } = {}) {
   const dir = tmpDir(name);
   const broker = await startBroker(dir);
-  const hub = await startHub(broker, dir, { mqtt: { provision: 'false' }, telemetry: { offline_after: 30 } });
+  const hub = await startHub(broker, dir, { mqtt: { provision: String(provision) }, telemetry: { offline_after: 30 } });
   const token = await login(hub);
   const creds = await brokerClient(broker, 'bench', 'ecc/unit/#');
   const stop = async () => { await hub.proc.stop(); await broker.stop(); fs.rmSync(dir, { recursive: true, force: true }); };
@@ -106,7 +108,7 @@ async function frameRate() {
 }
 
 async function soak() {
-  const s = await stack('bench-wall-soak');
+  const s = await stack('bench-wall-soak', { provision: SOAK_TILES > 0 });
   let cams, gw;
   try {
     await addUnits(s.hub, s.token, SOAK_UNITS);
@@ -117,6 +119,14 @@ async function soak() {
         await request(s.hub, 'POST', '/api/v1/streams', { token: s.token,
           body: { unit: `b${String(i).padStart(4, '0')}`, url: cams.url(i), record: false } });
       }
+      let live = 0;
+      for (let i = 0; i < 60 && live < SOAK_TILES; i++) {
+        await sleep(1000);
+        const { streams } = (await request(s.hub, 'GET', '/api/v1/streams', { token: s.token })).json;
+        live = streams.filter((x) => x.state === 'live').length;
+        if (i === 59) console.log(`streams: ${streams.map((x) => `${x.id}:${x.state}@${x.gateway}`).join(' ')}`);
+      }
+      console.log(`streams live before the page opens: ${live} of ${SOAK_TILES}`);
     }
     const pub = publish(s.broker, s.creds, SOAK_UNITS, SOAK_MINUTES * 60 + 60);
     const b = await browser(s.hub);
