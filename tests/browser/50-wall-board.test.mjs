@@ -34,7 +34,9 @@ async function dragTo(page, x0, y0, tile) {
 }
 
 test('the wallboard: layout, map, list, video wall, alerts, language, hub restart', async (t) => {
-  const { hub, broker, token } = await stack(t, 'wall', { hub: { court_name: COURT }, alerts: { escalate_after: 3 } });
+  // Units stay online for the whole test however slow the machine is.
+  const { hub, broker, token } = await stack(t, 'wall', { hub: { court_name: COURT }, alerts: { escalate_after: 3 },
+    telemetry: { offline_after: 600 } });
   const creds = {}, clients = {};
   for (const u of UNITS) {
     const r = await addUnit(hub, token, { id: u.id, name: u.name, kind: u.kind, team: u.team });
@@ -131,6 +133,19 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
   await page.waitForSelector('#unit-card:not([hidden])[data-unit="veh-03"]');
   assert.match(await page.textContent('#unit-card dd[data-field="speed"]'), /30\.6/); // 8.5 m/s
   await page.click('#unit-card .close');
+  // The selected unit's trail of the last minutes is drawn.
+  await page.waitForFunction(() => window.__ecc.layer.trailed.includes('veh-03'));
+  assert.ok(await page.evaluate(() => window.__ecc.store.trails.get('veh-03').length) >= 2);
+  // Zoomed out, nearby units merge into one counted disc; a click on it zooms in.
+  const zoom = await page.evaluate(() => window.__ecc.map.getZoom());
+  await page.evaluate(() => { window.__ecc.map.setZoom(8, { animate: false }); });
+  await page.waitForFunction(() => window.__ecc.layer.drawn.length === 4 && window.__ecc.layer.drawn.every((d) => d.cluster === 4));
+  await page.screenshot({ path: artifact('wall-board-cluster.png') });
+  const disc = await page.evaluate(() => window.__ecc.layer.drawn[0]);
+  await page.mouse.click(mapBox.x + disc.x, mapBox.y + disc.y);
+  await page.waitForFunction(() => window.__ecc.map.getZoom() >= 11 && window.__ecc.layer.drawn.every((d) => !d.cluster));
+  await page.evaluate((z) => { window.__ecc.map.setZoom(z, { animate: false }); }, zoom);
+  await page.waitForFunction(() => window.__ecc.layer.drawn.length === 4);
 
   // ---- the video wall: 1/4/9/16 tiles, units dragged onto tiles ----
   for (const n of [9, 16, 1, 4]) {
@@ -196,6 +211,13 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
   assert.deepEqual(stats.offline, [1, 0, 0, 0]);
   assert.ok(stats.ack > 1000 && stats.ack < 60000, `median acknowledgment ${stats.ack} ms`);
   assert.ok(stats.rates.some((r) => r > 0), `positions per second sampled: ${stats.rates.map((r) => r.toFixed(2))}`);
+  // The charts keep to their strip (Chart.js sizes to its box), after a minute of updates.
+  const strip = await page.evaluate(() => {
+    const r = document.getElementById('stats').getBoundingClientRect();
+    const c = [...document.querySelectorAll('#stats canvas')].map((x) => x.getBoundingClientRect());
+    return { bottom: r.bottom, top: r.top, inside: c.every((x) => x.top >= r.top - 1 && x.bottom <= r.bottom + 1), h: innerHeight };
+  });
+  assert.ok(strip.inside && strip.bottom <= strip.h + 1, `the statistics strip fits: ${JSON.stringify(strip)}`);
   // The filter by state.
   await page.selectOption('#alert-filter', 'open');
   assert.equal(await page.locator('#alert-list li.sev-critical').count(), 0);

@@ -95,6 +95,7 @@ async function main() {
   duty?.load().catch(() => {});
 
   const stats = new StatsStrip($('stats'), store, alerts);
+  addEventListener('resize', () => stats.draw());
   const streams = () => api('GET', '/streams').then((r) => store.setStreams(r.streams)).catch(() => {});
   streams();
   setInterval(streams, 5000);

@@ -9,6 +9,9 @@ const COLORS = { online: '#2ecc71', offline: '#7f8c8d', alerting: '#ff4d4f', str
 // Marker size follows the page's type size (larger on a 4K wall).
 const base = () => Math.max(9, Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.6));
 let RADIUS = 9;
+// Below this zoom, markers closer than a cell merge into a counted disc.
+const CLUSTER_BELOW = 11, CELL = 56;
+const URGENCY = ['alerting', 'recording', 'streaming', 'online'];
 
 // Adds a marker's outline to the current path (a sub-path of its own).
 function addShape(ctx, kind, x, y, r) {
@@ -115,6 +118,24 @@ export class UnitLayer extends L.Layer {
     ctx.clearRect(0, 0, size.x, size.y);
     const drawn = [];
     let ringing = false;
+    this.trailed = [];
+    // Trails of the selected unit and of alerting ones.
+    for (const [id, tr] of this.store.trails) {
+      const u = this.store.units.get(id);
+      if (!u?.online || tr.length < 2 || (id !== this.selected && !this.store.alerting(id)) || !this.visible(u)) continue;
+      ctx.beginPath();
+      for (const [i, q] of tr.entries()) {
+        const pt = map.latLngToContainerPoint([q.lat, q.lon]);
+        if (i) ctx.lineTo(pt.x, pt.y); else ctx.moveTo(pt.x, pt.y);
+      }
+      const last = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
+      ctx.lineTo(last.x, last.y);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = id === this.selected ? 'rgba(255, 216, 74, .7)' : 'rgba(255, 77, 79, .7)';
+      ctx.stroke();
+      this.trailed.push(id);
+    }
+    const cluster = map.getZoom() < CLUSTER_BELOW, cells = new Map();
     for (const u of this.store.units.values()) {
       const p = u.position;
       // Online units only; the list shows the offline ones (grey).
@@ -122,13 +143,48 @@ export class UnitLayer extends L.Layer {
       const pt = map.latLngToContainerPoint([p.lat, p.lon]);
       if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
       const state = this.store.stateOf(u);
+      const d = { id: u.id, x: pt.x, y: pt.y, state, kind: u.kind, name: u.name };
+      drawn.push(d);
+      if (cluster) {
+        const key = `${Math.floor(pt.x / CELL)},${Math.floor(pt.y / CELL)}`;
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(d);
+        continue;
+      }
       const sp = this.sprite(u.kind, state, p.heading);
       ctx.drawImage(sp, pt.x - sp.half, pt.y - sp.half, 2 * sp.half, 2 * sp.half);
-      drawn.push({ id: u.id, x: pt.x, y: pt.y, state, kind: u.kind, name: u.name });
+    }
+    // At low zoom, a cell's units as one disc with their count, in the
+    // colour of the most urgent state among them; a lone unit as itself.
+    for (const list of cells.values()) {
+      if (list.length === 1) {
+        const d = list[0], u = this.store.units.get(d.id);
+        const sp = this.sprite(d.kind, d.state, u.position.heading);
+        ctx.drawImage(sp, d.x - sp.half, d.y - sp.half, 2 * sp.half, 2 * sp.half);
+        continue;
+      }
+      const x = list.reduce((a, d) => a + d.x, 0) / list.length, y = list.reduce((a, d) => a + d.y, 0) / list.length;
+      const state = URGENCY.find((s) => list.some((d) => d.state === s)) || 'online';
+      const r = RADIUS * (1.3 + Math.min(1.2, Math.log10(list.length)));
+      ctx.beginPath();
+      ctx.arc(x, y, r, 0, Math.PI * 2);
+      ctx.fillStyle = COLORS[state];
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#0b1320';
+      ctx.stroke();
+      ctx.fillStyle = '#0b1320';
+      ctx.font = `bold ${Math.round(RADIUS * 1.3)}px sans-serif`;
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      ctx.fillText(String(list.length), x, y);
+      ctx.textAlign = 'start';
+      ctx.textBaseline = 'alphabetic';
+      for (const d of list) { d.x = x; d.y = y; d.cluster = list.length; }
     }
     const now = Date.now();
     for (const d of drawn) {
-      if (d.id === this.selected) {
+      if (d.id === this.selected && !d.cluster) {
         ctx.beginPath();
         addShape(ctx, d.kind, d.x, d.y, RADIUS);
         ctx.lineWidth = 3;
@@ -151,7 +207,7 @@ export class UnitLayer extends L.Layer {
       ctx.fillStyle = '#e6eefc';
       for (const d of drawn) ctx.fillText(d.name, d.x + RADIUS + 4, d.y + 4);
     }
-    this.drawn = drawn.map(({ id, x, y, state }) => ({ id, x, y, state }));
+    this.drawn = drawn.map(({ id, x, y, state, cluster }) => (cluster ? { id, x, y, state, cluster } : { id, x, y, state }));
     this.frames++;
     if (ringing) this.redraw(); // the ring pulses
   }
@@ -169,7 +225,11 @@ export class UnitLayer extends L.Layer {
 
   onClick(ev) {
     const id = this.unitAt(ev);
-    if (id) this.fire('unitclick', { id });
+    if (!id) return;
+    const d = this.drawn.find((x) => x.id === id);
+    // A cluster: zoom in on it.
+    if (d?.cluster) this._map.setView(this._map.containerPointToLatLng([d.x, d.y]), Math.min(CLUSTER_BELOW + 1, this._map.getZoom() + 3));
+    else this.fire('unitclick', { id });
   }
 
   // A pulsing ring around a unit for ms (an alert that asks for eyes).

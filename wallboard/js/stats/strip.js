@@ -80,6 +80,8 @@ export class StatsStrip {
   }
 
   draw() {
+    // Type follows the screen (1080p or a 4K wall), as the page's does.
+    window.Chart.defaults.font.size = Math.round(parseFloat(getComputedStyle(document.documentElement).fontSize) * 0.75);
     const units = [...this.store.units.values()];
     const online = KINDS.map((k) => units.filter((u) => u.kind === k && u.online).length);
     const total = KINDS.map((k) => units.filter((u) => u.kind === k).length);

@@ -2,6 +2,7 @@
 // positions) and read by the map and the list. Listeners are told which
 // units changed; they decide when to draw.
 export const STATES = ['online', 'offline', 'alerting', 'streaming', 'recording'];
+const TRAIL_MS = 5 * 60000, TRAIL_STEP_MS = 5000;
 
 export class UnitStore {
   constructor() {
@@ -10,6 +11,7 @@ export class UnitStore {
     this.streams = new Map();       // unit id -> {id, state, record}
     this.listeners = new Set();
     this.snapshots = 0; // full lists received (one per (re)connection)
+    this.trails = new Map(); // unit id -> [{lat, lon, ts}] of the last TRAIL_MS, a point per TRAIL_STEP_MS
   }
 
   onChange(fn) { this.listeners.add(fn); }
@@ -17,7 +19,10 @@ export class UnitStore {
 
   applyUnits(list, snapshot) {
     if (snapshot) { this.units.clear(); this.snapshots++; }
-    for (const u of list) this.units.set(u.id, u);
+    for (const u of list) {
+      this.units.set(u.id, u);
+      if (u.position) this.trail({ ...u.position, unit: u.id });
+    }
     this.emit('units');
   }
 
@@ -27,6 +32,7 @@ export class UnitStore {
       if (!u) continue;
       if (u.position && u.position.ts > p.ts) continue;
       u.position = p;
+      this.trail(p);
       u.online = true;
       u.state = 'online';
       u.last_seen = Date.now();
@@ -34,6 +40,16 @@ export class UnitStore {
       if (Number.isFinite(p.signal)) u.signal = p.signal;
     }
     this.emit('positions');
+  }
+
+  // A unit's trail: a point every few seconds over the last minutes.
+  trail(p) {
+    let tr = this.trails.get(p.unit);
+    if (!tr) this.trails.set(p.unit, (tr = []));
+    const last = tr.at(-1);
+    if (!last || p.ts - last.ts >= TRAIL_STEP_MS) tr.push({ lat: p.lat, lon: p.lon, ts: p.ts });
+    else { last.lat = p.lat; last.lon = p.lon; }
+    while (tr.length && tr[0].ts < p.ts - TRAIL_MS) tr.shift();
   }
 
   remove(id) { this.units.delete(id); this.emit('units'); }
