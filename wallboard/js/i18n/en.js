@@ -185,4 +185,5 @@ export default {
   'error.not_found': 'No such thing',
   'error.unavailable': 'Unavailable now (the message bus is away)',
   'error.unauthorized': 'The session ended, please log in again',
+  'replay.video': 'Recording at this moment',
 };

@@ -185,4 +185,5 @@ export default {
   'error.not_found': '对象不存在',
   'error.unavailable': '服务暂不可用（消息总线未连接）',
   'error.unauthorized': '登录已失效，请重新登录',
+  'replay.video': '此刻录像',
 };

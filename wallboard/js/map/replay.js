@@ -142,6 +142,11 @@ export class TrackReplay {
         if (Number.isFinite(a) && Number.isFinite(b) && b > a) { this.from = a; this.to = b; this.load().catch(() => {}); }
       } }),
       this.playBtn, speed, this.slider, this.clock,
+      // The recordings of the first unit from this moment (playback page).
+      el('button', { type: 'button', className: 'ghost', id: 'replay-video', textContent: t('replay.video'), onclick: () => {
+        const q = new URLSearchParams({ unit: this.units[0], from: String(this.from), to: String(this.to), at: String(Math.round(this.t)) });
+        window.open(`/playback.html?${q}`, '_blank');
+      } }),
       el('button', { type: 'button', className: 'ghost', id: 'replay-close', textContent: t('replay.close'), onclick: () => this.close() }));
   }
 }
