@@ -236,6 +236,10 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
   await page.waitForFunction(() => window.__ecc?.layer.drawn.length === 4, null, { timeout: 10000 });
   assert.equal(await page.textContent('.panel.left h2'), 'Field units');
   assert.match(await page.textContent('#online-count'), /Online 4 \/ 5/);
+  // The wall came back as it was (remembered per screen).
+  await page.waitForSelector('.wall-tile:nth-child(3)[data-unit="hh-02"]');
+  await page.waitForSelector('.wall-tile:nth-child(4)[data-unit="veh-03"]');
+  await page.waitForSelector('.wall-tile[data-unit="bc-01"]');
   await page.screenshot({ path: artifact('wall-board-en.png') });
   await page.click('#lang');
   assert.equal(await page.textContent('.panel.left h2'), '执法单元');

@@ -58,7 +58,8 @@ async function main() {
     }
   };
   showLayout();
-  wall.fill().catch(() => {});
+  // The tiles this screen showed before, then live streams in the empty ones.
+  wall.restore().catch(() => {}).then(() => wall.fill()).catch(() => {});
 
   const replay = new TrackReplay(map, $('replay'), store);
   const card = new UnitCard($('unit-card'), store, {

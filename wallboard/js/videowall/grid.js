@@ -44,6 +44,7 @@ export class VideoGrid extends VideoWall {
     this.size = n;
     this.el.classList.add(`wall-${n}`);
     this.el.dataset.layout = String(n);
+    this.save();
     while (this.tiles.length < n) {
       const box = document.createElement('div');
       box.className = 'wall-tile';
@@ -62,6 +63,21 @@ export class VideoGrid extends VideoWall {
   put(tile, stream, unit) {
     super.put(tile, stream, unit);
     this.note(tile);
+    this.save();
+  }
+
+  // Which unit each tile shows, remembered per screen so that a reload
+  // (or a kiosk's restart) brings the same wall back.
+  save() {
+    localStorage.setItem('ecc.wall.units', JSON.stringify(this.tiles.map((x) => x.unit || '')));
+  }
+
+  async restore() {
+    let units = [];
+    try { units = JSON.parse(localStorage.getItem('ecc.wall.units') || '[]'); } catch { /* none */ }
+    for (const [i, unit] of units.entries()) {
+      if (unit && i < this.tiles.length && this.tiles[i].unit !== unit) await this.assign(i, unit);
+    }
   }
 
   // A unit dropped on tile i: its live stream there (or a note that it has
@@ -84,6 +100,7 @@ export class VideoGrid extends VideoWall {
       Object.assign(tile, { stream: 0, unit, shown: Date.now() });
       tile.caption.textContent = this.names(unit);
       this.note(tile);
+      this.save();
     }
     return tile;
   }
@@ -97,6 +114,7 @@ export class VideoGrid extends VideoWall {
     Object.assign(tile, { stream: 0, unit: '', shown: 0 });
     tile.caption.textContent = '';
     this.note(tile);
+    this.save();
   }
 
   // The tile under a page point, as its index, or -1.
