@@ -15,7 +15,20 @@ struct ecc_alerts {
 	const struct ecc_config *cfg;
 	ecc_events *ev;
 	guint tick_id;
+	ecc_alerts_who_fn who; /* the duty roster: who gets an alert, who it climbs to */
+	void *who_data;
 };
+
+void ecc_alerts_set_router(ecc_alerts *a, ecc_alerts_who_fn who, void *data)
+{
+	a->who = who;
+	a->who_data = data;
+}
+
+static char *who(ecc_alerts *a, const char *role)
+{
+	return a->who ? a->who(a->who_data, role) : NULL;
+}
 
 static const char *const severity_names[] = {"info", "low", "medium", "high", "critical"};
 
@@ -46,7 +59,7 @@ static const struct event_kind {
 
 #define ALERT_COLS                                                                                 \
 	"id, ts, unit_id, kind, severity, state, message, device_ts, lat, lon, acked_by,"          \
-	" acked_at, escalated_at, cleared_at"
+	" acked_at, escalated_at, cleared_at, assigned_to, escalated_to_user"
 
 static void add_opt_int(cJSON *o, const char *k, sqlite3_stmt *s, int i)
 {
@@ -84,6 +97,10 @@ static cJSON *row_json(sqlite3_stmt *s)
 	if (sqlite3_column_type(s, 12) != SQLITE_NULL)
 		cJSON_AddStringToObject(o, "escalated_to", "commander");
 	add_opt_int(o, "cleared_at", s, 13);
+	if (sqlite3_column_type(s, 14) != SQLITE_NULL)
+		cJSON_AddStringToObject(o, "assigned_to", ecc_store_column_text(s, 14));
+	if (sqlite3_column_type(s, 15) != SQLITE_NULL)
+		cJSON_AddStringToObject(o, "escalated_to_user", ecc_store_column_text(s, 15));
 	return o;
 }
 
@@ -116,8 +133,9 @@ static void announce(ecc_alerts *a, int64_t id)
 int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id_out)
 {
 	sqlite3_stmt *s = ecc_store_stmt(a->st, "INSERT INTO alerts(ts, unit_id, kind, severity,"
-	                                        " message, device_ts, lat, lon)"
-	                                        " VALUES(?,?,?,?,?,?,?,?)");
+	                                        " message, device_ts, lat, lon, assigned_to)"
+	                                        " VALUES(?,?,?,?,?,?,?,?,?)");
+	char *assigned = who(a, "duty");
 	int64_t id;
 
 	if (!s)
@@ -133,6 +151,8 @@ int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id
 		sqlite3_bind_null(s, 6);
 	ecc_store_bind_real_or_null(s, 7, sp->lat);
 	ecc_store_bind_real_or_null(s, 8, sp->lon);
+	ecc_store_bind_text(s, 9, assigned);
+	g_free(assigned);
 	/* Alerts are evidence of what the center was told: durable. */
 	if (ecc_store_begin(a->st, true) != ECC_OK)
 		return ECC_ERR_DB;
@@ -301,11 +321,18 @@ void ecc_alerts_tick(ecc_alerts *a)
 	sqlite3_reset(s);
 	for (guint i = 0; i < ids->len; i++) {
 		int64_t id = g_array_index(ids, int64_t, i);
-		s = ecc_store_stmt(a->st, "UPDATE alerts SET escalated_at = ? WHERE id = ?");
-		if (!s)
+		char *to = who(a, "commander");
+		s = ecc_store_stmt(a->st,
+		                   "UPDATE alerts SET escalated_at = ?, escalated_to_user = ?"
+		                   " WHERE id = ?");
+		if (!s) {
+			g_free(to);
 			break;
+		}
 		sqlite3_bind_int64(s, 1, now);
-		sqlite3_bind_int64(s, 2, id);
+		ecc_store_bind_text(s, 2, to);
+		sqlite3_bind_int64(s, 3, id);
+		g_free(to);
 		if (ecc_store_run(a->st, s) == ECC_OK) {
 			g_message("alert=%" G_GINT64_FORMAT ": not acknowledged in %d s, escalated"
 			          " to the commander",

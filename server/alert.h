@@ -65,4 +65,11 @@ cJSON *ecc_alerts_list(ecc_alerts *a, const char *state, const char *unit, int64
 /* Checks open alerts for escalation now (also runs every second). */
 void ecc_alerts_tick(ecc_alerts *a);
 
+/* Who an alert goes to: role "duty" when it is raised (stored as
+ * assigned_to), "commander" when it escalates (escalated_to_user). The
+ * function returns usernames joined by commas (g_free'd by the caller), or
+ * NULL for nobody; the duty roster (duty.c) provides it. */
+typedef char *(*ecc_alerts_who_fn)(void *data, const char *role);
+void ecc_alerts_set_router(ecc_alerts *a, ecc_alerts_who_fn who, void *data);
+
 #endif

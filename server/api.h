@@ -59,6 +59,22 @@ void api_recordings_unlock(struct ecc_req *req);
 void api_map(struct ecc_req *req);
 void api_map_overlay(struct ecc_req *req);
 
+/* api_duty.c */
+void api_duty_roster(struct ecc_req *req);
+void api_duty_roster_add(struct ecc_req *req);
+void api_duty_roster_import(struct ecc_req *req);
+void api_duty_roster_delete(struct ecc_req *req);
+void api_duty_now(struct ecc_req *req);
+void api_duty_signin(struct ecc_req *req);
+void api_duty_log(struct ecc_req *req);
+void api_duty_log_add(struct ecc_req *req);
+void api_duty_handovers(struct ecc_req *req);
+void api_duty_handover_add(struct ecc_req *req);
+void api_duty_handover_confirm(struct ecc_req *req);
+
+/* api_metrics.c */
+void api_metrics(struct ecc_req *req);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */

@@ -76,6 +76,7 @@ static const struct key keys[] = {
     I("telemetry", "max_future_skew", max_future_skew, 300, 0, 86400),
     I("telemetry", "max_track_points", max_track_points, 5000, 10, 1000000),
     I("alerts", "escalate_after", escalate_after, 120, 1, 86400),
+    I("duty", "signin_grace", duty_signin_grace, 600, 1, 86400),
     I("recordings", "retention_days", retention_days, 180, 1, 36500),
     I("recordings", "retention_check", retention_check, 60, 1, 86400),
     D("map", "center_lat", map_center_lat, 47.138, -90, 90),

@@ -71,6 +71,9 @@ struct ecc_config {
 	/* [alerts] */
 	int escalate_after; /* s without acknowledgment -> escalate to commander */
 
+	/* [duty] */
+	int duty_signin_grace; /* s into a shift with nobody signed in -> an alert */
+
 	/* [recordings] */
 	int retention_days;  /* segments older than this are deleted (unless locked) */
 	int retention_check; /* s between retention passes */

@@ -499,7 +499,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 	case LWS_CALLBACK_HTTP:
 		if (!h)
 			return -1;
-		if (g_str_has_prefix(in, "/api/"))
+		if (g_str_has_prefix(in, "/api/") || !strcmp(in, "/metrics"))
 			return begin_api(h, wsi, pss, in);
 		return serve_static(h, wsi, in);
 

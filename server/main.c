@@ -9,6 +9,7 @@
 #include "gpsrx.h"
 #include "recordings.h"
 #include "streams.h"
+#include "duty.h"
 #include "views.h"
 
 #include "http.h"
@@ -81,6 +82,7 @@ static int run(const struct ecc_config *cfg)
 		goto out;
 	hub.recordings = ecc_recordings_new(&hub);
 	hub.views = ecc_views_new(&hub);
+	hub.duty = ecc_duty_new(&hub);
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -97,6 +99,7 @@ static int run(const struct ecc_config *cfg)
 out:
 	ecc_http_free(hub.http);
 	ecc_ws_free(hub.ws);
+	ecc_duty_free(hub.duty);
 	ecc_views_free(hub.views);
 	ecc_gps_free(hub.gps);
 	ecc_recordings_free(hub.recordings);

@@ -124,6 +124,42 @@ static const char *const migrations[] = {
     "CREATE INDEX recordings_unit_t0 ON recordings(unit_id, t0);"
     "CREATE INDEX recordings_live_t1 ON recordings(t1) WHERE deleted_at IS NULL;",
 
+    /* 3 -> 4: duty (值班): the roster, sign-ins, the duty log, hand-over notes; an
+     * alert's duty officer and the commander it escalated to. */
+    "CREATE TABLE duty_shifts("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK(role IN ('duty','commander')),"
+    "  starts INTEGER NOT NULL,"
+    "  ends INTEGER NOT NULL,"
+    "  absent_alert INTEGER,"
+    "  created_by TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  CHECK(ends > starts));"
+    "CREATE INDEX duty_shifts_time ON duty_shifts(ends, starts);"
+    "CREATE TABLE duty_signins("
+    "  id INTEGER PRIMARY KEY,"
+    "  shift_id INTEGER NOT NULL,"
+    "  username TEXT NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  ip TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE(shift_id, username));"
+    "CREATE TABLE duty_log("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  username TEXT NOT NULL,"
+    "  text TEXT NOT NULL);"
+    "CREATE INDEX duty_log_ts ON duty_log(ts);"
+    "CREATE TABLE duty_handovers("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  from_user TEXT NOT NULL,"
+    "  text TEXT NOT NULL,"
+    "  confirmed_by TEXT,"
+    "  confirmed_at INTEGER);"
+    "ALTER TABLE alerts ADD COLUMN assigned_to TEXT;"
+    "ALTER TABLE alerts ADD COLUMN escalated_to_user TEXT;",
+
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

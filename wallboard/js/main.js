@@ -2,11 +2,13 @@
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api, toLogin, EventBus } from './net/index.js';
 import { applyTo, bindToggle, onLanguage, t } from './i18n/index.js';
-import { addBasemap, UnitLayer } from './map/index.js';
-import { UnitStore, UnitList } from './units/index.js';
+import { addBasemap, UnitLayer, TrackReplay } from './map/index.js';
+import { UnitStore, UnitList, UnitCard } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
-import { startClock } from './ui/index.js';
-import { VideoWall } from './media/wall.js';
+import { startClock, UnitDrag } from './ui/index.js';
+import { VideoGrid, LAYOUTS } from './videowall/grid.js';
+import { DutyPanel } from './duty/index.js';
+import { StatsStrip } from './stats/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -17,6 +19,7 @@ async function main() {
   try { me = await api('GET', '/me'); } catch { toLogin(); return; }
   $('court-name').textContent = me.court_name;
   $('user').textContent = me.user.display_name || me.user.username;
+  $('admin-link').hidden = me.user.role !== 'admin';
   startClock($('clock'));
 
   const config = await api('GET', '/map');
@@ -26,27 +29,104 @@ async function main() {
 
   const store = new UnitStore();
   const layer = new UnitLayer(store).addTo(map);
-  const select = (id) => {
+  const list = new UnitList($('unit-list'), $('unit-search'), store, (id) => select(id, true),
+    { kind: $('f-kind'), team: $('f-team'), state: $('f-state') });
+  layer.visible = (u) => list.matches(u);
+  list.onFilter(() => layer.redraw());
+
+  // The video wall: its layout is remembered on this screen.
+  const names = (id) => store.units.get(id)?.name || id;
+  const saved = Number(localStorage.getItem('ecc.wall.layout'));
+  const wall = new VideoGrid($('video-wall'), { tiles: LAYOUTS.includes(saved) ? saved : 4, names });
+  for (const n of LAYOUTS) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = 'ghost';
+    b.dataset.layout = String(n);
+    b.textContent = String(n);
+    b.addEventListener('click', () => {
+      wall.layout(n);
+      localStorage.setItem('ecc.wall.layout', String(n));
+      showLayout();
+    });
+    $('wall-layouts').append(b);
+  }
+  const showLayout = () => {
+    for (const b of $('wall-layouts').children) {
+      b.classList.toggle('on', Number(b.dataset.layout) === wall.size);
+      b.title = t('wall.layout', { n: b.dataset.layout });
+    }
+  };
+  showLayout();
+  // The tiles this screen showed before, then live streams in the empty ones.
+  wall.restore().catch(() => {}).then(() => wall.fill()).catch(() => {});
+
+  const replay = new TrackReplay(map, $('replay'), store);
+  const card = new UnitCard($('unit-card'), store, {
+    wall: (id) => wall.show(id).catch(() => {}),
+    replay: (id) => { card.close(); replay.add(id).catch(() => {}); },
+  });
+  const select = (id, open = false) => {
     layer.select(id);
     list.select(id);
     const u = store.units.get(id);
     if (u?.position) map.panTo([u.position.lat, u.position.lon]);
+    if (open) card.open(id);
   };
-  const list = new UnitList($('unit-list'), $('unit-search'), store, select);
-  layer.on('unitclick', (e) => select(e.id));
-  const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
-  const alerts = new AlertPanel($('alert-list'), store, canAck);
-  alerts.load().catch(() => {});
-  const wall = new VideoWall($('video-wall'), { names: (id) => store.units.get(id)?.name || id });
-  wall.fill().catch(() => {});
+  layer.on('unitclick', (e) => select(e.id, true));
 
-  const showCount = () => {
-    $('online-count').textContent = t('units.online', { n: store.onlineCount(), total: store.units.size });
+  // Drag a unit from the list or the map onto a tile.
+  const drag = new UnitDrag({ tileAt: (x, y) => wall.tileAt(x, y), label: names,
+    onDrop: (i, id) => wall.assign(i, id).catch(() => {}) });
+  list.onDragStart = (ev, id) => drag.start(ev, id);
+  map.getContainer().addEventListener('pointerdown', (ev) => {
+    const id = layer.unitAt(ev);
+    if (!id) return;
+    map.dragging.disable();
+    const back = () => { map.dragging.enable(); removeEventListener('pointerup', back, true); };
+    addEventListener('pointerup', back, true);
+    drag.start(ev, id);
+  }, true);
+
+  const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
+  const alerts = new AlertPanel($('alert-list'), store, canAck,
+    { filter: $('alert-filter'), onPick: (id) => select(id, true) });
+  alerts.load().catch(() => {});
+  const duty = canAck ? new DutyPanel($('duty'), me) : null;
+  duty?.load().catch(() => {});
+
+  const stats = new StatsStrip($('stats'), store, alerts);
+  addEventListener('resize', () => stats.draw());
+  const streams = () => api('GET', '/streams').then((r) => store.setStreams(r.streams)).catch(() => {});
+  streams();
+  setInterval(streams, 5000);
+
+  let counting = false;
+  const showCount = () => { // at most once per frame: it walks every unit
+    if (counting) return;
+    counting = true;
+    requestAnimationFrame(() => {
+      counting = false;
+      const text = t('units.online', { n: store.onlineCount(), total: store.units.size });
+      if ($('online-count').textContent !== text) $('online-count').textContent = text;
+    });
   };
-  store.onChange(() => { layer.redraw(); showCount(); wall.render(); });
-  onLanguage(() => { list.render(); alerts.render(); showCount(); wall.render(); });
+  // Positions only move markers (and may bring a unit online); the rest
+  // of the page changes with the units themselves.
+  store.onChange((kind) => {
+    layer.redraw();
+    showCount();
+    if (kind !== 'positions') wall.render();
+  });
+  onLanguage(() => {
+    list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
+    if (card.unit) card.draw();
+    duty?.render();
+    stats.draw();
+    replay.render();
+  });
   // SOS or a camera switched on: that unit's video on the wall, the unit
-  // selected on the map.
+  // selected and ringed on the map.
   const popped = new Set();
   const eyes = (a) => {
     if (popped.has(a.id) || a.state !== 'open' || !a.unit || (a.kind !== 'sos' && a.kind !== 'rec_start')) return false;
@@ -58,9 +138,11 @@ async function main() {
     channels: ['units', 'alerts'],
     onState: (s) => {
       $('banner').hidden = s === 'live';
+      document.body.classList.toggle('conn-lost', s !== 'live');
       $('conn').className = `pill ${s === 'live' ? 'conn-ok' : 'conn-bad'}`;
-      $('conn').textContent = t(s === 'live' ? 'conn.live' : 'conn.offline');
-      if (s === 'live') alerts.load().catch(() => {});
+      $('conn').dataset.i18n = s === 'live' ? 'conn.live' : 'conn.offline';
+      $('conn').textContent = t($('conn').dataset.i18n);
+      if (s === 'live') { alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); }
     },
     onSessionEnd: () => toLogin(),
     onMessage: (m) => {
@@ -70,9 +152,12 @@ async function main() {
         case 'unit_gone': store.remove(m.unit); break;
         case 'alert':
           alerts.apply(m.alert);
+          stats.draw();
           if (eyes(m.alert)) {
+            streams();
             wall.show(m.alert.unit, { mark: true }).catch(() => {});
             select(m.alert.unit);
+            layer.highlight(m.alert.unit);
           }
           break;
         case 'resync': alerts.load().catch(() => {}); break;
@@ -91,7 +176,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me };
 }
 
 main();

@@ -26,11 +26,13 @@ export function setLanguage(next) {
 
 export function onLanguage(fn) { listeners.add(fn); }
 
-// Fills [data-i18n] text and [data-i18n-placeholder] placeholders.
+// Fills [data-i18n] text, [data-i18n-placeholder] placeholders and
+// [data-i18n-title] tooltips.
 export function applyTo(root) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-placeholder]'))
     el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
   document.documentElement.lang = lang;
 }
 

@@ -1,2 +1,3 @@
 export { addBasemap } from './basemap.js';
 export { UnitLayer } from './unit-layer.js';
+export { TrackReplay, positionAt } from './replay.js';

@@ -1,1 +1,2 @@
-export { formatTime, startClock } from './clock.js';
+export { startClock, formatTime } from './clock.js';
+export { UnitDrag } from './drag.js';

@@ -1,2 +1,3 @@
-export { UnitStore } from './store.js';
+export { UnitStore, STATES } from './store.js';
 export { UnitList } from './list.js';
+export { UnitCard } from './card.js';

@@ -1,0 +1,2 @@
+export { DutyPanel } from './panel.js';
+export { openRoster, shiftsFromCsv } from './roster.js';

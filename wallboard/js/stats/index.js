@@ -1,0 +1,1 @@
+export { StatsStrip, median, shanghaiMidnight } from './strip.js';
