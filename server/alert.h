@@ -34,6 +34,12 @@ struct ecc_alert_spec {
 	const char *message; /* human text (Chinese is fine), may be NULL */
 	int64_t device_ts;   /* 0 when not from a device */
 	double lat, lon;     /* NAN when unknown */
+	/* Alerts about a person's work (an overdue case node) rather than a
+	 * unit: who is responsible, whom it escalates to instead of the
+	 * commander, and what it is about ("case:ID/node:ID"); all may be NULL. */
+	const char *assignee;
+	const char *escalate_to;
+	const char *subject;
 };
 
 ecc_alerts *ecc_alerts_new(ecc_store *st, const struct ecc_config *cfg, ecc_events *ev);
@@ -50,6 +56,9 @@ int ecc_alerts_from_event(ecc_alerts *a, const char *unit, const struct ecc_even
 
 /* Clears the open alerts of kind for unit (the condition went away). */
 int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind);
+
+/* Clears the alerts about subject that are not cleared yet. */
+int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject);
 
 /* Acknowledges alert id as user (audited). */
 int ecc_alerts_ack(ecc_alerts *a, int64_t id, const char *user, const char *ip);

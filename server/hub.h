@@ -28,6 +28,7 @@ typedef struct ecc_gateways ecc_gateways;
 typedef struct ecc_streams ecc_streams;
 typedef struct ecc_recordings ecc_recordings;
 typedef struct ecc_views ecc_views;
+typedef struct ecc_cases ecc_cases;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -45,6 +46,7 @@ struct ecc_hub {
 	ecc_streams *streams;
 	ecc_recordings *recordings;
 	ecc_views *views;
+	ecc_cases *cases;
 	ecc_ws *ws;
 	ecc_http *http;
 
