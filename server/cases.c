@@ -89,6 +89,25 @@ int cases__date(const char *in, char out[ECC_DATE_LEN])
 	return ecc_date_parse(out, &day);
 }
 
+/* Runs of white space (line breaks of a spreadsheet cell) become one space. */
+static char *squeeze(const char *in)
+{
+	GString *s = g_string_new(NULL);
+	bool space = false;
+
+	for (const char *p = in; *p; p++) {
+		if (g_ascii_isspace(*p)) {
+			space = s->len > 0;
+			continue;
+		}
+		if (space)
+			g_string_append_c(s, ' ');
+		space = false;
+		g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
 /* A list of names: a JSON array of strings, or one string separated by 、
  * ， , ； ; or |. NULL when it is neither. */
 static cJSON *names_read(const cJSON *v)
@@ -99,7 +118,7 @@ static cJSON *names_read(const cJSON *v)
 		const cJSON *e;
 		cJSON_ArrayForEach(e, v)
 		{
-			char *s = cJSON_IsString(e) ? g_strstrip(g_strdup(e->valuestring)) : NULL;
+			char *s = cJSON_IsString(e) ? squeeze(e->valuestring) : NULL;
 			if (!s || !*s || strlen(s) > 200) {
 				g_free(s);
 				cJSON_Delete(arr);
@@ -118,9 +137,10 @@ static cJSON *names_read(const cJSON *v)
 		g_string_replace(t, "|", ";", 0);
 		parts = g_strsplit(t->str, ";", 64);
 		for (gchar **p = parts; *p; p++) {
-			g_strstrip(*p);
-			if (**p && strlen(*p) <= 200)
-				cJSON_AddItemToArray(arr, cJSON_CreateString(*p));
+			char *n = squeeze(*p);
+			if (*n && strlen(n) <= 200)
+				cJSON_AddItemToArray(arr, cJSON_CreateString(n));
+			g_free(n);
 		}
 		g_strfreev(parts);
 		g_string_free(t, TRUE);
