@@ -28,6 +28,11 @@ static void why_set(char *why, const char *fmt, ...)
 
 /* ---- calendar ----------------------------------------------------------- */
 
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 char *cases__calendar_signature(const char *dir)
 {
 	GString *sig = g_string_new(NULL);
@@ -41,7 +46,7 @@ char *cases__calendar_signature(const char *dir)
 		if (g_str_has_suffix(n, ".json"))
 			g_ptr_array_add(names, g_strdup(n));
 	g_dir_close(d);
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, by_name);
 	for (guint i = 0; i < names->len; i++) {
 		char *p = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
 		GStatBuf st;
