@@ -7,6 +7,7 @@ import { UnitStore, UnitList } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
 import { startClock } from './ui/index.js';
 import { VideoWall } from './media/wall.js';
+import { CaseBoard } from './cases/board.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,6 +38,8 @@ async function main() {
   const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
   const alerts = new AlertPanel($('alert-list'), store, canAck);
   alerts.load().catch(() => {});
+  const board = new CaseBoard($('case-board'));
+  board.load().catch(() => {});
   const wall = new VideoWall($('video-wall'), { names: (id) => store.units.get(id)?.name || id });
   wall.fill().catch(() => {});
 
@@ -44,7 +47,7 @@ async function main() {
     $('online-count').textContent = t('units.online', { n: store.onlineCount(), total: store.units.size });
   };
   store.onChange(() => { layer.redraw(); showCount(); wall.render(); });
-  onLanguage(() => { list.render(); alerts.render(); showCount(); wall.render(); });
+  onLanguage(() => { list.render(); alerts.render(); showCount(); wall.render(); board.render(); });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected on the map.
   const popped = new Set();
@@ -70,6 +73,7 @@ async function main() {
         case 'unit_gone': store.remove(m.unit); break;
         case 'alert':
           alerts.apply(m.alert);
+          board.onAlert(m.alert);
           if (eyes(m.alert)) {
             wall.show(m.alert.unit, { mark: true }).catch(() => {});
             select(m.alert.unit);
@@ -91,7 +95,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall };
+  window.__ecc = { store, layer, map, bus, wall, board };
 }
 
 main();

@@ -55,7 +55,8 @@ export class AlertPanel {
     if (a.escalated_at && a.state === 'open') {
       const esc = document.createElement('div');
       esc.className = 'when';
-      esc.textContent = t('alerts.escalated');
+      esc.textContent = a.escalated_to && a.escalated_to !== 'commander'
+        ? t('alerts.escalated_to', { user: a.escalated_to }) : t('alerts.escalated');
       li.append(esc);
     }
     if (a.state === 'acked') {
