@@ -71,12 +71,7 @@ static int cmd_recompute(ecc_cases *c)
 static int cmd_timings(ecc_cases *c, int runs)
 {
 	char today[ECC_DATE_LEN];
-	sqlite3_stmt *q = ecc_store_stmt(c->st, "SELECT n.team, sum(n.due = ?5), sum(n.due < ?5)"
-	                                        " FROM case_nodes n WHERE n.state = 'open' AND"
-	                                        " n.due <= ?5 AND (?1 IS NULL OR n.judge = ?1) AND"
-	                                        " (?2 IS NULL OR n.team = ?2) AND (?3 IS NULL OR"
-	                                        " n.team = ?3) AND (?4 IS NULL OR n.judge = ?4)"
-	                                        " GROUP BY n.team ORDER BY n.team");
+	sqlite3_stmt *q = ecc_store_stmt(c->st, ECC_CASES_BOARD_SQL);
 	sqlite3_stmt *f = ecc_store_stmt(c->st, "SELECT count(*) FROM case_nodes");
 	GArray *tq = g_array_new(FALSE, FALSE, sizeof(double));
 	GArray *tf = g_array_new(FALSE, FALSE, sizeof(double));

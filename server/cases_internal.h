@@ -23,6 +23,13 @@ struct ecc_cases {
 	guint scan_id, hup_id;
 };
 
+/* Nodes due today (?5) and overdue per team, for the center (?1, ?3, ?4
+ * NULL) or one team (?2): bench/cases times this very statement. */
+#define ECC_CASES_BOARD_SQL                                                                        \
+	"SELECT team, sum(n * (due = ?5)), sum(n * (due < ?5)) FROM case_open_counts WHERE due <=" \
+	" ?5 AND n > 0 AND (?2 IS NULL OR team = ?2) AND ?1 IS NULL AND ?3 IS NULL AND ?4 IS NULL" \
+	" GROUP BY team ORDER BY team"
+
 /* A cases object over st without timers (the command line, benchmarks). */
 ecc_cases *cases__open(ecc_store *st, const struct ecc_config *cfg, ecc_alerts *alerts,
                        char why[ECC_CASES_WHY]);

@@ -166,10 +166,16 @@ cJSON *ecc_cases_board(ecc_cases *c, const struct ecc_user *u)
 	cJSON_AddStringToObject(o, "today", today);
 	teams = cJSON_AddArrayToObject(o, "teams");
 	/* The supervision query of bench/cases: counts per team from the
-	 * partial index on open nodes (due, team). */
-	s = ecc_store_stmt(c->st, "SELECT n.team, sum(n.due = ?5), sum(n.due < ?5) FROM case_nodes"
-	                          " n WHERE n.state = 'open' AND n.due <= ?5 AND" SCOPE_WHERE
-	                          " GROUP BY n.team ORDER BY n.team");
+	 * trigger-kept table of open nodes per (team, deadline); a judge's
+	 * from the open nodes' (judge, due) index. */
+	if (sj)
+		s = ecc_store_stmt(c->st,
+		                   "SELECT n.team, sum(n.due = ?5), sum(n.due < ?5) FROM"
+		                   " case_nodes n WHERE n.state = 'open' AND n.judge = ?1 AND"
+		                   " n.due <= ?5 AND (?2 IS NULL OR n.team = ?2) AND ?3 IS NULL"
+		                   " AND ?4 IS NULL GROUP BY n.team ORDER BY n.team");
+	else
+		s = ecc_store_stmt(c->st, ECC_CASES_BOARD_SQL);
 	for (int pass = 0; s && pass < 2; pass++) {
 		ecc_store_bind_text(s, 1, sj);
 		ecc_store_bind_text(s, 2, stm);

@@ -166,7 +166,30 @@ static const char *const migrations[] = {
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX case_nodes_case ON case_nodes(case_id, due);"
     "CREATE INDEX case_nodes_open ON case_nodes(due, team) WHERE state = 'open';"
-    "CREATE INDEX case_nodes_rule ON case_nodes(unit, count, anchor) WHERE state = 'open';"
+    "CREATE INDEX case_nodes_judge ON case_nodes(judge, due) WHERE state = 'open';"
+    /* with due and provisional: a recompute reads the table only where a
+     * deadline changes */
+    "CREATE INDEX case_nodes_rule ON case_nodes(unit, count, anchor, due, provisional)"
+    "  WHERE state = 'open';"
+    /* Open nodes per team and deadline, kept by triggers: the wall's counts
+     * (due today, overdue per team) read a few thousand rows, not every
+     * open node. */
+    "CREATE TABLE case_open_counts("
+    "  team TEXT NOT NULL,"
+    "  due TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY(team, due)) WITHOUT ROWID;"
+    "CREATE TRIGGER case_nodes_count_i AFTER INSERT ON case_nodes WHEN new.state = 'open'"
+    "  BEGIN INSERT INTO case_open_counts(team, due, n) SELECT new.team, new.due, 1 WHERE 1"
+    "  ON CONFLICT(team, due) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER case_nodes_count_d AFTER DELETE ON case_nodes WHEN old.state = 'open'"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE team = old.team AND due = old.due;"
+    "  END;"
+    "CREATE TRIGGER case_nodes_count_u AFTER UPDATE OF state, due, team ON case_nodes"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE old.state = 'open' AND"
+    "  team = old.team AND due = old.due;"
+    "  INSERT INTO case_open_counts(team, due, n) SELECT new.team, new.due, 1"
+    "  WHERE new.state = 'open' ON CONFLICT(team, due) DO UPDATE SET n = n + 1; END;"
     "CREATE INDEX case_nodes_done ON case_nodes(done_on) WHERE state = 'done';"
     "CREATE TABLE case_teams("
     "  team TEXT PRIMARY KEY,"

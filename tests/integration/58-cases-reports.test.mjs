@@ -113,6 +113,19 @@ test('reports count what the rows say', async (t) => {
     assert.ok(lines.some((l) => l.startsWith('"执行团队"')));
   });
 
+  await t.test('the wall counts per team equal the open nodes they count', async () => {
+    const board = (await get('/api/v1/cases/board')).teams;
+    for (const teamName of ['执行一组', '执行二组']) {
+      const mine = nodes.filter((n) => n.team === teamName);
+      const b = board.find((x) => x.team === teamName) || { overdue: 0, due_today: 0 };
+      assert.equal(b.overdue, mine.filter((n) => n.state === 'overdue').length, teamName);
+      assert.equal(b.due_today, mine.filter((n) => n.state === 'due_today').length, teamName);
+    }
+    const j = (await get('/api/v1/cases/board', judge1)).teams;
+    assert.deepEqual(j.map((x) => x.team), ['执行一组']);
+    assert.equal(j[0].overdue, nodes.filter((n) => n.team === '执行一组' && n.state === 'overdue').length);
+  });
+
   await t.test("a judge's report counts the own cases only", async () => {
     const r = await get(`/api/v1/cases/reports/daily?from=${FROM}&to=${TO}`, judge1);
     assert.equal(r.total.received, 2);
