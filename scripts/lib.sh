@@ -11,7 +11,7 @@ export PATH
 # Debian packages ECC needs to build, test and run the demo.
 ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libglib2.0-dev libwebsockets-dev libwebsockets-evlib-glib libmosquitto-dev
- mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3
+ mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3 libcsv-dev
  gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
  procps ca-certificates openssl
  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev

@@ -59,7 +59,7 @@ static const struct event_kind {
 
 #define ALERT_COLS                                                                                 \
 	"id, ts, unit_id, kind, severity, state, message, device_ts, lat, lon, acked_by,"          \
-	" acked_at, escalated_at, cleared_at, assigned_to, escalated_to_user"
+	" acked_at, escalated_at, cleared_at, assignee, escalate_to, subject"
 
 static void add_opt_int(cJSON *o, const char *k, sqlite3_stmt *s, int i)
 {
@@ -95,12 +95,17 @@ static cJSON *row_json(sqlite3_stmt *s)
 	add_opt_int(o, "acked_at", s, 11);
 	add_opt_int(o, "escalated_at", s, 12);
 	if (sqlite3_column_type(s, 12) != SQLITE_NULL)
-		cJSON_AddStringToObject(o, "escalated_to", "commander");
+		cJSON_AddStringToObject(o, "escalated_to",
+		                        sqlite3_column_type(s, 15) == SQLITE_NULL
+		                            ? "commander"
+		                            : ecc_store_column_text(s, 15));
 	add_opt_int(o, "cleared_at", s, 13);
 	if (sqlite3_column_type(s, 14) != SQLITE_NULL)
-		cJSON_AddStringToObject(o, "assigned_to", ecc_store_column_text(s, 14));
+		cJSON_AddStringToObject(o, "assignee", ecc_store_column_text(s, 14));
 	if (sqlite3_column_type(s, 15) != SQLITE_NULL)
-		cJSON_AddStringToObject(o, "escalated_to_user", ecc_store_column_text(s, 15));
+		cJSON_AddStringToObject(o, "escalate_to", ecc_store_column_text(s, 15));
+	if (sqlite3_column_type(s, 16) != SQLITE_NULL)
+		cJSON_AddStringToObject(o, "subject", ecc_store_column_text(s, 16));
 	return o;
 }
 
@@ -133,13 +138,16 @@ static void announce(ecc_alerts *a, int64_t id)
 int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id_out)
 {
 	sqlite3_stmt *s = ecc_store_stmt(a->st, "INSERT INTO alerts(ts, unit_id, kind, severity,"
-	                                        " message, device_ts, lat, lon, assigned_to)"
-	                                        " VALUES(?,?,?,?,?,?,?,?,?)");
-	char *assigned = who(a, "duty");
+	                                        " message, device_ts, lat, lon, assignee,"
+	                                        " escalate_to, subject)"
+	                                        " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	char *assigned;
 	int64_t id;
 
 	if (!s)
 		return ECC_ERR_DB;
+	/* a named person (a case's judge), else whoever is on duty now */
+	assigned = sp->assignee ? g_strdup(sp->assignee) : who(a, "duty");
 	sqlite3_bind_int64(s, 1, ecc_now_ms());
 	ecc_store_bind_text(s, 2, sp->unit);
 	ecc_store_bind_text(s, 3, sp->kind);
@@ -153,6 +161,8 @@ int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id
 	ecc_store_bind_real_or_null(s, 8, sp->lon);
 	ecc_store_bind_text(s, 9, assigned);
 	g_free(assigned);
+	ecc_store_bind_text(s, 10, sp->escalate_to);
+	ecc_store_bind_text(s, 11, sp->subject);
 	/* Alerts are evidence of what the center was told: durable. */
 	if (ecc_store_begin(a->st, true) != ECC_OK)
 		return ECC_ERR_DB;
@@ -210,6 +220,41 @@ int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind)
 	}
 	ecc_store_bind_text(s, 1, unit);
 	ecc_store_bind_text(s, 2, kind);
+	while (ecc_store_step(a->st, s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		g_array_append_val(ids, id);
+	}
+	sqlite3_reset(s);
+	for (guint i = 0; i < ids->len && rc == ECC_OK; i++) {
+		int64_t id = g_array_index(ids, int64_t, i);
+		s = ecc_store_stmt(a->st, "UPDATE alerts SET state = 'cleared', cleared_at = ?"
+		                          " WHERE id = ?");
+		if (!s) {
+			rc = ECC_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, ecc_now_ms());
+		sqlite3_bind_int64(s, 2, id);
+		rc = ecc_store_run(a->st, s);
+		if (rc == ECC_OK)
+			announce(a, id);
+	}
+	g_array_free(ids, TRUE);
+	return rc;
+}
+
+int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject)
+{
+	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE subject = ? AND"
+	                                        " state != 'cleared'");
+	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	int rc = ECC_OK;
+
+	if (!s) {
+		g_array_free(ids, TRUE);
+		return ECC_ERR_DB;
+	}
+	ecc_store_bind_text(s, 1, subject);
 	while (ecc_store_step(a->st, s) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		g_array_append_val(ids, id);
@@ -321,10 +366,11 @@ void ecc_alerts_tick(ecc_alerts *a)
 	sqlite3_reset(s);
 	for (guint i = 0; i < ids->len; i++) {
 		int64_t id = g_array_index(ids, int64_t, i);
+		/* to whom it was raised for (a team leader), else the commander
+		 * on duty now */
 		char *to = who(a, "commander");
-		s = ecc_store_stmt(a->st,
-		                   "UPDATE alerts SET escalated_at = ?, escalated_to_user = ?"
-		                   " WHERE id = ?");
+		s = ecc_store_stmt(a->st, "UPDATE alerts SET escalated_at = ?,"
+		                          " escalate_to = coalesce(escalate_to, ?) WHERE id = ?");
 		if (!s) {
 			g_free(to);
 			break;
@@ -334,8 +380,7 @@ void ecc_alerts_tick(ecc_alerts *a)
 		sqlite3_bind_int64(s, 3, id);
 		g_free(to);
 		if (ecc_store_run(a->st, s) == ECC_OK) {
-			g_message("alert=%" G_GINT64_FORMAT ": not acknowledged in %d s, escalated"
-			          " to the commander",
+			g_message("alert=%" G_GINT64_FORMAT ": not acknowledged in %d s, escalated",
 			          id, a->cfg->escalate_after);
 			announce(a, id);
 		}

@@ -34,6 +34,12 @@ struct ecc_alert_spec {
 	const char *message; /* human text (Chinese is fine), may be NULL */
 	int64_t device_ts;   /* 0 when not from a device */
 	double lat, lon;     /* NAN when unknown */
+	/* Alerts about a person's work (an overdue case node) rather than a
+	 * unit: who is responsible, whom it escalates to instead of the
+	 * commander, and what it is about ("case:ID/node:ID"); all may be NULL. */
+	const char *assignee;
+	const char *escalate_to;
+	const char *subject;
 };
 
 ecc_alerts *ecc_alerts_new(ecc_store *st, const struct ecc_config *cfg, ecc_events *ev);
@@ -51,6 +57,9 @@ int ecc_alerts_from_event(ecc_alerts *a, const char *unit, const struct ecc_even
 /* Clears the open alerts of kind for unit (the condition went away). */
 int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind);
 
+/* Clears the alerts about subject that are not cleared yet. */
+int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject);
+
 /* Acknowledges alert id as user (audited). */
 int ecc_alerts_ack(ecc_alerts *a, int64_t id, const char *user, const char *ip);
 
@@ -65,8 +74,9 @@ cJSON *ecc_alerts_list(ecc_alerts *a, const char *state, const char *unit, int64
 /* Checks open alerts for escalation now (also runs every second). */
 void ecc_alerts_tick(ecc_alerts *a);
 
-/* Who an alert goes to: role "duty" when it is raised (stored as
- * assigned_to), "commander" when it escalates (escalated_to_user). The
+/* Who an alert goes to: role "duty" when it is raised without a named
+ * assignee (stored as assignee), "commander" when it escalates without a
+ * named escalate_to (stored there at escalation). The
  * function returns usernames joined by commas (g_free'd by the caller), or
  * NULL for nobody; the duty roster (duty.c) provides it. */
 typedef char *(*ecc_alerts_who_fn)(void *data, const char *role);

@@ -74,6 +74,25 @@ void api_duty_handover_confirm(struct ecc_req *req);
 
 /* api_metrics.c */
 void api_metrics(struct ecc_req *req);
+/* api_cases.c */
+void api_cases_list(struct ecc_req *req);
+void api_cases_add(struct ecc_req *req);
+void api_cases_get(struct ecc_req *req);
+void api_cases_update(struct ecc_req *req);
+void api_cases_triage(struct ecc_req *req);
+void api_cases_close(struct ecc_req *req);
+void api_cases_event(struct ecc_req *req);
+void api_cases_node_done(struct ecc_req *req);
+void api_cases_node_kinds(struct ecc_req *req);
+void api_cases_import(struct ecc_req *req);
+void api_cases_supervision(struct ecc_req *req);
+void api_cases_board(struct ecc_req *req);
+void api_cases_weekly(struct ecc_req *req);
+void api_cases_teams(struct ecc_req *req);
+void api_cases_team_set(struct ecc_req *req);
+void api_cases_calendar(struct ecc_req *req);
+void api_cases_calendar_reload(struct ecc_req *req);
+void api_cases_report(struct ecc_req *req);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "bus.h"
+#include "cases.h"
 #include "ecc_err.h"
 #include "hub.h"
 #include "provision.h"
@@ -312,17 +313,19 @@ static int cmd_config_keys(const struct ecc_config *cfg, int argc, char **argv)
 	return 0;
 }
 
+static int cmd_cases(const struct ecc_config *cfg, int argc, char **argv)
+{
+	return ecc_cases_cli(cfg, argc, argv);
+}
+
 static const struct command {
 	const char *word1, *word2;
 	int (*fn)(const struct ecc_config *cfg, int argc, char **argv);
 } commands[] = {
-    {"user", "add", cmd_user_add},
-    {"unit", "add", cmd_unit_add},
-    {"gateway", "add", cmd_gateway_add},
-    {"audit", "verify", cmd_audit_verify},
-    {"routes", NULL, cmd_routes},
-    {"config", "keys", cmd_config_keys},
-    {NULL, NULL, NULL},
+    {"user", "add", cmd_user_add},       {"unit", "add", cmd_unit_add},
+    {"gateway", "add", cmd_gateway_add}, {"audit", "verify", cmd_audit_verify},
+    {"routes", NULL, cmd_routes},        {"config", "keys", cmd_config_keys},
+    {"cases", NULL, cmd_cases},          {NULL, NULL, NULL},
 };
 
 static const struct command *find(int argc, char **argv)
@@ -347,7 +350,7 @@ int ecc_cli_run(const struct ecc_config *cfg, int argc, char **argv)
 
 	if (!c) {
 		fprintf(stderr,
-		        "ecc-hub: unknown command '%s' (user add, unit add, gateway add,"
+		        "ecc-hub: unknown command '%s' (user add, unit add, gateway add, cases,"
 		        " audit verify, routes, config keys)\n",
 		        argc ? argv[0] : "");
 		return 2;

@@ -15,6 +15,9 @@
 #ifndef ECC_WWW_DIR
 #define ECC_WWW_DIR "www"
 #endif
+#ifndef ECC_CALENDAR_DIR
+#define ECC_CALENDAR_DIR "calendar"
+#endif
 
 enum key_type { K_STR, K_INT, K_BOOL, K_DOUBLE };
 
@@ -89,6 +92,8 @@ static const struct key keys[] = {
     S("webrtc", "turn", webrtc_turn, ""),
     S("webrtc", "turn_username", webrtc_turn_username, ""),
     S("webrtc", "turn_password", webrtc_turn_password, ""),
+    S("cases", "calendars", cases_calendars, ECC_CALENDAR_DIR),
+    I("cases", "scan_seconds", cases_scan_seconds, 60, 1, 3600),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 
@@ -235,7 +240,8 @@ int ecc_config_load(struct ecc_config *c, const char *path, char *why)
 			rc = load_gps(c, kf, *g, why);
 		else if (strcmp(*g, "hub") && strcmp(*g, "mqtt") && strcmp(*g, "auth") &&
 		         strcmp(*g, "limits") && strcmp(*g, "telemetry") && strcmp(*g, "alerts") &&
-		         strcmp(*g, "map") && strcmp(*g, "recordings") && strcmp(*g, "webrtc"))
+		         strcmp(*g, "map") && strcmp(*g, "recordings") && strcmp(*g, "webrtc") &&
+		         strcmp(*g, "cases"))
 
 			g_warning("%s: unknown group [%s] ignored", path, *g);
 	}

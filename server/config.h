@@ -91,6 +91,11 @@ struct ecc_config {
 	 * turn:turn.court.example:3478 with its user and password */
 	char *webrtc_stun, *webrtc_turn, *webrtc_turn_username, *webrtc_turn_password;
 
+	/* [cases]: the holiday calendar folder (one YYYY.json per year) and how
+	 * often open flow nodes are checked for being overdue */
+	char *cases_calendars;
+	int cases_scan_seconds;
+
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];
 	int gps_count;

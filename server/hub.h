@@ -29,6 +29,7 @@ typedef struct ecc_streams ecc_streams;
 typedef struct ecc_recordings ecc_recordings;
 typedef struct ecc_views ecc_views;
 typedef struct ecc_duty ecc_duty;
+typedef struct ecc_cases ecc_cases;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -47,6 +48,7 @@ struct ecc_hub {
 	ecc_recordings *recordings;
 	ecc_views *views;
 	ecc_duty *duty;
+	ecc_cases *cases;
 	ecc_ws *ws;
 	ecc_http *http;
 

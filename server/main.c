@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-hub"
 
 #include "bus.h"
+#include "cases.h"
 #include "cli.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
@@ -55,6 +56,7 @@ static int bootstrap_admin(struct ecc_hub *hub)
 static int run(const struct ecc_config *cfg)
 {
 	struct ecc_hub hub = {.cfg = cfg, .started_ms = ecc_now_ms()};
+	char why[ECC_CASES_WHY] = "";
 	int rc = 1;
 
 	hub.loop = g_main_loop_new(NULL, FALSE);
@@ -68,6 +70,11 @@ static int run(const struct ecc_config *cfg)
 	if (!hub.units)
 		goto out;
 	hub.alerts = ecc_alerts_new(hub.store, cfg, hub.events);
+	hub.cases = ecc_cases_new(&hub, why);
+	if (!hub.cases) {
+		fprintf(stderr, "ecc-hub: %s\n", why);
+		goto out;
+	}
 	hub.telemetry = ecc_telemetry_new(hub.store, cfg, hub.units, hub.alerts, hub.events);
 	if (!hub.telemetry)
 		goto out;
@@ -108,6 +115,7 @@ out:
 	ecc_provision_free(hub.provision);
 	ecc_bus_free(hub.bus);
 	ecc_telemetry_free(hub.telemetry);
+	ecc_cases_free(hub.cases);
 	ecc_alerts_free(hub.alerts);
 	ecc_units_free(hub.units);
 	ecc_auth_free(hub.auth);

@@ -7,6 +7,7 @@
 #define OFFICER   ECC_ROLE_BIT(ECC_ROLE_OFFICER)
 #define DUTY      ECC_ROLE_BIT(ECC_ROLE_DUTY)
 #define COMMANDER ECC_ROLE_BIT(ECC_ROLE_COMMANDER)
+#define JUDGE     ECC_ROLE_BIT(ECC_ROLE_JUDGE)
 
 #define PUBLIC ECC_ROUTE_PUBLIC
 #define JSON   ECC_ROUTE_JSON
@@ -99,5 +100,42 @@ const struct ecc_route ecc_routes[] = {
      "leave a hand-over note for the next shift"},
     {"POST", "/api/v1/duty/handovers/{id}/confirm", CENTER, 0, api_duty_handover_confirm,
      "the next shift confirms a hand-over note (audited)"},
+    /* Cases (案件) and their flow nodes; scope: a judge the own cases, an
+     * officer the own team's, the center all (cases.h). */
+    {"GET", "/api/v1/cases/supervision", CENTER | OFFICER | JUDGE, 0, api_cases_supervision,
+     "node supervision: each open case's next node, or nodes by state (team, judge, state)"},
+    {"GET", "/api/v1/cases/board", CENTER | OFFICER | JUDGE, 0, api_cases_board,
+     "nodes due today and overdue, per team (the wall)"},
+    {"GET", "/api/v1/cases/weekly", CENTER | OFFICER | JUDGE, 0, api_cases_weekly,
+     "per team, the cases with a node due within 5 working days"},
+    {"GET", "/api/v1/cases/node-kinds", CENTER | OFFICER | JUDGE, 0, api_cases_node_kinds,
+     "the flow node kinds, their deadlines and the events that start them"},
+    {"GET", "/api/v1/cases/calendar", CENTER | OFFICER | JUDGE, 0, api_cases_calendar,
+     "the holiday calendars loaded (years, holidays, adjusted working days)"},
+    {"POST", "/api/v1/cases/calendar/reload", ADMIN, 0, api_cases_calendar_reload,
+     "reload [cases] calendars and recompute every open deadline (audited)"},
+    {"GET", "/api/v1/cases/teams", CENTER | OFFICER | JUDGE, 0, api_cases_teams,
+     "teams with open cases and their leaders (escalation targets)"},
+    {"PUT", "/api/v1/cases/teams/{name}", ADMIN | COMMANDER, JSON, api_cases_team_set,
+     "set a team's leader (audited)"},
+    {"POST", "/api/v1/cases/import", CENTER, 0, api_cases_import,
+     "import cases from CSV or JSON; bad rows reported with line and reason (audited)"},
+    {"GET", "/api/v1/cases/reports/{name}", CENTER | OFFICER | JUDGE, 0, api_cases_report,
+     "daily or weekly figures (JSON, or CSV with format=csv)"},
+    {"GET", "/api/v1/cases", CENTER | OFFICER | JUDGE, 0, api_cases_list,
+     "cases in the user's scope; q finds a number in either bracket form or a party"},
+    {"POST", "/api/v1/cases", CENTER, JSON, api_cases_add, "add a case (audited)"},
+    {"GET", "/api/v1/cases/{id}", CENTER | OFFICER | JUDGE, 0, api_cases_get,
+     "one case with its nodes and the conditions before closing as 终本"},
+    {"PATCH", "/api/v1/cases/{id}", CENTER, JSON, api_cases_update,
+     "change a case's fields (audited)"},
+    {"POST", "/api/v1/cases/{id}/triage", CENTER | OFFICER | JUDGE, JSON, api_cases_triage,
+     "confirm the triage (繁简分流): simple or complex (audited)"},
+    {"POST", "/api/v1/cases/{id}/events", CENTER | OFFICER | JUDGE, JSON, api_cases_event,
+     "record an event that starts nodes or meets a closing condition (audited)"},
+    {"POST", "/api/v1/cases/{id}/nodes/{node}/done", CENTER | OFFICER | JUDGE, JSON,
+     api_cases_node_done, "record a node done, by whom and on which day (audited)"},
+    {"POST", "/api/v1/cases/{id}/close", CENTER | OFFICER | JUDGE, JSON, api_cases_close,
+     "close a case; 终本 only when its conditions are met (audited)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -124,8 +124,7 @@ static const char *const migrations[] = {
     "CREATE INDEX recordings_unit_t0 ON recordings(unit_id, t0);"
     "CREATE INDEX recordings_live_t1 ON recordings(t1) WHERE deleted_at IS NULL;",
 
-    /* 3 -> 4: duty (值班): the roster, sign-ins, the duty log, hand-over notes; an
-     * alert's duty officer and the commander it escalated to. */
+    /* 3 -> 4: duty (值班): the roster, sign-ins, the duty log, hand-over notes. */
     "CREATE TABLE duty_shifts("
     "  id INTEGER PRIMARY KEY,"
     "  username TEXT NOT NULL,"
@@ -156,9 +155,81 @@ static const char *const migrations[] = {
     "  from_user TEXT NOT NULL,"
     "  text TEXT NOT NULL,"
     "  confirmed_by TEXT,"
-    "  confirmed_at INTEGER);"
-    "ALTER TABLE alerts ADD COLUMN assigned_to TEXT;"
-    "ALTER TABLE alerts ADD COLUMN escalated_to_user TEXT;",
+    "  confirmed_at INTEGER);",
+    /* 4 -> 5: cases (案件), their flow nodes with deadlines, team leaders;
+     * alerts name the person responsible and whom they escalate to */
+    "CREATE TABLE cases("
+    "  id INTEGER PRIMARY KEY,"
+    "  number TEXT NOT NULL UNIQUE,"
+    "  year INTEGER NOT NULL,"
+    "  filed_on TEXT NOT NULL,"
+    "  applicants TEXT NOT NULL DEFAULT '[]',"
+    "  respondents TEXT NOT NULL DEFAULT '[]',"
+    "  amount_fen INTEGER,"
+    "  judge TEXT NOT NULL DEFAULT '',"
+    "  team TEXT NOT NULL DEFAULT '',"
+    "  status TEXT NOT NULL DEFAULT 'open' CHECK(status IN ('open','closed')),"
+    "  close_kind TEXT, closed_on TEXT,"
+    "  frozen_full INTEGER NOT NULL DEFAULT 0,"
+    "  auction INTEGER NOT NULL DEFAULT 0,"
+    "  hostile INTEGER NOT NULL DEFAULT 0,"
+    "  triage_suggested TEXT, triage_reason TEXT NOT NULL DEFAULT '',"
+    "  triage TEXT CHECK(triage IN ('simple','complex')), triage_by TEXT, triage_at INTEGER,"
+    "  search TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+    "CREATE INDEX cases_team ON cases(team, status);"
+    "CREATE INDEX cases_judge ON cases(judge, status);"
+    "CREATE INDEX cases_filed ON cases(filed_on);"
+    "CREATE INDEX cases_closed ON cases(closed_on) WHERE closed_on IS NOT NULL;"
+    "CREATE TABLE case_nodes("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+    "  code TEXT NOT NULL,"
+    "  anchor TEXT NOT NULL,"
+    "  count INTEGER NOT NULL,"
+    "  unit TEXT NOT NULL CHECK(unit IN ('wd','d')),"
+    "  due TEXT NOT NULL,"
+    "  provisional INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK(state IN ('open','done','void')),"
+    "  team TEXT NOT NULL DEFAULT '',"
+    "  judge TEXT NOT NULL DEFAULT '',"
+    "  done_on TEXT, done_at INTEGER, done_by TEXT, note TEXT NOT NULL DEFAULT '',"
+    "  alert_id INTEGER,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX case_nodes_case ON case_nodes(case_id, due);"
+    "CREATE INDEX case_nodes_open ON case_nodes(due, team) WHERE state = 'open';"
+    "CREATE INDEX case_nodes_judge ON case_nodes(judge, due) WHERE state = 'open';"
+    /* with due and provisional: a recompute reads the table only where a
+     * deadline changes */
+    "CREATE INDEX case_nodes_rule ON case_nodes(unit, count, anchor, due, provisional)"
+    "  WHERE state = 'open';"
+    /* Open nodes per team and deadline, kept by triggers: the wall's counts
+     * (due today, overdue per team) read a few thousand rows, not every
+     * open node. */
+    "CREATE TABLE case_open_counts("
+    "  team TEXT NOT NULL,"
+    "  due TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY(team, due)) WITHOUT ROWID;"
+    "CREATE TRIGGER case_nodes_count_i AFTER INSERT ON case_nodes WHEN new.state = 'open'"
+    "  BEGIN INSERT INTO case_open_counts(team, due, n) SELECT new.team, new.due, 1 WHERE 1"
+    "  ON CONFLICT(team, due) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER case_nodes_count_d AFTER DELETE ON case_nodes WHEN old.state = 'open'"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE team = old.team AND due = old.due;"
+    "  END;"
+    "CREATE TRIGGER case_nodes_count_u AFTER UPDATE OF state, due, team ON case_nodes"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE old.state = 'open' AND"
+    "  team = old.team AND due = old.due;"
+    "  INSERT INTO case_open_counts(team, due, n) SELECT new.team, new.due, 1"
+    "  WHERE new.state = 'open' ON CONFLICT(team, due) DO UPDATE SET n = n + 1; END;"
+    "CREATE INDEX case_nodes_done ON case_nodes(done_on) WHERE state = 'done';"
+    "CREATE TABLE case_teams("
+    "  team TEXT PRIMARY KEY,"
+    "  leader TEXT NOT NULL);"
+    "ALTER TABLE alerts ADD COLUMN assignee TEXT;"
+    "ALTER TABLE alerts ADD COLUMN escalate_to TEXT;"
+    "ALTER TABLE alerts ADD COLUMN subject TEXT;"
+    "CREATE INDEX alerts_subject ON alerts(subject) WHERE subject IS NOT NULL;",
 
 };
 

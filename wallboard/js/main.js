@@ -9,6 +9,7 @@ import { startClock, UnitDrag } from './ui/index.js';
 import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
+import { CaseBoard } from './cases/board.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +75,9 @@ async function main() {
     if (open) card.open(id);
   };
   layer.on('unitclick', (e) => select(e.id, true));
+  // Case nodes due today and overdue, per team (流程节点).
+  const board = new CaseBoard($('case-board'));
+  board.load().catch(() => {});
 
   // Drag a unit from the list or the map onto a tile.
   const drag = new UnitDrag({ tileAt: (x, y) => wall.tileAt(x, y), label: names,
@@ -124,6 +128,7 @@ async function main() {
     duty?.render();
     stats.draw();
     replay.render();
+    board.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -153,6 +158,7 @@ async function main() {
         case 'alert':
           alerts.apply(m.alert);
           stats.draw();
+          board.onAlert(m.alert);
           if (eyes(m.alert)) {
             streams();
             wall.show(m.alert.unit, { mark: true }).catch(() => {});
@@ -176,7 +182,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, board };
 }
 
 main();

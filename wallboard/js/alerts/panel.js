@@ -96,14 +96,14 @@ export class AlertPanel {
     if (a.escalated_at && a.state === 'open') {
       const esc = document.createElement('div');
       esc.className = 'when esc';
-      esc.textContent = a.escalated_to_user
-        ? t('alerts.escalated_to', { user: a.escalated_to_user }) : t('alerts.escalated');
+      esc.textContent = a.escalated_to && a.escalated_to !== 'commander'
+        ? t('alerts.escalated_to', { user: a.escalated_to }) : t('alerts.escalated');
       li.append(esc);
     }
-    if (a.assigned_to && a.state === 'open') {
+    if (a.assignee && a.state === 'open') {
       const who = document.createElement('div');
       who.className = 'when';
-      who.textContent = t('alerts.assigned', { user: a.assigned_to });
+      who.textContent = t('alerts.assigned', { user: a.assignee });
       li.append(who);
     }
     if (a.state === 'acked') {
