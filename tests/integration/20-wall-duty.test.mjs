@@ -56,7 +56,7 @@ test('duty roster, sign-in, alert routing, duty log and hand-over', async (t) =>
   assert.equal(absent.state, 'open');
   assert.equal(absent.severity, 'high');
   assert.match(absent.message, /值班无人签到：wang/);
-  assert.equal(absent.assigned_to, 'wang');
+  assert.equal(absent.assignee, 'wang');
   assert.equal((await alerts()).filter((a) => a.kind === 'duty_absent').length, 1, 'raised once');
 
   // Sign-in: only who is on the roster now; it clears that alert.
@@ -78,9 +78,9 @@ test('duty roster, sign-in, alert routing, duty log and hand-over', async (t) =>
   await mosquittoPub(broker, { username: unit.mqtt.username, password: unit.mqtt.password,
     topic: 'ecc/unit/bc-41/event', message: JSON.stringify({ ts: Date.now(), kind: 'sos' }) });
   const sos = await waitFor(async () => (await alerts()).find((a) => a.kind === 'sos'), { what: 'the SOS' });
-  assert.equal(sos.assigned_to, 'wang');
+  assert.equal(sos.assignee, 'wang');
   const esc = await waitFor(async () => (await alerts()).find((a) => a.id === sos.id && a.escalated_at), { timeout: 6000, what: 'escalation' });
-  assert.equal(esc.escalated_to_user, 'zhao');
+  assert.equal(esc.escalated_to, 'zhao');
 
   // The duty log.
   assert.equal((await api(wang, 'POST', '/duty/log', { text: '' })).status, 400);
