@@ -96,8 +96,11 @@ export class AlertPanel {
     if (a.escalated_at && a.state === 'open') {
       const esc = document.createElement('div');
       esc.className = 'when esc';
-      esc.textContent = a.escalated_to && a.escalated_to !== 'commander'
-        ? t('alerts.escalated_to', { user: a.escalated_to }) : t('alerts.escalated');
+      // a case's alert climbs to its team leader, any other to the
+      // commander on duty
+      const to = a.escalated_to && a.escalated_to !== 'commander' ? a.escalated_to : null;
+      esc.textContent = !to ? t('alerts.escalated')
+        : t(a.subject ? 'alerts.escalated_to' : 'alerts.escalated_to_commander', { user: to });
       li.append(esc);
     }
     if (a.assignee && a.state === 'open') {

@@ -187,6 +187,7 @@ export default {
   'replay.video': 'Recording at this moment',
   // ---- cases (案件、流程节点、报表) ----
   'alerts.escalated_to': 'Escalated to {user}',
+  'alerts.escalated_to_commander': 'Escalated to commander {user}',
   'cases.board.title': 'Case nodes',
   'cases.board.empty': 'No node due today or overdue',
   'cases.board.due_today': 'Due today {n}',

@@ -187,6 +187,7 @@ export default {
   'replay.video': '此刻录像',
   // ---- cases (案件、流程节点、报表) ----
   'alerts.escalated_to': '已上报 {user}',
+  'alerts.escalated_to_commander': '已上报指挥长 {user}',
   'cases.board.title': '流程节点',
   'cases.board.empty': '今日无到期或超期节点',
   'cases.board.due_today': '今日到期 {n}',
