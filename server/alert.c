@@ -207,19 +207,12 @@ int ecc_alerts_from_event(ecc_alerts *a, const char *unit, const struct ecc_even
 	return rc;
 }
 
-int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind)
+/* Clears the alerts that the prepared, bound SELECT s (of ids) finds. */
+static int clear_found(ecc_alerts *a, sqlite3_stmt *s)
 {
-	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE unit_id IS ? AND"
-	                                        " kind = ? AND state != 'cleared'");
 	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	int rc = ECC_OK;
 
-	if (!s) {
-		g_array_free(ids, TRUE);
-		return ECC_ERR_DB;
-	}
-	ecc_store_bind_text(s, 1, unit);
-	ecc_store_bind_text(s, 2, kind);
 	while (ecc_store_step(a->st, s) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(s, 0);
 		g_array_append_val(ids, id);
@@ -243,39 +236,27 @@ int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind)
 	return rc;
 }
 
+int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind)
+{
+	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE unit_id IS ? AND"
+	                                        " kind = ? AND state != 'cleared'");
+
+	if (!s)
+		return ECC_ERR_DB;
+	ecc_store_bind_text(s, 1, unit);
+	ecc_store_bind_text(s, 2, kind);
+	return clear_found(a, s);
+}
+
 int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject)
 {
 	sqlite3_stmt *s = ecc_store_stmt(a->st, "SELECT id FROM alerts WHERE subject = ? AND"
 	                                        " state != 'cleared'");
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	int rc = ECC_OK;
 
-	if (!s) {
-		g_array_free(ids, TRUE);
+	if (!s)
 		return ECC_ERR_DB;
-	}
 	ecc_store_bind_text(s, 1, subject);
-	while (ecc_store_step(a->st, s) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(s);
-	for (guint i = 0; i < ids->len && rc == ECC_OK; i++) {
-		int64_t id = g_array_index(ids, int64_t, i);
-		s = ecc_store_stmt(a->st, "UPDATE alerts SET state = 'cleared', cleared_at = ?"
-		                          " WHERE id = ?");
-		if (!s) {
-			rc = ECC_ERR_DB;
-			break;
-		}
-		sqlite3_bind_int64(s, 1, ecc_now_ms());
-		sqlite3_bind_int64(s, 2, id);
-		rc = ecc_store_run(a->st, s);
-		if (rc == ECC_OK)
-			announce(a, id);
-	}
-	g_array_free(ids, TRUE);
-	return rc;
+	return clear_found(a, s);
 }
 
 int ecc_alerts_ack(ecc_alerts *a, int64_t id, const char *user, const char *ip)
