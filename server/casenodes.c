@@ -311,6 +311,10 @@ static int recompute(ecc_cases *c, int64_t case_id, int *changed)
 		g_ptr_array_unref(rules);
 		return ECC_ERR_DB;
 	}
+	/* A whole recompute moves many rows: the per-row trigger that keeps
+	 * case_open_counts is off, and the counts are rebuilt once after. */
+	if (!case_id)
+		rc = ecc_store_exec(c->st, "UPDATE case_flags SET bulk = 1");
 	for (guint i = 0; i < rules->len && rc == ECC_OK; i++) {
 		gchar **f = g_strsplit(g_ptr_array_index(rules, i), "\t", 3);
 		uint32_t a;
@@ -341,6 +345,14 @@ static int recompute(ecc_cases *c, int64_t case_id, int *changed)
 		g_strfreev(f);
 	}
 	g_ptr_array_unref(rules);
+	if (!case_id && rc == ECC_OK && n > 0)
+		rc = ecc_store_exec(c->st,
+		                    "DELETE FROM case_open_counts;"
+		                    "INSERT INTO case_open_counts(team, due, n) SELECT team, due,"
+		                    " count(*) FROM case_nodes WHERE state = 'open' GROUP BY"
+		                    " team, due");
+	if (!case_id && rc == ECC_OK)
+		rc = ecc_store_exec(c->st, "UPDATE case_flags SET bulk = 0");
 	if (own_tx) {
 		if (rc == ECC_OK)
 			rc = ecc_store_commit(c->st);

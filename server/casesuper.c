@@ -86,10 +86,18 @@ cJSON *ecc_cases_supervision(ecc_cases *c, const struct ecc_user *u,
 	for (int pass = 0; pass < 2; pass++) {
 		if (lo[0])
 			/* Every open node in the state's window. */
-			s = pass == 0
+			/* The total from the trigger-kept counts unless a judge
+			 * narrows it (they are kept per team and deadline). */
+			s = pass == 0 && (sj || (q->judge && *q->judge))
 			        ? ecc_store_stmt(c->st, "SELECT count(*) FROM case_nodes n"
 			                                " WHERE n.state = 'open' AND n.due BETWEEN"
 			                                " ?5 AND ?6 AND" SCOPE_WHERE)
+			    : pass == 0
+			        ? ecc_store_stmt(c->st,
+			                         "SELECT coalesce(sum(n), 0) FROM case_open_counts"
+			                         " WHERE due BETWEEN ?5 AND ?6 AND ?1 IS NULL AND"
+			                         " (?2 IS NULL OR team = ?2) AND (?3 IS NULL OR"
+			                         " team = ?3) AND ?4 IS NULL")
 			        : ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS
 			                                " FROM case_nodes n JOIN cases c ON c.id"
 			                                " = n.case_id WHERE n.state = 'open' AND"

@@ -196,7 +196,7 @@ static const char *const migrations[] = {
     "  done_on TEXT, done_at INTEGER, done_by TEXT, note TEXT NOT NULL DEFAULT '',"
     "  alert_id INTEGER,"
     "  created_at INTEGER NOT NULL);"
-    "CREATE INDEX case_nodes_case ON case_nodes(case_id, due);"
+    "CREATE INDEX case_nodes_case ON case_nodes(case_id);"
     "CREATE INDEX case_nodes_open ON case_nodes(due, team) WHERE state = 'open';"
     "CREATE INDEX case_nodes_judge ON case_nodes(judge, due) WHERE state = 'open';"
     /* with due and provisional: a recompute reads the table only where a
@@ -217,7 +217,12 @@ static const char *const migrations[] = {
     "CREATE TRIGGER case_nodes_count_d AFTER DELETE ON case_nodes WHEN old.state = 'open'"
     "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE team = old.team AND due = old.due;"
     "  END;"
+    /* bulk = 1 while a whole recompute runs: it rebuilds the counts once
+     * instead of per moved row */
+    "CREATE TABLE case_flags(bulk INTEGER NOT NULL);"
+    "INSERT INTO case_flags VALUES(0);"
     "CREATE TRIGGER case_nodes_count_u AFTER UPDATE OF state, due, team ON case_nodes"
+    "  WHEN (SELECT bulk FROM case_flags) = 0"
     "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE old.state = 'open' AND"
     "  team = old.team AND due = old.due;"
     "  INSERT INTO case_open_counts(team, due, n) SELECT new.team, new.due, 1"

@@ -94,6 +94,12 @@ test('overdue nodes: alert on the wall within seconds, escalation, recompute', a
     assert.equal(rl.status, 200, rl.text);
     assert.ok(rl.json.changed >= 1);
     assert.equal((await due()).due, '2027-01-04');
+    // The wall's counts, rebuilt after the whole recompute, still equal the
+    // open nodes they count.
+    const board = (await request(hub, 'GET', '/api/v1/cases/board', { token })).json.teams.find((x) => x.team === '执行一组');
+    const sup = async (state) => (await request(hub, 'GET', `/api/v1/cases/supervision?state=${state}&team=${encodeURIComponent('执行一组')}`, { token })).json.total;
+    assert.equal(board.overdue, await sup('overdue'));
+    assert.equal(board.due_today, await sup('due_today'));
     // A malformed file is refused; the calendar in use stays.
     fs.writeFileSync(path.join(dir0, '2027.json'), '{"year": 2027, "holidays": [], "workdays": ["2027-01-05"]}');
     const bad = await request(hub, 'POST', '/api/v1/cases/calendar/reload', { token });

@@ -121,6 +121,12 @@ test('reports count what the rows say', async (t) => {
       assert.equal(b.overdue, mine.filter((n) => n.state === 'overdue').length, teamName);
       assert.equal(b.due_today, mine.filter((n) => n.state === 'due_today').length, teamName);
     }
+    const total = async (q) => (await get(`/api/v1/cases/supervision?${q}`)).total;
+    assert.equal(await total('state=overdue'), nodes.filter((n) => n.state === 'overdue').length);
+    assert.equal(await total(`state=overdue&team=${encodeURIComponent('执行二组')}`),
+      nodes.filter((n) => n.state === 'overdue' && n.team === '执行二组').length);
+    assert.equal(await total('state=overdue&judge=judge1'),
+      nodes.filter((n) => n.state === 'overdue' && n.team === '执行一组').length);
     const j = (await get('/api/v1/cases/board', judge1)).teams;
     assert.deepEqual(j.map((x) => x.team), ['执行一组']);
     assert.equal(j[0].overdue, nodes.filter((n) => n.team === '执行一组' && n.state === 'overdue').length);

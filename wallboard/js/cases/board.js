@@ -3,7 +3,7 @@
 // It reloads every 30 s and at once when an overdue-node alert arrives.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
-import { el, dueCell, stateLabel, teamLabel, caseHref } from './format.js';
+import { el, dueCell, stateLabel, teamLabel, caseHref, nodeName } from './format.js';
 
 const PER_TEAM = 4;
 const REFRESH_MS = 30000;
@@ -56,7 +56,7 @@ export class CaseBoard {
       li.dataset.case = n.case;
       const a = el('a', 'case-link', n.number);
       a.href = caseHref(n.case);
-      li.append(a, el('span', 'node-name', n.name), dueCell(n),
+      li.append(a, el('span', 'node-name', nodeName(n.code, n.name)), dueCell(n),
         el('span', 'node-state', stateLabel(n.state)), el('span', 'node-judge', n.judge_name || n.judge));
       ul.append(li);
     }

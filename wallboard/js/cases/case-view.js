@@ -4,7 +4,7 @@
 // the REST API, which checks the user's scope and audits it.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
-import { el, dueCell, stateLabel, triageLabel, teamLabel } from './format.js';
+import { el, dueCell, stateLabel, triageLabel, teamLabel, nodeName } from './format.js';
 
 const EVENTS = ['credit_decision', 'money_arrived', 'auction_ruling', 'auction_published', 'entrusted',
   'interview', 'consumption_order', 'online_inquiry'];
@@ -93,7 +93,7 @@ export class CaseView {
       }
       const due = el('td');
       due.append(dueCell(n));
-      tr.append(el('td', 'node-name', n.name), el('td', '', n.from), due,
+      tr.append(el('td', 'node-name', nodeName(n.code, n.name)), el('td', '', n.from), due,
         el('td', 'node-state', stateLabel(n.state)), done);
       table.append(tr);
     }
@@ -106,7 +106,7 @@ export class CaseView {
     box.append(el('h2', '', t('cases.closing')));
     const ul = el('ul');
     for (const x of this.kase.closing)
-      ul.append(el('li', x.met ? 'met' : 'unmet', `${x.name}：${t(x.met ? 'cases.closing.met' : 'cases.closing.unmet')}${x.last ? ` (${x.last})` : ''}`));
+      ul.append(el('li', x.met ? 'met' : 'unmet', `${nodeName(`cond.${x.code}`, x.name)}：${t(x.met ? 'cases.closing.met' : 'cases.closing.unmet')}${x.last ? ` (${x.last})` : ''}`));
     box.append(ul);
     return box;
   }

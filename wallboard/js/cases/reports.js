@@ -2,7 +2,7 @@
 // the hub as /vendor/chart.js) and a table, with the CSV export's link.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
-import { el, teamLabel } from './format.js';
+import { el, teamLabel, nodeName } from './format.js';
 
 const COLORS = ['#4ea1ff', '#52c41a', '#faad14', '#ff4d4f', '#9254de', '#13c2c2'];
 
@@ -89,6 +89,6 @@ export class ReportView {
       }));
     };
     small(this.teamsRoot, r.by_team, (x) => teamLabel(x.team), 'rep.by_team');
-    small(this.nodesRoot, r.by_node, (x) => x.name, 'rep.by_node');
+    small(this.nodesRoot, r.by_node, (x) => nodeName(x.code, x.name), 'rep.by_node');
   }
 }

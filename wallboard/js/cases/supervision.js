@@ -4,7 +4,7 @@
 // list per team of cases about to miss a node.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
-import { el, dueCell, stateLabel, teamLabel, caseHref } from './format.js';
+import { el, dueCell, stateLabel, teamLabel, caseHref, nodeName } from './format.js';
 
 export class Supervision {
   constructor({ table, total, weekly }) {
@@ -48,7 +48,7 @@ export class Supervision {
       num.append(link);
       const due = el('td');
       due.append(dueCell(n));
-      tr.append(num, el('td', 'node-name', n.name), due, el('td', 'node-state', stateLabel(n.state)),
+      tr.append(num, el('td', 'node-name', nodeName(n.code, n.name)), due, el('td', 'node-state', stateLabel(n.state)),
         el('td', '', n.judge_name || n.judge), el('td', '', teamLabel(n.team)),
         el('td', '', n.triage ? t(`cases.triage.${n.triage}`) : ''));
       tr.addEventListener('click', (e) => { if (e.target.tagName !== 'A') location.href = caseHref(n.case); });
@@ -68,7 +68,7 @@ export class Supervision {
         const li = el('li');
         const a = el('a', 'case-link', n.number);
         a.href = caseHref(n.case);
-        li.append(a, ` ${n.name} `, dueCell(n), ` ${n.judge_name || n.judge}`);
+        li.append(a, ` ${nodeName(n.code, n.name)} `, dueCell(n), ` ${n.judge_name || n.judge}`);
         ul.append(li);
       }
       box.append(ul);
