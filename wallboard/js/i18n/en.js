@@ -186,4 +186,5 @@ export default {
   'error.unavailable': 'Unavailable now (the message bus is away)',
   'error.unauthorized': 'The session ended, please log in again',
   'replay.video': 'Recording at this moment',
+  'admin.stream_url': 'Stream URL (rtsp/rtmp/srt)',
 };

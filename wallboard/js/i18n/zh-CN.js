@@ -186,4 +186,5 @@ export default {
   'error.unavailable': '服务暂不可用（消息总线未连接）',
   'error.unauthorized': '登录已失效，请重新登录',
   'replay.video': '此刻录像',
+  'admin.stream_url': '视频流地址（rtsp/rtmp/srt）',
 };
