@@ -12,6 +12,7 @@ void api_map(struct ecc_req *req)
 	cJSON_AddNumberToObject(o, "zoom", c->map_zoom);
 	cJSON_AddStringToObject(o, "tiles", c->map_tiles);
 	cJSON_AddStringToObject(o, "tiles_attribution", c->map_tiles_attribution);
+	cJSON_AddBoolToObject(o, "tiles_gcj02", c->map_tiles_gcj02);
 	cJSON_AddBoolToObject(o, "overlay", *c->map_overlay != '\0');
 	ecc_req_json(req, 200, o);
 }

@@ -87,6 +87,7 @@ static const struct key keys[] = {
     I("map", "zoom", map_zoom, 13, 1, 19),
     S("map", "tiles", map_tiles, ""),
     S("map", "tiles_attribution", map_tiles_attribution, ""),
+    B("map", "tiles_gcj02", map_tiles_gcj02, "false"),
     S("map", "overlay", map_overlay, ""),
     S("webrtc", "stun", webrtc_stun, ""),
     S("webrtc", "turn", webrtc_turn, ""),

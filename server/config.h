@@ -84,7 +84,9 @@ struct ecc_config {
 	int map_zoom;
 	char *map_tiles; /* tile URL template, empty: offline outlines only */
 	char *map_tiles_attribution;
-	char *map_overlay; /* a GeoJSON file drawn over the basemap, or empty */
+	bool map_tiles_gcj02; /* the tile server draws GCJ-02 (some Chinese services): shift WGS-84
+	                       */
+	char *map_overlay;    /* a GeoJSON file drawn over the basemap, or empty */
 
 	/* [webrtc]: ICE servers the browsers get with each live view (viewers
 	 * behind NAT), e.g. stun:stun.court.example:3478 and a coturn relay

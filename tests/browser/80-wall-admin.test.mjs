@@ -47,6 +47,7 @@ test('admin page: users, units with credentials shown once, health; the new unit
   await page.fill('#unit-add input[name="name"]', '执法记录仪81');
   await page.selectOption('#unit-add select[name="kind"]', 'bodycam');
   await page.fill('#unit-add input[name="team"]', '执行三组');
+  await page.fill('#unit-add input[name="stream"]', 'rtsp://127.0.0.1:8554/bc-81');
   await page.click('#unit-add button[type="submit"]');
   await page.waitForSelector('#unit-creds:not([hidden]) code.mqtt_password');
   const creds = await page.evaluate(() => ({
@@ -55,6 +56,11 @@ test('admin page: users, units with credentials shown once, health; the new unit
   assert.equal(creds.username, 'bc-81');
   assert.ok(creds.password.length >= 16, 'a real password');
   await page.waitForSelector('#unit-table tr[data-unit="bc-81"]');
+  // Its camera's stream was added with it, for a gateway to take.
+  const streams = (await request(hub, 'GET', '/api/v1/streams', { token })).json.streams;
+  assert.deepEqual(streams.map((x) => [x.unit, x.url]), [['bc-81', 'rtsp://127.0.0.1:8554/bc-81']]);
+  await page.evaluate(() => window.__eccAdmin.units());
+  assert.match(await page.textContent('#unit-table tr[data-unit="bc-81"]'), /rtsp:\/\/127\.0\.0\.1:8554\/bc-81/);
   assert.equal(await page.textContent('#broker-state'), '消息总线（MQTT）：已连接');
   assert.match(await page.textContent('#hub-disk'), /\d+\.\d GB/);
   for (const [w, h] of [[1920, 1080], [3840, 2160]]) {

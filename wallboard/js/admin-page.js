@@ -44,9 +44,10 @@ async function users() {
 }
 
 async function units() {
-  const { units: list } = await api('GET', '/units');
-  $('unit-table').replaceChildren(head(['admin.unit_id', 'admin.unit_name', 'admin.kind', 'admin.team', 'admin.state', '']),
-    ...list.map((u) => row([u.id, u.name, t(`kind.${u.kind}`), u.team, t(u.online ? 'state.online' : 'state.offline'),
+  const [{ units: list }, { streams }] = await Promise.all([api('GET', '/units'), api('GET', '/streams')]);
+  const urls = (id) => streams.filter((x) => x.unit === id).map((x) => x.url).join(' ') || '—';
+  $('unit-table').replaceChildren(head(['admin.unit_id', 'admin.unit_name', 'admin.kind', 'admin.team', 'admin.stream_url', 'admin.state', '']),
+    ...list.map((u) => row([u.id, u.name, t(`kind.${u.kind}`), u.team, urls(u.id), t(u.online ? 'state.online' : 'state.offline'),
       el('button', { type: 'button', className: 'ghost', textContent: t('admin.remove'), onclick: async () => {
         if (!confirm(t('admin.remove_confirm', { unit: u.name }))) return;
         await api('DELETE', `/units/${encodeURIComponent(u.id)}`).catch((e) => showError($('unit-status'), e));
@@ -101,6 +102,9 @@ async function main() {
     const f = ev.target.elements;
     try {
       const r = await api('POST', '/units', { id: f.id.value.trim(), name: f.name.value.trim(), kind: f.kind.value, team: f.team.value.trim() });
+      // Its camera (RTSP pull, RTMP or SRT), when one is given: a gateway takes it.
+      if (f.stream.value.trim())
+        await api('POST', '/streams', { unit: r.unit.id, url: f.stream.value.trim() }).catch((e) => showError($('unit-status'), e));
       // The password exists only in this answer: shown once, never stored by the page.
       $('unit-creds').hidden = false;
       $('unit-creds').replaceChildren(el('b', { textContent: t('admin.creds_once') }),

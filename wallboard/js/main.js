@@ -2,7 +2,7 @@
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api, toLogin, EventBus } from './net/index.js';
 import { applyTo, bindToggle, onLanguage, t } from './i18n/index.js';
-import { addBasemap, UnitLayer, TrackReplay } from './map/index.js';
+import { addBasemap, UnitLayer, TrackReplay, mapProjection } from './map/index.js';
 import { UnitStore, UnitList, UnitCard } from './units/index.js';
 import { AlertPanel } from './alerts/index.js';
 import { startClock, UnitDrag } from './ui/index.js';
@@ -24,12 +24,14 @@ async function main() {
   startClock($('clock'));
 
   const config = await api('GET', '/map');
+  const toMap = mapProjection(config);
   const map = L.map('map', { zoomControl: true, attributionControl: !!config.tiles, preferCanvas: true })
-    .setView([config.center_lat, config.center_lon], config.zoom);
+    .setView(toMap(config.center_lat, config.center_lon), config.zoom);
   await addBasemap(map, config);
 
   const store = new UnitStore();
   const layer = new UnitLayer(store).addTo(map);
+  layer.toMap = toMap;
   const list = new UnitList($('unit-list'), $('unit-search'), store, (id) => select(id, true),
     { kind: $('f-kind'), team: $('f-team'), state: $('f-state') });
   layer.visible = (u) => list.matches(u);
@@ -62,7 +64,7 @@ async function main() {
   // The tiles this screen showed before, then live streams in the empty ones.
   wall.restore().catch(() => {}).then(() => wall.fill()).catch(() => {});
 
-  const replay = new TrackReplay(map, $('replay'), store);
+  const replay = new TrackReplay(map, $('replay'), store, toMap);
   const card = new UnitCard($('unit-card'), store, {
     wall: (id) => wall.show(id).catch(() => {}),
     replay: (id) => { card.close(); replay.add(id).catch(() => {}); },
@@ -71,7 +73,7 @@ async function main() {
     layer.select(id);
     list.select(id);
     const u = store.units.get(id);
-    if (u?.position) map.panTo([u.position.lat, u.position.lon]);
+    if (u?.position) map.panTo(toMap(u.position.lat, u.position.lon));
     if (open) card.open(id);
   };
   layer.on('unitclick', (e) => select(e.id, true));
@@ -182,7 +184,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, board };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board };
 }
 
 main();

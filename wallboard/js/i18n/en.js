@@ -309,4 +309,5 @@ export default {
   'cases.code.cond.traditional_inquiry': 'Traditional inquiry done',
   'cases.code.cond.interview': 'Applicant interviewed',
   'cases.code.cond.consumption_order': 'Consumption-restriction order issued',
+  'admin.stream_url': 'Stream URL (rtsp/rtmp/srt)',
 };

@@ -309,4 +309,5 @@ export default {
   'cases.code.cond.traditional_inquiry': '已完成传统查控',
   'cases.code.cond.interview': '已约谈申请执行人',
   'cases.code.cond.consumption_order': '已发出限制消费令',
+  'admin.stream_url': '视频流地址（rtsp/rtmp/srt）',
 };

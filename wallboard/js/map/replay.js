@@ -28,8 +28,9 @@ export function positionAt(track, ms) {
 }
 
 export class TrackReplay {
-  constructor(map, bar, store) {
+  constructor(map, bar, store, toMap = (lat, lon) => [lat, lon]) {
     this.map = map;
+    this.toMap = toMap; // WGS-84 -> the basemap's datum
     this.bar = bar;
     this.store = store;
     this.units = [];
@@ -63,12 +64,12 @@ export class TrackReplay {
       this.tracks.set(id, track);
       const color = COLORS[i % COLORS.length];
       if (track.coords.length > 1)
-        L.polyline(track.coords.map(([lon, lat]) => [lat, lon]), { color, weight: 3, opacity: 0.8, interactive: false }).addTo(this.group);
+        L.polyline(track.coords.map(([lon, lat]) => this.toMap(lat, lon)), { color, weight: 3, opacity: 0.8, interactive: false }).addTo(this.group);
       this.markers.set(id, L.circleMarker([0, 0], { radius: 10, color: '#000', weight: 2, fillColor: color, fillOpacity: 1, interactive: false }));
     }
     const first = Math.min(...[...this.tracks.values()].filter((x) => x.times.length).map((x) => x.times[0]));
     this.seek(Number.isFinite(first) ? Math.max(this.from, first) : this.from);
-    const pts = [...this.tracks.values()].flatMap((x) => x.coords.map(([lon, lat]) => [lat, lon]));
+    const pts = [...this.tracks.values()].flatMap((x) => x.coords.map(([lon, lat]) => this.toMap(lat, lon)));
     if (pts.length) this.map.fitBounds(pts, { padding: [40, 40], maxZoom: 17 });
     this.render();
   }
@@ -78,7 +79,7 @@ export class TrackReplay {
     for (const [id, track] of this.tracks) {
       const p = positionAt(track, this.t), m = this.markers.get(id);
       if (p) {
-        m.setLatLng([p.lat, p.lon]);
+        m.setLatLng(this.toMap(p.lat, p.lon));
         if (!this.group.hasLayer(m)) m.addTo(this.group);
         this.positions.set(id, p);
       } else {

@@ -36,6 +36,7 @@ export class UnitLayer extends L.Layer {
     this.visible = () => true; // the unit list's filter
     this.highlighted = new Map(); // unit id -> until (ms): a ring around it
     this.sprites = new Map(); // kind|state|heading step|radius|dpr -> canvas
+    this.toMap = (lat, lon) => [lat, lon]; // WGS-84 -> the basemap's datum (coords.js)
   }
 
   onAdd(map) {
@@ -125,10 +126,10 @@ export class UnitLayer extends L.Layer {
       if (!u?.online || tr.length < 2 || (id !== this.selected && !this.store.alerting(id)) || !this.visible(u)) continue;
       ctx.beginPath();
       for (const [i, q] of tr.entries()) {
-        const pt = map.latLngToContainerPoint([q.lat, q.lon]);
+        const pt = map.latLngToContainerPoint(this.toMap(q.lat, q.lon));
         if (i) ctx.lineTo(pt.x, pt.y); else ctx.moveTo(pt.x, pt.y);
       }
-      const last = map.latLngToContainerPoint([u.position.lat, u.position.lon]);
+      const last = map.latLngToContainerPoint(this.toMap(u.position.lat, u.position.lon));
       ctx.lineTo(last.x, last.y);
       ctx.lineWidth = 3;
       ctx.strokeStyle = id === this.selected ? 'rgba(255, 216, 74, .7)' : 'rgba(255, 77, 79, .7)';
@@ -140,7 +141,7 @@ export class UnitLayer extends L.Layer {
       const p = u.position;
       // Online units only; the list shows the offline ones (grey).
       if (!p || !u.online || !this.visible(u)) continue;
-      const pt = map.latLngToContainerPoint([p.lat, p.lon]);
+      const pt = map.latLngToContainerPoint(this.toMap(p.lat, p.lon));
       if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
       const state = this.store.stateOf(u);
       const d = { id: u.id, x: pt.x, y: pt.y, state, kind: u.kind, name: u.name };
