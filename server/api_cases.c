@@ -65,6 +65,15 @@ static void answer_case(struct ecc_req *req, int status, int64_t id)
 	}
 }
 
+/* The case after a change, or why the change was refused. */
+static void answer_change(struct ecc_req *req, int rc, const char *why, int status, int64_t id)
+{
+	if (rc != ECC_OK)
+		fail(req, rc, why);
+	else
+		answer_case(req, status, id);
+}
+
 void api_cases_add(struct ecc_req *req)
 {
 	struct ecc_case_fields f;
@@ -85,11 +94,7 @@ void api_cases_add(struct ecc_req *req)
 		}
 		ecc_case_fields_clear(&f);
 	}
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 201, id);
+	answer_change(req, rc, why, 201, id);
 }
 
 void api_cases_get(struct ecc_req *req)
@@ -114,11 +119,7 @@ void api_cases_update(struct ecc_req *req)
 		rc = ecc_cases_update(cases_of(req), &req->user, id, &f, req->ip, why);
 		ecc_case_fields_clear(&f);
 	}
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 200, id);
+	answer_change(req, rc, why, 200, id);
 }
 
 void api_cases_triage(struct ecc_req *req)
@@ -132,11 +133,7 @@ void api_cases_triage(struct ecc_req *req)
 		return;
 	ecc_json_get_string(req->json, "triage", &t);
 	rc = ecc_cases_triage(cases_of(req), &req->user, id, t, req->ip, why);
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 200, id);
+	answer_change(req, rc, why, 200, id);
 }
 
 void api_cases_close(struct ecc_req *req)
@@ -151,11 +148,7 @@ void api_cases_close(struct ecc_req *req)
 	ecc_json_get_string(req->json, "kind", &kind);
 	ecc_json_get_string(req->json, "on", &on);
 	rc = ecc_cases_close(cases_of(req), &req->user, id, kind, on, req->ip, why);
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 200, id);
+	answer_change(req, rc, why, 200, id);
 }
 
 void api_cases_event(struct ecc_req *req)
@@ -173,11 +166,7 @@ void api_cases_event(struct ecc_req *req)
 	}
 	ecc_json_get_string(req->json, "on", &on);
 	rc = ecc_cases_event(cases_of(req), &req->user, id, kind, on, req->ip, why);
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 201, id);
+	answer_change(req, rc, why, 201, id);
 }
 
 void api_cases_node_done(struct ecc_req *req)
@@ -196,11 +185,7 @@ void api_cases_node_done(struct ecc_req *req)
 	ecc_json_get_string(req->json, "on", &on);
 	ecc_json_get_string(req->json, "note", &note);
 	rc = ecc_cases_node_done(cases_of(req), &req->user, id, node, on, note, req->ip, why);
-	if (rc != ECC_OK) {
-		fail(req, rc, why);
-		return;
-	}
-	answer_case(req, 200, id);
+	answer_change(req, rc, why, 200, id);
 }
 
 void api_cases_node_kinds(struct ecc_req *req)
