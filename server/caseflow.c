@@ -10,21 +10,8 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static void why_set(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void why_set(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, ECC_CASES_WHY, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- calendar ----------------------------------------------------------- */
 
@@ -81,7 +68,7 @@ int ecc_cases_reload_calendar(ecc_cases *c, const char *actor, int *changed,
 	c->cal_sig = sig;
 	rc = ecc_calendar_load(c->cfg->cases_calendars, &cal, cwhy);
 	if (rc != ECC_OK) {
-		why_set(why, "%s", cwhy);
+		cases__why(why, "%s", cwhy);
 		return rc == ECC_ERR_IO ? ECC_ERR_IO : ECC_ERR_INVAL;
 	}
 	ecc_calendar_free(c->cal);
@@ -135,7 +122,7 @@ ecc_cases *cases__open(ecc_store *st, const struct ecc_config *cfg, ecc_alerts *
 		          cwhy);
 		c->cal = ecc_calendar_new();
 	} else if (rc != ECC_OK) {
-		why_set(why, "[cases] calendars: %s", cwhy);
+		cases__why(why, "[cases] calendars: %s", cwhy);
 		g_free(c->cal_sig);
 		g_free(c);
 		return NULL;
@@ -152,7 +139,7 @@ ecc_cases *ecc_cases_new(struct ecc_hub *hub, char why[ECC_CASES_WHY])
 		return NULL;
 	/* A calendar file may have changed while the hub was down. */
 	if (ecc_cases_recompute(c, &n) != ECC_OK) {
-		why_set(why, "could not recompute the deadlines");
+		cases__why(why, "could not recompute the deadlines");
 		ecc_cases_free(c);
 		return NULL;
 	}
@@ -229,7 +216,7 @@ int ecc_cases_triage(ecc_cases *c, const struct ecc_user *u, int64_t id, const c
 	if (rc != ECC_OK)
 		return rc;
 	if (!triage || (strcmp(triage, "simple") && strcmp(triage, "complex"))) {
-		why_set(why, "\"triage\" is \"simple\" (简案) or \"complex\" (繁案)");
+		cases__why(why, "\"triage\" is \"simple\" (简案) or \"complex\" (繁案)");
 		return ECC_ERR_INVAL;
 	}
 	s = ecc_store_stmt(c->st, "UPDATE cases SET triage = ?1, triage_by = ?2, triage_at = ?3,"
@@ -318,17 +305,17 @@ int ecc_cases_close(ecc_cases *c, const struct ecc_user *u, int64_t id, const ch
 		return rc;
 	if (!kind ||
 	    (strcmp(kind, "completed") && strcmp(kind, "terminated") && strcmp(kind, "other"))) {
-		why_set(why, "\"kind\" is completed (执行完毕), terminated (终本) or other");
+		cases__why(why, "\"kind\" is completed (执行完毕), terminated (终本) or other");
 		return ECC_ERR_INVAL;
 	}
 	if (strcmp(status, "open")) {
-		why_set(why, "the case is closed already");
+		cases__why(why, "the case is closed already");
 		return ECC_ERR_EXISTS;
 	}
 	if (!on || !*on)
 		ecc_date_format(ecc_date_today(), day);
 	else if (cases__date(on, day) != ECC_OK) {
-		why_set(why, "\"on\" must be a date (YYYY-MM-DD)");
+		cases__why(why, "\"on\" must be a date (YYYY-MM-DD)");
 		return ECC_ERR_INVAL;
 	}
 	if (!strcmp(kind, "terminated")) {
@@ -344,7 +331,7 @@ int ecc_cases_close(ecc_cases *c, const struct ecc_user *u, int64_t id, const ch
 		}
 		cJSON_Delete(chk);
 		if (missing->len) {
-			why_set(why, "终本结案条件未满足：%s", missing->str);
+			cases__why(why, "终本结案条件未满足：%s", missing->str);
 			g_string_free(missing, TRUE);
 			return ECC_ERR_EXISTS;
 		}
@@ -413,7 +400,7 @@ int ecc_cases_team_set(ecc_cases *c, const char *team, const char *leader, const
 
 	if (!team || !*team || strlen(team) > ECC_NAME_MAX || !leader ||
 	    strlen(leader) > ECC_NAME_MAX) {
-		why_set(why, "a team and its leader's user name");
+		cases__why(why, "a team and its leader's user name");
 		return ECC_ERR_INVAL;
 	}
 	s = ecc_store_stmt(c->st, "SELECT 1 FROM users WHERE username = ?");
@@ -423,7 +410,7 @@ int ecc_cases_team_set(ecc_cases *c, const char *team, const char *leader, const
 	rc = ecc_store_step(c->st, s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW) {
-		why_set(why, "no user named \"%s\"", leader);
+		cases__why(why, "no user named \"%s\"", leader);
 		return ECC_ERR_INVAL;
 	}
 	if (ecc_store_begin(c->st, true) != ECC_OK)

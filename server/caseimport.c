@@ -6,24 +6,11 @@
 #include "ecc_json.h"
 
 #include <csv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #define IMPORT_MAX_ROWS   100000
 #define IMPORT_MAX_ERRORS 1000
-
-static void why_set(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void why_set(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, ECC_CASES_WHY, fmt, ap);
-	va_end(ap);
-}
 
 struct import {
 	ecc_cases *c;
@@ -179,7 +166,7 @@ static int import_csv(struct import *im, const char *text, size_t len, char *why
 		size_t n = nl ? (size_t)(nl - pos) + 1 : (size_t)(end - pos);
 		st.line++;
 		if (csv_parse(&p, pos, n, csv_field, csv_record, &st) != n) {
-			why_set(why, "line %d: %s", st.line, csv_strerror(csv_error(&p)));
+			cases__why(why, "line %d: %s", st.line, csv_strerror(csv_error(&p)));
 			rc = ECC_ERR_INVAL;
 		}
 		pos += n;
@@ -188,7 +175,7 @@ static int import_csv(struct import *im, const char *text, size_t len, char *why
 		csv_fini(&p, csv_field, csv_record, &st);
 	csv_free(&p);
 	if (rc == ECC_OK && !st.header) {
-		why_set(why, "the CSV has no header row");
+		cases__why(why, "the CSV has no header row");
 		rc = ECC_ERR_INVAL;
 	}
 	if (st.header)
@@ -206,17 +193,17 @@ static int import_json(struct import *im, const char *text, size_t len, char *wh
 	int row = 0, rc = ecc_json_parse(text, len, len + 1, ECC_JSON_MAX_DEPTH, &root);
 
 	if (rc != ECC_OK) {
-		why_set(why, "the body is not JSON");
+		cases__why(why, "the body is not JSON");
 		return ECC_ERR_INVAL;
 	}
 	arr = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "cases");
 	if (!cJSON_IsArray(arr)) {
-		why_set(why, "JSON: an array of cases, or {\"cases\": [...]}");
+		cases__why(why, "JSON: an array of cases, or {\"cases\": [...]}");
 		cJSON_Delete(root);
 		return ECC_ERR_INVAL;
 	}
 	if (cJSON_GetArraySize(arr) > IMPORT_MAX_ROWS) {
-		why_set(why, "more than %d cases in one import", IMPORT_MAX_ROWS);
+		cases__why(why, "more than %d cases in one import", IMPORT_MAX_ROWS);
 		cJSON_Delete(root);
 		return ECC_ERR_TOOBIG;
 	}
@@ -245,7 +232,7 @@ int ecc_cases_import(ecc_cases *c, const char *body, size_t len, const char *for
 		gsize n = 0;
 		conv = g_convert(body, (gssize)len, "UTF-8", "GB18030", NULL, &n, NULL);
 		if (!conv) {
-			why_set(why, "the body is neither UTF-8 nor GB18030 text");
+			cases__why(why, "the body is neither UTF-8 nor GB18030 text");
 			return ECC_ERR_INVAL;
 		}
 		body = conv;
@@ -261,7 +248,7 @@ int ecc_cases_import(ecc_cases *c, const char *body, size_t len, const char *for
 	}
 	if (format && *format && strcmp(format, "json") && strcmp(format, "csv")) {
 		g_free(conv);
-		why_set(why, "format is csv or json");
+		cases__why(why, "format is csv or json");
 		return ECC_ERR_INVAL;
 	}
 	im.errors = cJSON_CreateArray();

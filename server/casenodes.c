@@ -7,21 +7,8 @@
 #include "ecc_log.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-static void why_set(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void why_set(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, ECC_CASES_WHY, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * The node kinds (DOMAIN.md; seed 002 part 4.(2), seed 003). A node starts
@@ -513,11 +500,11 @@ static int user_date(const char *on, char out[ECC_DATE_LEN], char *why)
 		return ECC_OK;
 	}
 	if (cases__date(on, out) != ECC_OK || ecc_date_parse(out, &d) != ECC_OK) {
-		why_set(why, "\"on\" must be a date (YYYY-MM-DD)");
+		cases__why(why, "\"on\" must be a date (YYYY-MM-DD)");
 		return ECC_ERR_INVAL;
 	}
 	if (d > ecc_date_today()) {
-		why_set(why, "%s is in the future", out);
+		cases__why(why, "%s is in the future", out);
 		return ECC_ERR_INVAL;
 	}
 	return ECC_OK;
@@ -540,7 +527,7 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 	if ((rc = user_date(on, day, why)) != ECC_OK)
 		return rc;
 	if (note && strlen(note) > 1000) {
-		why_set(why, "the note is longer than 1000 bytes");
+		cases__why(why, "the note is longer than 1000 bytes");
 		return ECC_ERR_INVAL;
 	}
 	s = ecc_store_stmt(c->st, "SELECT state, due, anchor, code FROM case_nodes WHERE id = ? AND"
@@ -559,11 +546,11 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 	if (!state[0])
 		return ECC_ERR_NOTFOUND;
 	if (strcmp(state, "open")) {
-		why_set(why, "this node is %s already", state);
+		cases__why(why, "this node is %s already", state);
 		return ECC_ERR_EXISTS;
 	}
 	if (strcmp(day, anchor) < 0) {
-		why_set(why, "%s is before the node's start (%s)", day, anchor);
+		cases__why(why, "%s is before the node's start (%s)", day, anchor);
 		return ECC_ERR_INVAL;
 	}
 	if (ecc_store_begin(c->st, true) != ECC_OK)
@@ -613,7 +600,7 @@ int ecc_cases_event(ecc_cases *c, const struct ecc_user *u, int64_t case_id, con
 	if (rc != ECC_OK)
 		return rc;
 	if (strcmp(status, "open")) {
-		why_set(why, "the case is closed");
+		cases__why(why, "the case is closed");
 		return ECC_ERR_EXISTS;
 	}
 	if ((rc = user_date(on, day, why)) != ECC_OK)
@@ -634,7 +621,7 @@ int ecc_cases_event(ecc_cases *c, const struct ecc_user *u, int64_t case_id, con
 		}
 	if (rc == ECC_OK && !added) {
 		ecc_store_rollback(c->st);
-		why_set(why, "unknown event \"%.40s\" (see GET /api/v1/cases/node-kinds)", kind);
+		cases__why(why, "unknown event \"%.40s\" (see GET /api/v1/cases/node-kinds)", kind);
 		return ECC_ERR_INVAL;
 	}
 	d = cJSON_CreateObject();

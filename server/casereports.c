@@ -5,7 +5,6 @@
 #include "ecc_err.h"
 
 #include <csv.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,18 +12,6 @@
  * 法院关于人民法院执行工作若干问题的规定). */
 #define LEGAL_PERIOD_MONTHS 6
 #define REPORT_MAX_DAYS     732
-
-static void why_set(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void why_set(char *why, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!why)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(why, ECC_CASES_WHY, fmt, ap);
-	va_end(ap);
-}
 
 /* Case scope on the cases table c: ?1 judge, ?2 team. */
 #define CSCOPE " (?1 IS NULL OR c.judge = ?1) AND (?2 IS NULL OR c.team = ?2)"
@@ -251,7 +238,7 @@ cJSON *ecc_cases_report(ecc_cases *c, const struct ecc_user *u, const char *peri
 	struct figures total = {0}, f;
 
 	if (!period || (strcmp(period, "daily") && strcmp(period, "weekly"))) {
-		why_set(why, "reports are daily or weekly");
+		cases__why(why, "reports are daily or weekly");
 		return NULL;
 	}
 	hi = today;
@@ -259,8 +246,8 @@ cJSON *ecc_cases_report(ecc_cases *c, const struct ecc_user *u, const char *peri
 	if ((to && *to && ecc_date_parse(to, &hi) != ECC_OK) ||
 	    (from && *from && ecc_date_parse(from, &lo) != ECC_OK) || hi < lo ||
 	    hi - lo > REPORT_MAX_DAYS) {
-		why_set(why, "from and to are dates (YYYY-MM-DD), at most %d days apart",
-		        REPORT_MAX_DAYS);
+		cases__why(why, "from and to are dates (YYYY-MM-DD), at most %d days apart",
+		           REPORT_MAX_DAYS);
 		return NULL;
 	}
 	if (week) /* whole weeks, Monday to Sunday */

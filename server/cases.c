@@ -16,8 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void why_set(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void why_set(char *why, const char *fmt, ...)
+void cases__why(char *why, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -248,53 +247,53 @@ int ecc_case_fields_read(const cJSON *o, bool need_all, struct ecc_case_fields *
 	if ((v = member(o, k_number, &k))) {
 		if (!cJSON_IsString(v) ||
 		    ecc_casenum_normalize(v->valuestring, f->number, &f->year) != ECC_OK) {
-			why_set(why,
-			        "%s: \"%.60s\" is not a case number like （2025）黑0781执123号", k,
-			        cJSON_IsString(v) ? v->valuestring : "");
+			cases__why(why,
+			           "%s: \"%.60s\" is not a case number like （2025）黑0781执123号",
+			           k, cJSON_IsString(v) ? v->valuestring : "");
 			goto bad;
 		}
 	} else if (need_all) {
-		why_set(why, "the case number (number, 案号) is missing");
+		cases__why(why, "the case number (number, 案号) is missing");
 		goto bad;
 	}
 	if ((v = member(o, k_filed, &k))) {
 		if (!cJSON_IsString(v) || cases__date(v->valuestring, f->filed_on) != ECC_OK) {
-			why_set(why, "%s: not a date (YYYY-MM-DD)", k);
+			cases__why(why, "%s: not a date (YYYY-MM-DD)", k);
 			goto bad;
 		}
 	} else if (need_all) {
-		why_set(why, "the filing date (filed_on, 立案日期) is missing");
+		cases__why(why, "the filing date (filed_on, 立案日期) is missing");
 		goto bad;
 	}
 	if ((v = member(o, k_appl, &k)) && !(f->applicants = names_read(v))) {
-		why_set(why, "%s: a list of names", k);
+		cases__why(why, "%s: a list of names", k);
 		goto bad;
 	}
 	if ((v = member(o, k_resp, &k)) && !(f->respondents = names_read(v))) {
-		why_set(why, "%s: a list of names", k);
+		cases__why(why, "%s: a list of names", k);
 		goto bad;
 	}
 	if ((v = member(o, k_amount, &k)) && !(cJSON_IsString(v) && !*v->valuestring) &&
 	    amount_read(v, &f->amount_fen) != ECC_OK) {
-		why_set(why, "%s: not an amount in yuan", k);
+		cases__why(why, "%s: not an amount in yuan", k);
 		goto bad;
 	}
 	if ((v = member(o, k_judge, &k)) && text_read(v, &f->judge) != ECC_OK) {
-		why_set(why, "%s: a name of up to %d bytes", k, ECC_NAME_MAX);
+		cases__why(why, "%s: a name of up to %d bytes", k, ECC_NAME_MAX);
 		goto bad;
 	}
 	if ((v = member(o, k_team, &k)) && text_read(v, &f->team) != ECC_OK) {
-		why_set(why, "%s: a name of up to %d bytes", k, ECC_NAME_MAX);
+		cases__why(why, "%s: a name of up to %d bytes", k, ECC_NAME_MAX);
 		goto bad;
 	}
 	if (((v = member(o, k_frozen, &k)) && flag_read(v, &f->frozen_full) != ECC_OK) ||
 	    ((v = member(o, k_auction, &k)) && flag_read(v, &f->auction) != ECC_OK) ||
 	    ((v = member(o, k_hostile, &k)) && flag_read(v, &f->hostile) != ECC_OK)) {
-		why_set(why, "%s: yes or no (是/否, true/false)", k);
+		cases__why(why, "%s: yes or no (是/否, true/false)", k);
 		goto bad;
 	}
 	if (f->year && f->filed_on[0] && f->year > ecc_date_year(ecc_date_today()) + 1) {
-		why_set(why, "the case number's year %d is in the future", f->year);
+		cases__why(why, "the case number's year %d is in the future", f->year);
 		goto bad;
 	}
 	return ECC_OK;
@@ -722,7 +721,7 @@ int ecc_cases_upsert(ecc_cases *c, const struct ecc_case_fields *f, const char *
 	int rc;
 
 	if (!f->number[0]) {
-		why_set(why, "the case number is missing");
+		cases__why(why, "the case number is missing");
 		return ECC_ERR_INVAL;
 	}
 	if (!in_tx && ecc_store_begin(c->st, true) != ECC_OK)
@@ -732,7 +731,7 @@ int ecc_cases_upsert(ecc_cases *c, const struct ecc_case_fields *f, const char *
 		id = 0;
 		rc = ECC_OK;
 		if (!f->filed_on[0]) {
-			why_set(why, "a new case needs its filing date");
+			cases__why(why, "a new case needs its filing date");
 			rc = ECC_ERR_INVAL;
 		}
 	} else {
@@ -786,7 +785,7 @@ int ecc_cases_update(ecc_cases *c, const struct ecc_user *u, int64_t id,
 	if (rc != ECC_OK)
 		return rc;
 	if (f->number[0] && strcmp(f->number, g.number)) {
-		why_set(why, "a case's number does not change (import it as a new case)");
+		cases__why(why, "a case's number does not change (import it as a new case)");
 		return ECC_ERR_INVAL;
 	}
 	return ecc_cases_upsert(c, &g, u->username, ip, false, &got, &created, why);

@@ -70,4 +70,7 @@ int cases__audit(ecc_cases *c, const char *actor, const char *action, const char
  * canonical; ECC_OK or ECC_ERR_INVAL. */
 int cases__date(const char *in, char out[ECC_DATE_LEN]);
 
+/* Writes a reason into why (ECC_CASES_WHY bytes; NULL: none wanted). */
+void cases__why(char *why, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
 #endif
