@@ -150,7 +150,9 @@ void api_duty_log(struct ecc_req *req)
 	ecc_req_json(req, 200, o);
 }
 
-void api_duty_log_add(struct ecc_req *req)
+/* A duty log entry or a hand-over note: {"text"} by the logged-in user. */
+static void add_text(struct ecc_req *req,
+                     int (*add)(ecc_duty *, const char *, const char *, int64_t *))
 {
 	const char *text = body_text(req);
 	int64_t id = 0;
@@ -158,13 +160,18 @@ void api_duty_log_add(struct ecc_req *req)
 
 	if (!text)
 		return;
-	rc = ecc_duty_log_add(duty(req), req->user.username, text, &id);
+	rc = add(duty(req), req->user.username, text, &id);
 	if (rc == ECC_ERR_INVAL)
 		ecc_req_error(req, 400, "bad_request", "text: 1 to 4000 bytes of UTF-8");
 	else if (rc != ECC_OK)
 		ecc_router_fail(req, rc, NULL);
 	else
 		created(req, id);
+}
+
+void api_duty_log_add(struct ecc_req *req)
+{
+	add_text(req, ecc_duty_log_add);
 }
 
 void api_duty_handovers(struct ecc_req *req)
@@ -186,19 +193,7 @@ void api_duty_handovers(struct ecc_req *req)
 
 void api_duty_handover_add(struct ecc_req *req)
 {
-	const char *text = body_text(req);
-	int64_t id = 0;
-	int rc;
-
-	if (!text)
-		return;
-	rc = ecc_duty_handover_add(duty(req), req->user.username, text, &id);
-	if (rc == ECC_ERR_INVAL)
-		ecc_req_error(req, 400, "bad_request", "text: 1 to 4000 bytes of UTF-8");
-	else if (rc != ECC_OK)
-		ecc_router_fail(req, rc, NULL);
-	else
-		created(req, id);
+	add_text(req, ecc_duty_handover_add);
 }
 
 void api_duty_handover_confirm(struct ecc_req *req)
