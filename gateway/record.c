@@ -45,9 +45,9 @@ struct ecc_recorder {
 	 * sample in; sound_lost: segments are closed to sound until it returns. */
 	atomic_int_fast64_t heard_us;
 	atomic_bool sound_lost;
-	/* An input queue ran full: the muxer took nothing for its 5 s. The
-	 * queues then drop their oldest (leaky) rather than stop the source,
-	 * and ecc_recorder_tick reports it so the branch is built again. */
+	/* The muxer is stuck: an input queue ran full (it took nothing for
+	 * 5 s; the leaky queues then drop their oldest rather than stop the
+	 * source), or muxer_stuck saw it hold the picture back. */
 	atomic_bool stuck;
 	atomic_uint_fast64_t last_apts; /* the last sound routed, for that report */
 	/* guards outs, vcur, acur and the outs' fields (the video
@@ -600,10 +600,12 @@ static guint64 video_backlog(ecc_recorder *r)
 }
 
 /* The muxer has held the picture back for 2 s while it takes newer sound
- * (or an input ran full): stuck. Seen under load, a wait inside mp4mux
- * not understood yet; each second more is lost when it is rebuilt. A
- * muxer waiting for late sound is not stuck: its sound is older. Reported
- * with both tracks' times, which is what the next look at it needs. */
+ * (or an input ran full): stuck. Seen when the sound's timestamps ran
+ * seconds ahead of the picture (rtspsrc with max-ts-offset-adjustment, and
+ * before that under load); why mp4mux then takes no picture is not known.
+ * Each second more is lost when it is rebuilt. A muxer waiting for late
+ * sound is not stuck: its sound is older. Reported with both tracks'
+ * times, which is what the next look at it needs. */
 static bool muxer_stuck(ecc_recorder *r)
 {
 	GstClockTime vend, apts;
