@@ -38,14 +38,15 @@ test('Chromium plays recordings across a segment boundary and seeks to the right
     const want = segs[i].t0 + offset;
     const got = await page.evaluate(async (ms) => {
       const v = document.getElementById('pb-video');
-      await window.__eccPlayback.seekToWall(ms);
+      const painted = await window.__eccPlayback.seekToWall(ms);
       const c = document.createElement('canvas');
       c.width = v.videoWidth;
       c.height = v.videoHeight;
       const g = c.getContext('2d');
       g.drawImage(v, 0, 0);
-      return { w: c.width, h: c.height, t: v.currentTime, rgba: Array.from(g.getImageData(0, 0, c.width, c.height).data) };
+      return { painted, shown: window.__eccPlayback.shownTime, w: c.width, h: c.height, t: v.currentTime, rgba: Array.from(g.getImageData(0, 0, c.width, c.height).data) };
     }, want);
+    assert.ok(got.painted, `the frame at ${got.t} s is painted (last painted: ${got.shown} s)`);
     const shown = decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
     assert.notEqual(shown, null, `a timestamp strip in the frame at ${got.t} s`);
     const off = shown - want;

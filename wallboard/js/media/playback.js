@@ -6,6 +6,8 @@
 // across gaps and segment boundaries.
 //   const p = await openPlayback(video, { unit, from, to });
 //   await p.seekToWall(ms); p.wallNow(); p.destroy();
+// seekToWall resolves once the frame at that moment is on the screen (true),
+// or false when none was painted within 3 s.
 
 export function playlistUrl(unit, from, to) {
   return `/api/v1/units/${encodeURIComponent(unit)}/playback.m3u8?from=${from}&to=${to}`;
@@ -63,6 +65,30 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
     const f = frags.find((x) => t < x.start + x.duration) || frags[frags.length - 1];
     return f.wall + (t - f.start) * 1000;
   };
+  // The frame on the screen, as the compositor last presented it: after a
+  // seek, 'seeked' can fire before the new frame is painted (seen in headless
+  // Chromium under load), so a seek waits until the frame shown is the one
+  // at the new position.
+  let shown = -1;
+  let open = true;
+  const waiters = new Set();
+  const watchFrames = video.requestVideoFrameCallback ? () => {
+    video.requestVideoFrameCallback((_now, meta) => {
+      if (!open) return;
+      shown = meta.mediaTime;
+      for (const w of waiters) w();
+      watchFrames();
+    });
+  } : null;
+  if (watchFrames) watchFrames();
+  const frameAt = (t) => shown >= 0 && shown <= t + 0.001 && t - shown < 0.1;
+  const presented = (t, ms) => new Promise((resolve) => {
+    if (!watchFrames || frameAt(t)) { resolve(true); return; }
+    const done = (ok) => { clearTimeout(timer); waiters.delete(check); resolve(ok); };
+    const check = () => { if (frameAt(t)) done(true); };
+    const timer = setTimeout(() => done(false), ms);
+    waiters.add(check);
+  });
   return {
     get fragments() { return frags; },
     // Until a fragment is loaded its media start is hls.js's estimate from
@@ -77,8 +103,12 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
+      return presented(video.currentTime, 3000);
     },
+    // Media time of the frame on the screen (-1 before the first, or where
+    // the browser cannot tell).
+    get shownTime() { return shown; },
     wallNow: () => toWall(video.currentTime),
-    destroy() { if (hls) hls.destroy(); video.removeAttribute('src'); },
+    destroy() { open = false; if (hls) hls.destroy(); video.removeAttribute('src'); },
   };
 }
