@@ -147,6 +147,7 @@ static void end(ecc_views *v, struct view *w, const char *reason, bool tell_gw, 
 	cJSON_AddStringToObject(d, "view", w->id);
 	cJSON_AddStringToObject(d, "unit", w->unit);
 	cJSON_AddStringToObject(d, "reason", reason);
+	cJSON_AddStringToObject(d, "mode", mode_name(w->mode));
 	cJSON_AddNumberToObject(d, "seconds", (double)(ecc_mono_ms() - w->started) / 1000.0);
 	if (w->mode == ECC_VIEW_FMP4)
 		cJSON_AddNumberToObject(d, "bytes", (double)w->bytes);

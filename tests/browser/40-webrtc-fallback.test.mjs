@@ -90,3 +90,68 @@ test('where WebRTC cannot connect the player plays fMP4 relayed by the hub; audi
   }, { timeout: 20000, what: 'the gateway dropped the fallback branches' });
   assert.equal(health.state, 'live');
 });
+
+// A player on the fallback tries WebRTC again (here every 3 s) and, once the
+// network lets it through, swaps the WebRTC picture in and ends the relayed
+// view. WebRTC is "blocked" in this browser by making RTCPeerConnection
+// throw until the test lifts it; the recovery uses real WebRTC.
+test('a player on the fallback goes back to WebRTC once it connects', async (t) => {
+  const { hub, dir, token } = await stack(t, 'fallback-heal');
+  const gw = await startGateway(hub, dir, { extra: '[webrtc]\naddresses = 127.0.0.1\n' });
+  cleanup(t, () => gw.proc.stopClean());
+  const { sim, stream } = await cameraUnit(hub, token, dir,
+    { id: 'bc-12', name: '执法记录仪12', camera: { width: 640, height: 360, bitrate: 800 } });
+  cleanup(t, () => sim.stopClean());
+  await waitStream(hub, token, stream.id, 'live', 20000);
+
+  const context = await launch(t);
+  await context.addInitScript(() => {
+    const Real = window.RTCPeerConnection;
+    window.__eccBlockWebrtc = true;
+    window.RTCPeerConnection = class extends Real {
+      constructor(...args) {
+        if (window.__eccBlockWebrtc) throw new Error('WebRTC blocked by the test');
+        super(...args);
+      }
+    };
+  });
+  const page = await loginPage(context, hub);
+  await page.goto(`${hub.url}/live.html?stream=${stream.id}&probe=3000`);
+  await page.waitForFunction(() => window.__eccLive?.mode === 'fmp4' && window.__eccLive?.state === 'live',
+    null, { timeout: 30000 });
+  // Still blocked: a probe fails and the fallback plays on.
+  await page.waitForFunction(() => /blocked/.test(window.__eccLive?.lastProbeError || ''), null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => window.__eccLive.mode), 'fmp4');
+  assert.equal(await page.locator('#lv-player .live-probe').count(), 0, 'the failed probe is gone');
+
+  const healed = Date.now();
+  await page.evaluate(() => { window.__eccBlockWebrtc = false; });
+  await page.waitForFunction(() => window.__eccLive?.mode === 'webrtc' && window.__eccLive?.state === 'live',
+    null, { timeout: 30000 }).catch(async (e) => {
+    await page.screenshot({ path: artifact('fallback-heal-failed.png') });
+    throw new Error(`still on the fallback (${e.message}): `
+      + `${await page.evaluate(() => `${window.__eccLive?.mode} ${window.__eccLive?.state}: ${window.__eccLive?.lastProbeError}`)}`);
+  });
+  t.diagnostic(`back on WebRTC ${Date.now() - healed} ms after the block was lifted`);
+  const first = await frame(page);
+  assert.equal(first.mode, 'webrtc');
+  assert.equal(first.w, 640);
+  await new Promise((r) => setTimeout(r, 3000));
+  const later = await frame(page);
+  assert.ok(later.shown - first.shown >= 2000, `the burned-in clock moved ${later.shown - first.shown} ms`);
+  assert.equal(later.state, 'live');
+  assert.doesNotMatch(await page.textContent('#lv-player .live-state'), /兼容模式/);
+  assert.equal(await page.locator('#lv-player video').count(), 1, 'one video on the tile');
+  await page.screenshot({ path: artifact('fallback-healed.png') });
+
+  // The relayed view ended: the gateway holds only the WebRTC viewer.
+  const audit = async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries;
+  await waitFor(async () => (await audit()).some((e) => e.action === 'view.end'
+    && e.target === `stream:${stream.id}` && JSON.parse(e.detail).mode === 'fmp4'),
+  { timeout: 15000, what: 'the fallback view ended' });
+  await waitFor(async () => {
+    const s = (await request(hub, 'GET', '/api/v1/streams', { token })).json.streams.find((x) => x.id === stream.id);
+    return s && s.health.viewers === 1;
+  }, { timeout: 20000, what: 'one viewer left on the gateway' });
+  await page.close();
+});

@@ -24,7 +24,9 @@ async function main() {
   document.getElementById('lv-unit').textContent = unit || String(stream || '');
   if (!stream) { status.textContent = t('live.nostream'); return; }
   const mode = q.get('mode') === 'fmp4' ? 'fmp4' : undefined;
-  const player = new LivePlayer(document.getElementById('lv-player'), { stream, mode });
+  // &probe=MS: how often a player on the fallback tries WebRTC again.
+  const probeMs = Number(q.get('probe')) || undefined;
+  const player = new LivePlayer(document.getElementById('lv-player'), { stream, mode, probeMs });
   window.__eccLive = player;
   window.addEventListener('pagehide', () => player.stop());
 }

@@ -7,7 +7,10 @@
 // on demand shows the live latency and bitrate. Where WebRTC cannot connect
 // (WebRTC turned off in the browser, a connection that fails, or two tries
 // without a picture within FALLBACK_MS, before it ever did), it falls back to
-// fragmented MP4 through the hub into MSE (mse.js) for the rest of its life.
+// fragmented MP4 through the hub into MSE (mse.js). While on the fallback it
+// tries WebRTC again in the background every PROBE_MS (a hidden second view;
+// the network that blocked it may have healed) and, once that view shows a
+// picture, swaps it in and ends the fallback view: no gap on the tile.
 import { t } from '../i18n/index.js';
 import { MseSink } from './mse.js';
 import { Signal } from './signal.js';
@@ -22,13 +25,18 @@ const CONNECT_MS = 10000; // no picture this long after asking: watch again
 // reasons of its own.)
 const FALLBACK_MS = 6000;
 const FALLBACK_TRIES = 2;
+const PROBE_MS = 60000;
 
 export class LivePlayer {
   // el: the element to fill. stream: the stream id (GET /api/v1/streams).
-  constructor(el, { stream, signal = Signal.shared(), muted = true, mode } = {}) {
+  // mode: 'fmp4' for the fallback only. probeMs: how often a player that
+  // fell back tries WebRTC again. owner: set on such a try (a probe).
+  constructor(el, { stream, signal = Signal.shared(), muted = true, mode, probeMs = PROBE_MS, owner } = {}) {
     this.el = el;
     this.stream = stream;
     this.signal = signal;
+    this.probeMs = probeMs;
+    this.owner = owner || null;
     this.mode = mode || (typeof RTCPeerConnection === 'function' ? 'webrtc' : 'fmp4');
     el.dataset.mode = this.mode;
     this.delay = 500;
@@ -88,6 +96,11 @@ export class LivePlayer {
       this.webrtcFailed(String(e.message || e), true);
       return;
     }
+    this.bindPeer(pc);
+  }
+
+  // This player handles pc's events (also a probe's pc, once adopted).
+  bindPeer(pc) {
     this.pc = pc;
     pc.ontrack = (ev) => {
       if (!this.video.srcObject) this.video.srcObject = ev.streams[0] || new MediaStream();
@@ -112,15 +125,68 @@ export class LivePlayer {
   }
 
   // WebRTC brought no picture: before it ever did on this player, fall back
-  // (at once when ICE failed; else after FALLBACK_TRIES tries).
+  // (at once when ICE failed; else after FALLBACK_TRIES tries). A probe
+  // just ends, and its owner tries again later.
   webrtcFailed(why, now = false) {
+    if (this.owner) {
+      this.owner.probeEnded(this, why);
+      return;
+    }
     this.webrtcTries = (this.webrtcTries || 0) + 1;
     if (this.mode === 'webrtc' && !this.webrtcLive && (now || this.webrtcTries >= FALLBACK_TRIES)) {
       this.mode = 'fmp4';
       this.el.dataset.mode = 'fmp4';
+      this.fellBackAt = performance.now();
       this.delay = 0;
     }
     this.retry(why);
+  }
+
+  // On the fallback, now and then: WebRTC again, in a hidden element on top.
+  maybeProbe(now) {
+    if (this.owner || this.probe || !this.fellBackAt || this.mode !== 'fmp4' || this.state !== 'live'
+        || now - Math.max(this.fellBackAt, this.probedAt || 0) < this.probeMs) return;
+    this.probedAt = now;
+    const box = document.createElement('div');
+    box.className = 'live-probe';
+    this.el.append(box);
+    this.probe = new LivePlayer(box, { stream: this.stream, signal: this.signal, mode: 'webrtc', owner: this });
+  }
+
+  probeEnded(probe, why) {
+    if (probe !== this.probe) return;
+    this.probe = null;
+    this.probedAt = performance.now();
+    this.lastProbeError = why;
+    probe.stop();
+    probe.el.remove();
+  }
+
+  // The probe shows a picture: its view, peer and video become this
+  // player's, and the fallback view ends.
+  adopt(probe) {
+    if (probe !== this.probe) return;
+    this.probe = null;
+    clearInterval(probe.timer);
+    probe.stopped = true;
+    const { pc, view, video } = probe;
+    probe.pc = null;
+    probe.view = null;
+    this.closePeer();
+    this.video.replaceWith(video);
+    video.muted = this.video.muted;
+    this.video = video;
+    probe.el.remove();
+    this.signal.adopt(view, this);
+    this.view = view;
+    this.bindPeer(pc);
+    this.mode = 'webrtc';
+    this.el.dataset.mode = 'webrtc';
+    this.fellBackAt = 0;
+    this.webrtcLive = true;
+    this.webrtcTries = 0;
+    this.stats = null;
+    this.setState('live');
   }
 
   async onOffer(msg) {
@@ -142,6 +208,10 @@ export class LivePlayer {
   onEnd(reason) { this.retry(reason); }
 
   onError(msg) {
+    if (this.owner) {
+      this.owner.probeEnded(this, msg.message);
+      return;
+    }
     if (msg.code === 'forbidden' || msg.code === 'not_found') {
       this.closePeer();
       this.setState('denied', msg.message);
@@ -152,6 +222,10 @@ export class LivePlayer {
 
   retry(why) {
     if (this.stopped) return;
+    if (this.owner) {
+      this.owner.probeEnded(this, why);
+      return;
+    }
     this.lastError = why;
     this.closePeer();
     this.setState('reconnecting');
@@ -196,12 +270,17 @@ export class LivePlayer {
       this.everLive = true;
       if (this.pc) this.webrtcLive = true;
       this.delay = 500;
+      if (this.owner && this.pc) {
+        this.owner.adopt(this);
+        return;
+      }
     } else if (this.state === 'live' && now - this.movedAt > STALL_MS) {
       this.setState('stalled');
     } else if (this.state === 'stalled' && now - this.movedAt > RESTART_MS) {
       this.retry('stalled');
     }
     if (!this.info.hidden) this.updateStats();
+    this.maybeProbe(now);
   }
 
   toggleStats() {
@@ -255,6 +334,7 @@ export class LivePlayer {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.retryTimer);
+    if (this.probe) this.probeEnded(this.probe, 'stopped');
     this.closePeer();
   }
 }

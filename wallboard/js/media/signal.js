@@ -108,6 +108,11 @@ export class Signal {
 
   ice(view, mline, candidate) { this.send({ type: 'ice', view, mline, candidate }); }
 
+  // Another handler takes over an open view (a player adopting its probe).
+  adopt(view, handler) {
+    if (this.views.has(view)) this.views.set(view, handler);
+  }
+
   unwatch(view) {
     if (this.views.delete(view)) this.send({ type: 'unwatch', view });
   }
