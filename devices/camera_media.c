@@ -193,6 +193,7 @@ void ecc_camera_spec_defaults(struct ecc_camera_spec *out)
 	                                .height = 360,
 	                                .fps = 25,
 	                                .bitrate = 800,
+	                                .gop = 2,
 	                                .audio = ECC_CAMERA_AAC,
 	                                .transport = ECC_CAMERA_RTSP};
 }
@@ -263,8 +264,9 @@ int ecc_camera_spec_parse(const cJSON *json, const struct ecc_camera_spec *defau
 	if (get_int(json, "width", &out->width) != ECC_OK ||
 	    get_int(json, "height", &out->height) != ECC_OK ||
 	    get_int(json, "fps", &out->fps) != ECC_OK ||
-	    get_int(json, "bitrate", &out->bitrate) != ECC_OK) {
-		snprintf(why, why_len, "camera width, height, fps and bitrate are integers");
+	    get_int(json, "bitrate", &out->bitrate) != ECC_OK ||
+	    get_int(json, "gop", &out->gop) != ECC_OK) {
+		snprintf(why, why_len, "camera width, height, fps, bitrate and gop are integers");
 		return ECC_ERR_INVAL;
 	}
 	out->codec = (enum ecc_camera_codec)codec;
@@ -288,6 +290,10 @@ int ecc_camera_spec_check(const struct ecc_camera_spec *s, char *why, size_t why
 		snprintf(why, why_len, "camera fps 1..60 and bitrate 50..20000 kbit/s");
 		return ECC_ERR_INVAL;
 	}
+	if (s->gop < 1 || s->gop > 60) {
+		snprintf(why, why_len, "camera gop (seconds between key frames) 1..60");
+		return ECC_ERR_INVAL;
+	}
 	if (s->transport == ECC_CAMERA_SRT && s->audio == ECC_CAMERA_PCMA) {
 		snprintf(why, why_len, "srt carries MPEG-TS, which has no G.711 (pcma): use aac");
 		return ECC_ERR_INVAL;
@@ -308,7 +314,7 @@ static void append_video(GString *d, const struct ecc_camera_spec *s, int clip_f
 	const struct var v[] = {{"W", s->width, NULL},      {"H", s->height, NULL},
 	                        {"FPS", s->fps, NULL},      {"FRAMES", clip_frames, NULL},
 	                        {"THREADS", threads, NULL}, {"KBPS", s->bitrate, NULL},
-	                        {"GOP", 2 * s->fps, NULL}};
+	                        {"GOP", s->gop * s->fps, NULL}};
 
 	expand(d, clip_frames ? P_CLIP : P_VIDEO, v, G_N_ELEMENTS(v));
 	g_string_append(d, " ! ");

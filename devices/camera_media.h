@@ -33,12 +33,14 @@ enum ecc_camera_transport { ECC_CAMERA_RTSP = 0, ECC_CAMERA_SRT, ECC_CAMERA_RTMP
 struct ecc_camera_spec {
 	enum ecc_camera_codec codec;
 	int width, height, fps, bitrate; /* px, frames/s, kbit/s */
+	int gop;                         /* s between key frames (unasked) */
 	enum ecc_camera_audio audio;
 	enum ecc_camera_transport transport;
 	bool transport_set; /* the units file chose the transport */
 };
 
-/* The built-in defaults: H.264 640x360@25, 800 kbit/s, AAC, RTSP. */
+/* The built-in defaults: H.264 640x360@25, 800 kbit/s, a key frame every
+ * 2 s, AAC, RTSP. */
 void ecc_camera_spec_defaults(struct ecc_camera_spec *out);
 
 /*

@@ -129,6 +129,7 @@ static int run_cameras(GMainLoop *loop)
 	                                   .height = height,
 	                                   .fps = fps,
 	                                   .bitrate = bitrate,
+	                                   .gop = 2,
 	                                   .audio = ECC_CAMERA_NO_AUDIO};
 	rc = strcmp(codec, "h264") && strcmp(codec, "h265") ? ECC_ERR_INVAL
 	                                                    : ecc_bench_cameras_new(&bc, &b);
