@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-gw-stream"
 
 #include "stream.h"
+#include "gopcache.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
 #include "ecc_url.h"
@@ -188,6 +189,10 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 		tp = gst_element_get_static_pad(s->vtee, "sink");
 		gst_pad_add_probe(tp, GST_PAD_PROBE_TYPE_BUFFER, count_frame, s, NULL);
 		gst_object_unref(tp);
+		/* a source with no back channel for key-frame requests: joining
+		 * viewers start from the cached GOP */
+		if (!g_str_has_prefix(s->url, "rtsp") || !s->cfg->keyframe_requests)
+			ecc_gopcache_attach(s->vtee);
 	} else {
 		s->atee = gst_bin_get_by_name(GST_BIN(bin), "t");
 		g_strlcpy(s->acodec, c->codec, sizeof(s->acodec));
@@ -608,6 +613,14 @@ cJSON *ecc_stream_health_json(ecc_stream *s)
 	cJSON_AddBoolToObject(o, "recording",
 	                      s->rec && !ecc_recorder_failed(s->rec) && ecc_recorder_open(s->rec));
 	cJSON_AddNumberToObject(o, "viewers", g_hash_table_size(s->viewers));
+	if (s->vtee && ecc_gopcache_of(s->vtee)) {
+		unsigned frames_held, ms;
+		cJSON *g = cJSON_AddObjectToObject(o, "gop");
+
+		ecc_gopcache_span(ecc_gopcache_of(s->vtee), &frames_held, &ms);
+		cJSON_AddNumberToObject(g, "frames", frames_held);
+		cJSON_AddNumberToObject(g, "ms", ms);
+	}
 	if (s->push)
 		cJSON_AddItemToObject(o, "restream", ecc_restream_json(s->push));
 	if (s->error[0])

@@ -4,6 +4,7 @@
 #include "viewer.h"
 #include "ecc_err.h"
 #include "fmp4.h"
+#include "gopcache.h"
 #include "tee.h"
 
 #define GST_USE_UNSTABLE_API
@@ -340,9 +341,12 @@ ecc_viewer *ecc_viewer_new(const struct ecc_gwconfig *cfg, const char *view,
 		g_free(v);
 		return NULL;
 	}
+	/* a viewer's picture starts at a key frame: the cached GOP's where the
+	 * source has no back channel, else one asked for once linked */
+	qsink = gst_element_get_static_pad(q, "src");
+	ecc_gopcache_start_branch(qsink, &v->keyframe_seen, ecc_gopcache_of(htee));
+	gst_object_unref(qsink);
 	qsink = gst_element_get_static_pad(q, "sink");
-	/* a viewer's picture starts at a key frame, asked for once linked */
-	ecc_branch_from_keyframe(qsink, &v->keyframe_seen);
 	v->in = gst_ghost_pad_new("sink", qsink);
 	gst_object_unref(qsink);
 	gst_element_add_pad(v->bin, v->in);

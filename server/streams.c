@@ -80,7 +80,7 @@ static cJSON *live_json(const struct live *l)
 		static const char *const keys[] = {
 		    "fps",     "bitrate",        "width",      "height",    "vcodec",
 		    "acodec",  "last_frame_age", "reconnects", "recording", "error",
-		    "viewers", "restream",       NULL};
+		    "viewers", "restream",       "gop",        NULL};
 		for (int i = 0; keys[i]; i++) {
 			const cJSON *v = cJSON_GetObjectItemCaseSensitive(l->health, keys[i]);
 			if (v)

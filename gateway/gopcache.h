@@ -1,0 +1,36 @@
+/* gopcache: a stream's picture since its last key frame, so that a viewer
+ * joining between key frames starts at once where the source cannot be
+ * asked for a key frame (RTMP, SRT: no back channel). The joining branch
+ * gets the cached frames first, stamped a millisecond apart just before the
+ * live frame it joins at: the browser decodes them in a burst and shows the
+ * present, not a GOP behind it. The frames are held by reference (the
+ * buffers the tee passes on anyway), at most 30 s, 1500 frames or 16 MiB of
+ * a GOP. */
+#ifndef ECC_GW_GOPCACHE_H
+#define ECC_GW_GOPCACHE_H
+
+#include <gst/gst.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+typedef struct ecc_gopcache ecc_gopcache;
+
+/* Caches what passes the sink pad of tee (a stream's video tee), for as
+ * long as the tee lives. */
+void ecc_gopcache_attach(GstElement *tee);
+
+/* The cache of tee, or NULL. */
+ecc_gopcache *ecc_gopcache_of(GstElement *tee);
+
+/* Frames held and the time they span (ms), for the stream's health. */
+void ecc_gopcache_span(ecc_gopcache *c, unsigned *frames, unsigned *ms);
+
+/* The source pad of a branch's first queue drops pictures until a key
+ * frame (as ecc_branch_from_keyframe, which it is without a cache). With a
+ * cache (c), the branch starts from the cached GOP instead of waiting for
+ * the next key frame, and a key frame asked for downstream (a browser's
+ * PLI) is answered from the cache too (the source has no back channel).
+ * seen: the branch's. */
+void ecc_gopcache_start_branch(GstPad *pad, atomic_bool *seen, ecc_gopcache *c);
+
+#endif
