@@ -38,7 +38,7 @@ test('Chromium plays recordings across a segment boundary and seeks to the right
     const want = segs[i].t0 + offset;
     const got = await page.evaluate(async (ms) => {
       const v = document.getElementById('pb-video');
-      const painted = await window.__eccPlayback.seekToWall(ms);
+      const painted = await window.__eccPlayback.seekToWall(ms, { waitPaint: true });
       const c = document.createElement('canvas');
       c.width = v.videoWidth;
       c.height = v.videoHeight;

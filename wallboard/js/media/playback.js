@@ -6,8 +6,9 @@
 // across gaps and segment boundaries.
 //   const p = await openPlayback(video, { unit, from, to });
 //   await p.seekToWall(ms); p.wallNow(); p.destroy();
-// seekToWall resolves once the frame at that moment is on the screen (true),
-// or false when none was painted within 3 s.
+// seekToWall(ms, {waitPaint: true}) resolves once the frame at that moment
+// is on the screen (true), or false when none was painted after three tries
+// of 3 s (a canvas drawn from the video then shows the new frame).
 
 export function playlistUrl(unit, from, to) {
   return `/api/v1/units/${encodeURIComponent(unit)}/playback.m3u8?from=${from}&to=${to}`;
@@ -94,7 +95,7 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
     // Until a fragment is loaded its media start is hls.js's estimate from
     // the durations before it; loading corrects it, so seek again when the
     // first seek moved the mapping.
-    async seekToWall(ms) {
+    async seekToWall(ms, { waitPaint = false } = {}) {
       for (let i = 0; i < 3; i++) {
         if (hls) frags = fragmentsOf(hls);
         const t = toMedia(ms);
@@ -103,6 +104,13 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
+      if (!waitPaint) return true;
+      // Not painted in 3 s (seen once under load): seek there again.
+      for (let i = 0; i < 2; i++) {
+        if (await presented(video.currentTime, 3000)) return true;
+        video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
+        await once(video, 'seeked', timeoutMs, 'the seek');
+      }
       return presented(video.currentTime, 3000);
     },
     // Media time of the frame on the screen (-1 before the first, or where
