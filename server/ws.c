@@ -595,6 +595,14 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			enqueue_json(c, o);
 			break;
 		}
+		case ECC_EV_USER:
+			/* Locked, another role or a new password: its sessions ended. */
+			if (!strcmp(c->user.username, obj)) {
+				g_message("user=%s: account changed, closing its WebSocket",
+				          c->user.username);
+				close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
+			}
+			break;
 		default:
 			break;
 		}
