@@ -142,7 +142,7 @@ async function main() {
   };
 
   const bus = new EventBus({
-    channels: ['units', 'alerts'],
+    channels: canAck ? ['units', 'alerts', 'duty'] : ['units', 'alerts'],
     onState: (s) => {
       $('banner').hidden = s === 'live';
       document.body.classList.toggle('conn-lost', s !== 'live');
@@ -168,7 +168,8 @@ async function main() {
             layer.highlight(m.alert.unit);
           }
           break;
-        case 'resync': alerts.load().catch(() => {}); break;
+        case 'duty': duty?.pushed(m.what); break;
+        case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
     },
