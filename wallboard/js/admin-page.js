@@ -41,7 +41,7 @@ async function users() {
       const role = el('select', { className: 'role', onchange: () => {
         const r = role.value;
         userAct(u, 'PUT', '/role', { role: r }, t('admin.role_set', { user: u.username, role: t(`role.${r}`) }));
-      } }, ...ROLES.map((r) => el('option', { value: r, textContent: t(`role.${r}`) })));
+      } }, ...[...new Set([...ROLES, u.role])].map((r) => el('option', { value: r, textContent: t(`role.${r}`) })));
       role.value = u.role;
       const acts = el('span', { className: 'acts' },
         u.locked || failed
