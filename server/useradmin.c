@@ -114,7 +114,10 @@ static int apply(struct ecc_hub *hub, const char *sql, const char *arg, int64_t 
 	rc = ecc_store_commit(st);
 	if (rc == ECC_OK) {
 		g_message("user=%s: %s by %s", username, action, actor);
-		ecc_events_emit(hub->events, ECC_EV_USER, username);
+		/* Its sessions ended: close its WebSockets too (an unlock leaves
+		 * a session that outlived a lockout alone). */
+		if (strcmp(action, "user.unlock") != 0)
+			ecc_events_emit(hub->events, ECC_EV_USER, username);
 	}
 	return rc;
 }
