@@ -69,7 +69,7 @@ async function frameRate() {
   const s = await stack('bench-wall-fps');
   try {
     await addUnits(s.hub, s.token, UNITS);
-    const pub = publish(s.broker, s.creds, UNITS, SECONDS + 25);
+    const pub = publish(s.broker, s.creds, UNITS, SECONDS + 25 + (args.profile ? 30 : 0));
     const b = await browser(s.hub);
     await b.page.waitForFunction((n) => window.__ecc.layer.drawn.length >= n * 0.95, UNITS, { timeout: 30000, polling: 1000 })
       .catch(() => {});
@@ -91,20 +91,64 @@ async function frameRate() {
       await new Promise((res) => { const f = () => { raf++; if (performance.now() - t0 < secs * 1000) requestAnimationFrame(f); else res(); }; requestAnimationFrame(f); });
       const dt = (performance.now() - t0) / 1000;
       const moved = layer.drawn.filter((d) => before.has(d.id) && before.get(d.id) !== d.x + d.y).length;
-      return { raf: raf / dt, draws: (layer.frames - f0) / dt, drawMs: window.__drawMs, drawn: layer.drawn.length, moved, dt };
+      return { raf: raf / dt, draws: (layer.frames - f0) / dt, drawMs: window.__drawMs, drawn: layer.drawn.length, moved, dt, zoom: window.__ecc.map.getZoom() };
     }, SECONDS);
     const m1 = await b.metrics();
     const busy = (k) => (m1[k] - m0[k]) / (r.dt + 0) * 1000; // ms per second of wall time (m0 is 0.x s earlier)
     console.log(`# wallboard frame rate: ${UNITS} units at 1 Hz, 1920x1080, ${SECONDS} s measured`);
-    console.log(`markers drawn ${r.drawn}, moved during the run ${r.moved}`);
+    console.log(`markers drawn ${r.drawn}, moved during the run ${r.moved}, map zoom ${r.zoom}; load average ${os.loadavg().map(f1).join(' ')}`);
     console.log(`animation frames ${f1(r.raf)} /s, canvas redraws ${f1(r.draws)} /s`);
     console.log(`canvas draw time: median ${f1(median(r.drawMs))} ms, p95 ${f1(pct(r.drawMs, 95))} ms, max ${f1(Math.max(...r.drawMs))} ms`);
     console.log(`main thread busy ${f1(busy('TaskDuration'))} ms/s (script ${f1(busy('ScriptDuration'))} ms/s, layout ${f1(busy('LayoutDuration'))} ms/s)`);
+    // Busy is wall time and grows when other processes take the cores; the
+    // CPU time the page's main thread and its renderer process used does not.
+    console.log(`main thread CPU ${f1(busy('ThreadTime'))} ms/s, renderer process CPU ${f1(busy('ProcessTime'))} ms/s`);
+    if (args.profile) await profile(b, args.profile);
     await b.close();
     pub.kill();
   } finally {
     await s.stop();
   }
+}
+
+// --profile FILE: after the measurement, 10 s of the page's JavaScript under
+// the CDP Profiler: FILE gets the .cpuprofile (for DevTools), the console
+// the functions with the most self time.
+async function profile(b, file) {
+  await b.cdp.send('Profiler.enable');
+  await b.cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await b.cdp.send('Profiler.start');
+  await sleep(10000);
+  const { profile: prof } = await b.cdp.send('Profiler.stop');
+  fs.writeFileSync(file, JSON.stringify(prof));
+  const self = new Map(), dt = new Map();
+  for (let i = 0; i < prof.samples.length; i++) dt.set(prof.samples[i], (dt.get(prof.samples[i]) || 0) + (prof.timeDeltas[i] || 0));
+  let total = 0;
+  for (const n of prof.nodes) {
+    const f = n.callFrame, us = dt.get(n.id) || 0;
+    total += us;
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(js|vendor)\//, '$1/')}:${f.lineNumber + 1}`;
+    self.set(key, (self.get(key) || 0) + us);
+  }
+  console.log(`# profile (${file}): self time over ${f1(total / 1e6)} s`);
+  for (const [k, us] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`${f1(us / 1000).padStart(8)} ms  ${f1(100 * us / total).padStart(5)} %  ${k}`);
+  // What the main thread does besides JavaScript: 5 s of trace events
+  // (devtools.timeline), their time summed by name (nested ones overlap).
+  const events = [];
+  b.cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+  const done = new Promise((r) => b.cdp.once('Tracing.tracingComplete', r));
+  await b.cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,toplevel', transferMode: 'ReportEvents' });
+  await sleep(5000);
+  await b.cdp.send('Tracing.end');
+  await done;
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const sum = new Map();
+  for (const e of events) {
+    if (e.ph !== 'X' || !main.has(`${e.pid}:${e.tid}`)) continue;
+    sum.set(e.name, (sum.get(e.name) || 0) + (e.dur || 0));
+  }
+  console.log('# trace: main thread, 5 s, ms per second by event (inclusive)');
+  for (const [k, us] of [...sum].sort((x, y) => y[1] - x[1]).slice(0, 20)) console.log(`${f1(us / 5000).padStart(8)} ms/s  ${k}`);
 }
 
 async function soak() {

@@ -33,7 +33,6 @@ void api_alerts_ack(struct ecc_req *req);
 /* api_admin.c */
 void api_users_list(struct ecc_req *req);
 void api_users_add(struct ecc_req *req);
-void api_users_unlock(struct ecc_req *req);
 void api_users_password(struct ecc_req *req);
 void api_audit_list(struct ecc_req *req);
 void api_audit_verify(struct ecc_req *req);
@@ -71,6 +70,11 @@ void api_duty_log_add(struct ecc_req *req);
 void api_duty_handovers(struct ecc_req *req);
 void api_duty_handover_add(struct ecc_req *req);
 void api_duty_handover_confirm(struct ecc_req *req);
+
+/* api_useradmin.c */
+void api_users_lock(struct ecc_req *req);
+void api_users_unlock(struct ecc_req *req);
+void api_users_role(struct ecc_req *req);
 
 /* api_metrics.c */
 void api_metrics(struct ecc_req *req);

@@ -4,6 +4,7 @@
 #include "bus.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
+#include "events.h"
 #include "telemetry.h"
 #include "ws.h"
 
@@ -13,7 +14,7 @@ void api_users_list(struct ecc_req *req)
 {
 	ecc_store *st = req->hub->store;
 	sqlite3_stmt *s = ecc_store_stmt(st, "SELECT username, display_name, role, team, unit_id,"
-	                                     " failed_logins, locked_until, created_at"
+	                                     " failed_logins, locked_until, created_at, disabled"
 	                                     " FROM users ORDER BY username");
 	cJSON *o, *arr;
 
@@ -33,6 +34,7 @@ void api_users_list(struct ecc_req *req)
 		cJSON_AddNumberToObject(u, "failed_logins", sqlite3_column_int(s, 5));
 		cJSON_AddNumberToObject(u, "locked_until", (double)sqlite3_column_int64(s, 6));
 		cJSON_AddNumberToObject(u, "created_at", (double)sqlite3_column_int64(s, 7));
+		cJSON_AddBoolToObject(u, "locked", sqlite3_column_int(s, 8) != 0);
 		cJSON_AddItemToArray(arr, u);
 	}
 	sqlite3_reset(s);
@@ -71,16 +73,6 @@ void api_users_add(struct ecc_req *req)
 	}
 }
 
-void api_users_unlock(struct ecc_req *req)
-{
-	int rc = ecc_auth_unlock(req->hub->auth, req->params[0], req->user.username, req->ip);
-
-	if (rc != ECC_OK)
-		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such user" : NULL);
-	else
-		api__ok(req);
-}
-
 void api_users_password(struct ecc_req *req)
 {
 	const char *pw = NULL;
@@ -93,6 +85,8 @@ void api_users_password(struct ecc_req *req)
 	}
 	rc = ecc_auth_set_password(req->hub->auth, req->params[0], pw, req->user.username, req->ip,
 	                           why);
+	if (rc == ECC_OK) /* its sessions ended: close its WebSockets too */
+		ecc_events_emit(req->hub->events, ECC_EV_USER, req->params[0]);
 	if (rc != ECC_OK)
 		ecc_router_fail(req, rc,
 		                why[0]                   ? why

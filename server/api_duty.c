@@ -4,10 +4,17 @@
 #include "ecc_err.h"
 #include "ecc_json.h"
 #include "ecc_log.h"
+#include "events.h"
 
 static ecc_duty *duty(struct ecc_req *req)
 {
 	return req->hub->duty;
+}
+
+/* Tells the wallboards on the WebSocket's duty channel: they reload. */
+static void changed(struct ecc_req *req, const char *what)
+{
+	ecc_events_emit(req->hub->events, ECC_EV_DUTY, what);
 }
 
 static void created(struct ecc_req *req, int64_t id)
@@ -60,6 +67,7 @@ void api_duty_roster_add(struct ecc_req *req)
 		ecc_router_fail(req, rc, NULL);
 		return;
 	}
+	changed(req, "roster");
 	created(req, id);
 }
 
@@ -81,6 +89,7 @@ void api_duty_roster_import(struct ecc_req *req)
 		ecc_router_fail(req, rc, NULL);
 		return;
 	}
+	changed(req, "roster");
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "added", added);
 	ecc_req_json(req, 201, o);
@@ -100,6 +109,7 @@ void api_duty_roster_delete(struct ecc_req *req)
 		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such shift" : NULL);
 		return;
 	}
+	changed(req, "roster");
 	api__ok(req);
 }
 
@@ -120,6 +130,7 @@ void api_duty_signin(struct ecc_req *req)
 		ecc_router_fail(req, rc, NULL);
 		return;
 	}
+	changed(req, "signin");
 	ecc_req_json(req, 200, ecc_duty_now(duty(req), req->user.username));
 }
 
@@ -151,7 +162,7 @@ void api_duty_log(struct ecc_req *req)
 }
 
 /* A duty log entry or a hand-over note: {"text"} by the logged-in user. */
-static void add_text(struct ecc_req *req,
+static void add_text(struct ecc_req *req, const char *what,
                      int (*add)(ecc_duty *, const char *, const char *, int64_t *))
 {
 	const char *text = body_text(req);
@@ -165,13 +176,15 @@ static void add_text(struct ecc_req *req,
 		ecc_req_error(req, 400, "bad_request", "text: 1 to 4000 bytes of UTF-8");
 	else if (rc != ECC_OK)
 		ecc_router_fail(req, rc, NULL);
-	else
+	else {
+		changed(req, what);
 		created(req, id);
+	}
 }
 
 void api_duty_log_add(struct ecc_req *req)
 {
-	add_text(req, ecc_duty_log_add);
+	add_text(req, "log", ecc_duty_log_add);
 }
 
 void api_duty_handovers(struct ecc_req *req)
@@ -193,7 +206,7 @@ void api_duty_handovers(struct ecc_req *req)
 
 void api_duty_handover_add(struct ecc_req *req)
 {
-	add_text(req, ecc_duty_handover_add);
+	add_text(req, "handover", ecc_duty_handover_add);
 }
 
 void api_duty_handover_confirm(struct ecc_req *req)
@@ -214,6 +227,8 @@ void api_duty_handover_confirm(struct ecc_req *req)
 		    "the next shift confirms: someone on duty now, not the note's author");
 	else if (rc != ECC_OK)
 		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such hand-over" : NULL);
-	else
+	else {
+		changed(req, "confirm");
 		api__ok(req);
+	}
 }

@@ -18,6 +18,8 @@ enum ecc_event_kind {
 	ECC_EV_ALERT,     /* const cJSON *: an alert as the API shows it */
 	ECC_EV_STREAM,    /* const cJSON *: a stream's state and health, with "unit" */
 	ECC_EV_RECORDING, /* const cJSON *: a segment just filed, with "unit" */
+	ECC_EV_USER,      /* const char *: a username locked or given another role */
+	ECC_EV_DUTY,      /* const char *: what of the duty changed (signin, log, ...) */
 
 	ECC_EV__COUNT
 };

@@ -68,8 +68,6 @@ const struct ecc_route ecc_routes[] = {
 
     {"GET", "/api/v1/users", ADMIN, 0, api_users_list, "users and their roles"},
     {"POST", "/api/v1/users", ADMIN, JSON, api_users_add, "add a user"},
-    {"POST", "/api/v1/users/{name}/unlock", ADMIN, 0, api_users_unlock,
-     "clear a lockout after failed logins"},
     {"POST", "/api/v1/users/{name}/password", ADMIN, JSON, api_users_password,
      "set a user's password (ends the user's sessions)"},
     {"GET", "/api/v1/audit", ADMIN, 0, api_audit_list, "the audit log, newest first"},
@@ -77,7 +75,13 @@ const struct ecc_route ecc_routes[] = {
      "walk the hash chain; names the first altered row"},
     {"GET", "/api/v1/stats", CENTER, 0, api_stats, "telemetry and connection counters"},
 
-    /* ---- wallboard: monitoring, duty ---- */
+    /* ---- wallboard: monitoring, duty, user admin ---- */
+    {"POST", "/api/v1/users/{name}/lock", ADMIN, 0, api_users_lock,
+     "lock an account: its sessions and WebSockets end at once (audited)"},
+    {"POST", "/api/v1/users/{name}/unlock", ADMIN, 0, api_users_unlock,
+     "unlock an account, also after failed logins (audited)"},
+    {"PUT", "/api/v1/users/{name}/role", ADMIN, JSON, api_users_role,
+     "change a user's role; the user's sessions end (audited)"},
     {"GET", "/metrics", 0, PUBLIC, api_metrics,
      "Prometheus text: positions, WebSocket clients, alerts, streams, recordings, disk"},
     {"GET", "/api/v1/duty/roster", CENTER, 0, api_duty_roster,

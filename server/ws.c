@@ -16,6 +16,7 @@
 
 #define CH_UNITS  (1u << 0)
 #define CH_ALERTS (1u << 1)
+#define CH_DUTY   (1u << 2)
 
 #define AUTH_GRACE_MS  10000
 #define OUTQ_MAX_MSGS  512
@@ -32,10 +33,11 @@
 const struct ecc_ws_channel ecc_ws_channels[] = {
     {"units", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
     {"alerts", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
+    {"duty", ECC_ROLES_CENTER},
     {NULL, 0},
 };
 
-static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS};
+static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS, CH_DUTY};
 
 struct client {
 	struct lws *wsi;
@@ -595,6 +597,24 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			enqueue_json(c, o);
 			break;
 		}
+		case ECC_EV_DUTY: {
+			cJSON *o;
+			if (!(c->channels & CH_DUTY))
+				break;
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "type", "duty");
+			cJSON_AddStringToObject(o, "what", obj);
+			enqueue_json(c, o);
+			break;
+		}
+		case ECC_EV_USER:
+			/* Locked, another role or a new password: its sessions ended. */
+			if (!strcmp(c->user.username, obj)) {
+				g_message("user=%s: account changed, closing its WebSocket",
+				          c->user.username);
+				close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session ended");
+			}
+			break;
 		default:
 			break;
 		}

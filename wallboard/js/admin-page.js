@@ -1,4 +1,4 @@
-// /admin.html: users (add, unlock, new password), units (add: the MQTT
+// /admin.html: users (add, lock and unlock, role, new password), units (add: the MQTT
 // credentials are shown once; remove), and health (broker, gateways and
 // their load and disk, the hub's own figures from /metrics). Admins only.
 import { api, toLogin } from './net/index.js';
@@ -19,27 +19,47 @@ const options = (sel, values, label) => {
   if (cur) sel.value = cur;
 };
 
+// One account's action; a refusal to lock or demote the own account or the
+// last admin says so.
+async function userAct(u, method, path, body, done) {
+  try {
+    await api(method, `/users/${encodeURIComponent(u.username)}${path}`, body);
+    status('user-status', done);
+  } catch (e) {
+    showError($('user-status'), e);
+    if (e.code === 'conflict') $('user-status').textContent = t('admin.keep_admin');
+  }
+  users();
+}
+
 async function users() {
   const { users: list } = await api('GET', '/users');
   $('user-table').replaceChildren(head(['admin.username', 'admin.display_name', 'admin.role', 'admin.team', 'admin.locked', '']),
     ...list.map((u) => {
-      const locked = u.locked_until > Date.now();
+      const failed = u.locked_until > Date.now();
       const pw = el('input', { type: 'password', className: 'small', autocomplete: 'new-password', placeholder: t('admin.new_password') });
+      const role = el('select', { className: 'role', onchange: () => {
+        const r = role.value;
+        userAct(u, 'PUT', '/role', { role: r }, t('admin.role_set', { user: u.username, role: t(`role.${r}`) }));
+      } }, ...[...new Set([...ROLES, u.role])].map((r) => el('option', { value: r, textContent: t(`role.${r}`) })));
+      role.value = u.role;
       const acts = el('span', { className: 'acts' },
-        locked ? el('button', { type: 'button', className: 'unlock', textContent: t('admin.unlock'), onclick: async () => {
-          await api('POST', `/users/${encodeURIComponent(u.username)}/unlock`).catch((e) => showError($('user-status'), e));
-          users();
-        } }) : null,
+        u.locked || failed
+          ? el('button', { type: 'button', className: 'unlock', textContent: t('admin.unlock'),
+            onclick: () => userAct(u, 'POST', '/unlock', undefined, t('admin.user_unlocked', { user: u.username })) })
+          : el('button', { type: 'button', className: 'lock', textContent: t('admin.lock'), onclick: () => {
+            if (confirm(t('admin.lock_confirm', { user: u.username }))) userAct(u, 'POST', '/lock', undefined, t('admin.user_locked', { user: u.username }));
+          } }),
         pw,
-        el('button', { type: 'button', className: 'ghost', textContent: t('admin.set_password'), onclick: async () => {
+        el('button', { type: 'button', className: 'ghost set-password', textContent: t('admin.set_password'), onclick: async () => {
           try {
             await api('POST', `/users/${encodeURIComponent(u.username)}/password`, { password: pw.value });
             status('user-status', t('admin.password_set', { user: u.username }));
             pw.value = '';
           } catch (e) { showError($('user-status'), e); }
         } }));
-      return row([u.username, u.display_name, t(`role.${u.role}`), u.team,
-        locked ? t('admin.locked_until', { time: formatTime(u.locked_until) }) : '—', acts], { user: u.username });
+      const state = u.locked ? t('admin.account_locked') : failed ? t('admin.locked_until', { time: formatTime(u.locked_until) }) : '—';
+      return row([u.username, u.display_name, role, u.team, state, acts], { user: u.username, locked: u.locked ? '1' : '0' });
     }));
 }
 

@@ -107,8 +107,14 @@ async function main() {
   streams();
   setInterval(streams, 5000);
 
-  let counting = false;
-  const showCount = () => { // at most once per frame: it walks every unit
+  // The online count walks every unit: at most once a frame, and for
+  // positions alone (a unit coming back online) at most every 250 ms.
+  let counting = false, countTimer = 0;
+  const showCount = (kind) => {
+    if (kind === 'positions') {
+      if (!countTimer) countTimer = setTimeout(() => { countTimer = 0; showCount(); }, 250);
+      return;
+    }
     if (counting) return;
     counting = true;
     requestAnimationFrame(() => {
@@ -120,8 +126,8 @@ async function main() {
   // Positions only move markers (and may bring a unit online); the rest
   // of the page changes with the units themselves.
   store.onChange((kind) => {
-    layer.redraw();
-    showCount();
+    layer.redraw(kind);
+    showCount(kind);
     if (kind !== 'positions') wall.render();
   });
   onLanguage(() => {
@@ -142,7 +148,7 @@ async function main() {
   };
 
   const bus = new EventBus({
-    channels: ['units', 'alerts'],
+    channels: canAck ? ['units', 'alerts', 'duty'] : ['units', 'alerts'],
     onState: (s) => {
       $('banner').hidden = s === 'live';
       document.body.classList.toggle('conn-lost', s !== 'live');
@@ -168,7 +174,8 @@ async function main() {
             layer.highlight(m.alert.unit);
           }
           break;
-        case 'resync': alerts.load().catch(() => {}); break;
+        case 'duty': duty?.pushed(m.what); break;
+        case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
     },

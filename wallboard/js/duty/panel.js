@@ -1,7 +1,9 @@
 // The duty panel (值班): who is on duty now and whether they signed in,
 // the sign-in button for the logged-in officer on the roster, the
 // hand-over note waiting for this shift (confirm with one click), the
-// duty log and hand-over dialogs, and the roster for commanders.
+// duty log and hand-over dialogs, and the roster for commanders. Changes
+// by other screens arrive on the WebSocket's duty channel (pushed()); the
+// slow poll is only a fallback for a push that got lost.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 import { formatTime } from '../ui/clock.js';
@@ -14,7 +16,21 @@ export class DutyPanel {
     this.me = me;
     this.now = null;
     this.root.hidden = false;
-    this.timer = setInterval(() => this.load().catch(() => {}), 15000);
+    this.loading = null;
+    this.again = false;
+    this.logLoad = null; // the open duty log dialog's reload
+    this.timer = setInterval(() => this.load().catch(() => {}), 120000);
+  }
+
+  // The hub says the duty changed (signin, log, handover, confirm, roster):
+  // one reload at a time, and one more if more came meanwhile.
+  pushed(what) {
+    if (what === 'log' && this.logLoad) this.logLoad().catch(() => {});
+    if (this.loading) { this.again = true; return; }
+    this.loading = this.load().catch(() => {}).finally(() => {
+      this.loading = null;
+      if (this.again) { this.again = false; this.pushed(); }
+    });
   }
 
   async load() {
@@ -56,7 +72,7 @@ export class DutyPanel {
   }
 
   openLog() {
-    openDialog('duty-log-dialog', t('duty.log'), (body) => {
+    openDialog('duty-log-dialog', t('duty.log'), (body, d) => {
       const list = el('ul', { className: 'duty-log' });
       const load = async () => {
         const { entries } = await api('GET', '/duty/log?limit=50');
@@ -72,6 +88,8 @@ export class DutyPanel {
         load();
       } }, text, el('button', { type: 'submit', textContent: t('duty.log_add') })), list);
       load().catch(() => {});
+      this.logLoad = load;
+      d.addEventListener('close', () => { if (this.logLoad === load) this.logLoad = null; });
     });
   }
 

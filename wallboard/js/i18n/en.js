@@ -310,4 +310,17 @@ export default {
   'cases.code.cond.interview': 'Applicant interviewed',
   'cases.code.cond.consumption_order': 'Consumption-restriction order issued',
   'admin.stream_url': 'Stream URL (rtsp/rtmp/srt)',
+  // ---- wallboard: user administration ----
+  'role.guest': 'Guest',
+  'admin.lock': 'Lock',
+  'admin.account_locked': 'Locked (disabled)',
+  'admin.lock_confirm': 'Lock {user}? Their sessions end at once and they cannot log in until unlocked.',
+  'admin.user_locked': '{user} locked',
+  'admin.user_unlocked': '{user} unlocked',
+  'admin.role_set': '{user} is now {role} and must log in again',
+  'admin.keep_admin': 'You cannot lock or demote your own account or the last admin',
+  // ---- wallboard: track replay with its recordings ----
+  'replay.rec_loading': 'Loading the recording…',
+  'replay.rec_gap': 'No recording at this moment',
+  'replay.rec_error': 'The recording cannot be played',
 };

@@ -310,4 +310,17 @@ export default {
   'cases.code.cond.interview': '已约谈申请执行人',
   'cases.code.cond.consumption_order': '已发出限制消费令',
   'admin.stream_url': '视频流地址（rtsp/rtmp/srt）',
+  // ---- wallboard: user administration ----
+  'role.guest': '访客',
+  'admin.lock': '锁定',
+  'admin.account_locked': '已锁定（停用）',
+  'admin.lock_confirm': '确定锁定 {user}？其登录立即失效，解锁前无法登录。',
+  'admin.user_locked': '已锁定 {user}',
+  'admin.user_unlocked': '已解锁 {user}',
+  'admin.role_set': '已将 {user} 的角色改为{role}，其需重新登录',
+  'admin.keep_admin': '不能锁定或降级本人账号，也不能锁定或降级最后一个系统管理员',
+  // ---- wallboard: track replay with its recordings ----
+  'replay.rec_loading': '正在载入录像…',
+  'replay.rec_gap': '此刻无录像',
+  'replay.rec_error': '录像无法播放',
 };

@@ -1,12 +1,14 @@
 // Track replay: one or more units' stored tracks (GET /units/{id}/track)
 // over a time range, drawn as lines; a time slider moves a marker per unit
 // along its track, by hand or playing at 1x to 60x. Positions between two
-// stored points are interpolated in time.
+// stored points are interpolated in time. The first unit's recordings, where
+// there are any for the moment, play in step with the slider (ReplayVideo).
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 import { formatTime } from '../ui/clock.js';
 import { el } from '../ui/dialog.js';
+import { ReplayVideo } from './replay-video.js';
 
 const SPEEDS = [1, 5, 10, 30, 60];
 const COLORS = ['#ffd84a', '#ff7ad9', '#7affd4', '#ff9f43', '#a29bfe'];
@@ -43,6 +45,7 @@ export class TrackReplay {
     this.to = Date.now();
     this.from = this.to - 3600000;
     this.t = this.from;
+    this.video = new ReplayVideo();
   }
 
   // Adds a unit to the replay (opening the bar with the last hour).
@@ -69,6 +72,7 @@ export class TrackReplay {
     }
     const first = Math.min(...[...this.tracks.values()].filter((x) => x.times.length).map((x) => x.times[0]));
     this.seek(Number.isFinite(first) ? Math.max(this.from, first) : this.from);
+    this.video.open(this.units[0], this.from, this.to).catch(() => {});
     const pts = [...this.tracks.values()].flatMap((x) => x.coords.map(([lon, lat]) => this.toMap(lat, lon)));
     if (pts.length) this.map.fitBounds(pts, { padding: [40, 40], maxZoom: 17 });
     this.render();
@@ -89,6 +93,7 @@ export class TrackReplay {
     }
     if (this.slider) this.slider.value = String(this.t);
     if (this.clock) this.clock.textContent = formatTime(this.t, true);
+    this.video.sync(this.t, this.playing, this.speed);
   }
 
   play() {
@@ -110,12 +115,14 @@ export class TrackReplay {
     this.playing = false;
     cancelAnimationFrame(this.raf);
     this.showPlay();
+    this.video.sync(this.t, false, this.speed);
   }
 
   showPlay() { if (this.playBtn) this.playBtn.textContent = t(this.playing ? 'replay.pause' : 'replay.play'); }
 
   close() {
     this.pause();
+    this.video.close();
     this.group.clearLayers();
     this.units = [];
     this.tracks.clear();
@@ -128,7 +135,7 @@ export class TrackReplay {
     const names = this.units.map((id) => this.store.units.get(id)?.name || id).join('、');
     const from = el('input', { type: 'datetime-local', id: 'replay-from', value: local(this.from) });
     const to = el('input', { type: 'datetime-local', id: 'replay-to', value: local(this.to) });
-    const speed = el('select', { id: 'replay-speed', onchange: () => { this.speed = Number(speed.value); } },
+    const speed = el('select', { id: 'replay-speed', onchange: () => { this.speed = Number(speed.value); this.seek(this.t); } },
       ...SPEEDS.map((s) => el('option', { value: String(s), textContent: `${s}×`, selected: s === this.speed })));
     this.slider = el('input', { type: 'range', id: 'replay-slider', min: String(this.from), max: String(this.to), step: 'any',
       value: String(this.t), oninput: () => this.seek(Number(this.slider.value)) });
@@ -143,11 +150,7 @@ export class TrackReplay {
         if (Number.isFinite(a) && Number.isFinite(b) && b > a) { this.from = a; this.to = b; this.load().catch(() => {}); }
       } }),
       this.playBtn, speed, this.slider, this.clock,
-      // The recordings of the first unit from this moment (playback page).
-      el('button', { type: 'button', className: 'ghost', id: 'replay-video', textContent: t('replay.video'), onclick: () => {
-        const q = new URLSearchParams({ unit: this.units[0], from: String(this.from), to: String(this.to), at: String(Math.round(this.t)) });
-        window.open(`/playback.html?${q}`, '_blank');
-      } }),
+      this.video.box,
       el('button', { type: 'button', className: 'ghost', id: 'replay-close', textContent: t('replay.close'), onclick: () => this.close() }));
   }
 }

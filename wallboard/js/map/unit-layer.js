@@ -1,7 +1,10 @@
 // Unit markers on one canvas (not DOM nodes), so the map holds thousands of
 // moving units at full frame rate. Changes mark the layer dirty; it redraws
-// at most once per animation frame. Colour = state, shape = kind, a wedge
-// shows the heading.
+// at most once per animation frame, and for new positions alone at most
+// every POSITIONS_MS: units report about once a second, so a marker still
+// moves within a tenth of a second, while 2,000 units reporting no longer
+// redraw the whole canvas on every frame and starve panning and zooming.
+// Colour = state, shape = kind, a wedge shows the heading.
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 
 const COLORS = { online: '#2ecc71', offline: '#7f8c8d', alerting: '#ff4d4f', streaming: '#4aa3ff',
@@ -12,6 +15,12 @@ let RADIUS = 9;
 // Below this zoom, markers closer than a cell merge into a counted disc.
 const CLUSTER_BELOW = 11, CELL = 56;
 const URGENCY = ['alerting', 'recording', 'streaming', 'online'];
+const POSITIONS_MS = 100;
+const KIND_I = { bodycam: 0, handheld: 1, vehicle: 2, drone: 3 };
+const STATE_I = Object.fromEntries(Object.keys(COLORS).map((k, i) => [k, i]));
+// Names next to markers from this zoom on, when at most this many are in
+// view (more overlap into an unreadable block).
+const LABEL_ZOOM = 14, LABELS_MAX = 400;
 
 // Adds a marker's outline to the current path (a sub-path of its own).
 function addShape(ctx, kind, x, y, r) {
@@ -35,7 +44,14 @@ export class UnitLayer extends L.Layer {
     this.selected = null;
     this.visible = () => true; // the unit list's filter
     this.highlighted = new Map(); // unit id -> until (ms): a ring around it
-    this.sprites = new Map(); // kind|state|heading step|radius|dpr -> canvas
+    this.sprites = new Map(); // kind, state, heading step -> canvas (at spriteScale)
+    this.spriteScale = 0;
+    this.labels = new Map(); // name|size|dpr -> canvas (a name drawn once, then copied)
+    this.posTimer = 0;
+    this.lastDraw = 0;
+    // A unit's point projected at a zoom, kept until its position or the
+    // zoom changes: a frame only shifts it by the map's pan offset.
+    this.projected = new Map(); // unit id -> {p, zoom, toMap, x, y}
     this.toMap = (lat, lon) => [lat, lon]; // WGS-84 -> the basemap's datum (coords.js)
   }
 
@@ -70,25 +86,80 @@ export class UnitLayer extends L.Layer {
     this.redraw();
   }
 
-  // Schedules one draw for the next animation frame.
-  redraw() {
+  // Schedules one draw for the next animation frame; why 'positions' (only
+  // units moved): no sooner than POSITIONS_MS after the last draw.
+  redraw(why) {
     if (this.pending || !this._map) return;
+    if (why === 'positions') {
+      if (this.posTimer) return;
+      const wait = this.lastDraw + POSITIONS_MS - performance.now();
+      if (wait > 0) {
+        this.posTimer = setTimeout(() => { this.posTimer = 0; this.redraw(); }, wait);
+        return;
+      }
+    }
     this.pending = true;
     requestAnimationFrame(() => { this.pending = false; this.draw(); });
   }
 
+  // A unit's position projected at zoom (layer pixels before the pixel
+  // origin), from the cache while neither changed.
+  projection(u, zoom) {
+    const p = u.position;
+    let q = this.projected.get(u.id);
+    if (!q) this.projected.set(u.id, (q = { p: null, zoom: -1, toMap: null, x: 0, y: 0 }));
+    if (q.p !== p || q.zoom !== zoom || q.toMap !== this.toMap) {
+      const lp = this._map.project(this.toMap(p.lat, p.lon), zoom);
+      q.p = p; q.zoom = zoom; q.toMap = this.toMap;
+      q.x = Math.round(lp.x); q.y = Math.round(lp.y);
+    }
+    return q;
+  }
+
+  // A unit's name as a bitmap, drawn once per name, size and pixel ratio.
+  label(name, size) {
+    const dpr = window.devicePixelRatio || 1, key = `${name}|${size}|${dpr}`;
+    let c = this.labels.get(key);
+    if (c) return c;
+    const font = `${size}px "Noto Sans CJK SC", sans-serif`;
+    const m = (this.measure ??= new OffscreenCanvas(1, 1).getContext('2d'));
+    m.font = font;
+    const w = Math.ceil(m.measureText(name).width) + 2, h = Math.ceil(size * 1.4);
+    const oc = new OffscreenCanvas(w * dpr, h * dpr);
+    const g = oc.getContext('2d');
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.font = font;
+    g.fillStyle = '#e6eefc';
+    g.textBaseline = 'alphabetic';
+    g.fillText(name, 1, size);
+    c = oc.transferToImageBitmap();
+    c.w = w;
+    c.h = h;
+    c.base = size;
+    if (this.labels.size > 5000) { for (const b of this.labels.values()) b.close(); this.labels.clear(); }
+    this.labels.set(key, c);
+    return c;
+  }
+
   // A marker is a small bitmap per kind, state and heading (in 16 steps),
   // drawn once and then stamped with drawImage: 2,000 markers cost 2,000
-  // cheap copies, not 2,000 path fills and strokes.
+  // cheap copies, not 2,000 path fills and strokes. An ImageBitmap, not a
+  // canvas: drawing from a canvas snapshots it on every call.
   sprite(kind, state, heading) {
     const dpr = window.devicePixelRatio || 1, step = Number.isFinite(heading) ? Math.round(heading / 22.5) % 16 : -1;
-    const key = `${kind}|${state}|${step}|${RADIUS}|${dpr}`;
+    // A numeric key (no string built per marker and frame); the cache
+    // starts over when the marker size or the pixel ratio changes.
+    if (this.spriteScale !== RADIUS * 100 + dpr) {
+      for (const b of this.sprites.values()) b.close();
+      this.sprites.clear();
+      this.spriteScale = RADIUS * 100 + dpr;
+    }
+    const key = ((KIND_I[kind] ?? 0) * 8 + (STATE_I[state] ?? 0)) * 32 + step + 1;
     let c = this.sprites.get(key);
     if (c) return c;
     const half = Math.ceil(RADIUS * 2.4), r = RADIUS;
-    c = document.createElement('canvas');
-    c.width = c.height = 2 * half * dpr;
-    const g = c.getContext('2d');
+    const oc = new OffscreenCanvas(2 * half * dpr, 2 * half * dpr);
+    const g = oc.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, half * dpr, half * dpr);
     g.fillStyle = COLORS[state];
     if (step >= 0) {
@@ -106,6 +177,7 @@ export class UnitLayer extends L.Layer {
     g.lineWidth = 1.5;
     g.strokeStyle = '#0b1320';
     g.stroke();
+    c = oc.transferToImageBitmap();
     c.half = half;
     this.sprites.set(key, c);
     return c;
@@ -113,8 +185,15 @@ export class UnitLayer extends L.Layer {
 
   draw() {
     const map = this._map, ctx = this.canvas.getContext('2d'), dpr = window.devicePixelRatio || 1;
-    const size = map.getSize();
-    L.DomUtil.setPosition(this.canvas, map.containerPointToLayerPoint([0, 0]));
+    const size = map.getSize(), zoom = map.getZoom();
+    clearTimeout(this.posTimer);
+    this.posTimer = 0;
+    if (this.projected.size > this.store.units.size + 256) this.projected.clear(); // units removed
+    this.lastDraw = performance.now();
+    // Container point = projected point - pixel origin + map pane offset.
+    const origin = map.getPixelOrigin(), pane = map.containerPointToLayerPoint([0, 0]);
+    const off = { x: origin.x + pane.x, y: origin.y + pane.y };
+    L.DomUtil.setPosition(this.canvas, pane);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, size.x, size.y);
     const drawn = [];
@@ -136,24 +215,24 @@ export class UnitLayer extends L.Layer {
       ctx.stroke();
       this.trailed.push(id);
     }
-    const cluster = map.getZoom() < CLUSTER_BELOW, cells = new Map();
+    const cluster = zoom < CLUSTER_BELOW, cells = new Map();
     for (const u of this.store.units.values()) {
       const p = u.position;
       // Online units only; the list shows the offline ones (grey).
       if (!p || !u.online || !this.visible(u)) continue;
-      const pt = map.latLngToContainerPoint(this.toMap(p.lat, p.lon));
-      if (pt.x < -20 || pt.y < -20 || pt.x > size.x + 20 || pt.y > size.y + 20) continue;
+      const q = this.projection(u, zoom), x = q.x - off.x, y = q.y - off.y;
+      if (x < -20 || y < -20 || x > size.x + 20 || y > size.y + 20) continue;
       const state = this.store.stateOf(u);
-      const d = { id: u.id, x: pt.x, y: pt.y, state, kind: u.kind, name: u.name };
+      const d = { id: u.id, x, y, state, kind: u.kind, name: u.name };
       drawn.push(d);
       if (cluster) {
-        const key = `${Math.floor(pt.x / CELL)},${Math.floor(pt.y / CELL)}`;
+        const key = Math.floor(x / CELL) * 65536 + Math.floor(y / CELL);
         if (!cells.has(key)) cells.set(key, []);
         cells.get(key).push(d);
         continue;
       }
       const sp = this.sprite(u.kind, state, p.heading);
-      ctx.drawImage(sp, pt.x - sp.half, pt.y - sp.half, 2 * sp.half, 2 * sp.half);
+      ctx.drawImage(sp, x - sp.half, y - sp.half, 2 * sp.half, 2 * sp.half);
     }
     // At low zoom, a cell's units as one disc with their count, in the
     // colour of the most urgent state among them; a lone unit as itself.
@@ -203,10 +282,12 @@ export class UnitLayer extends L.Layer {
         ringing = true;
       }
     }
-    if (map.getZoom() >= 14) {
-      ctx.font = `${Math.round(RADIUS * 1.4)}px "Noto Sans CJK SC", sans-serif`;
-      ctx.fillStyle = '#e6eefc';
-      for (const d of drawn) ctx.fillText(d.name, d.x + RADIUS + 4, d.y + 4);
+    if (zoom >= LABEL_ZOOM && drawn.length <= LABELS_MAX) {
+      const fs = Math.round(RADIUS * 1.4);
+      for (const d of drawn) {
+        const c = this.label(d.name, fs);
+        ctx.drawImage(c, d.x + RADIUS + 3, d.y + 4 - c.base, c.w, c.h);
+      }
     }
     this.drawn = drawn.map(({ id, x, y, state, cluster }) => (cluster ? { id, x, y, state, cluster } : { id, x, y, state }));
     this.frames++;
