@@ -42,9 +42,13 @@ INSERT INTO cases(number, year, filed_on, applicants, respondents, amount_fen, j
 SELECT '（2026）黑0781执' || n || '号', 2026, date('now', '+8 hours', '-' || (n % 60) || ' days'), '["申请人' || n || '"]',
   '["被执行人' || n || '"]', (n % 1000) * 100000, 'judge' || (n % ${JUDGES}), '执行' || (n % ${TEAMS}) || '组',
   0, 0, '（2026）黑0781执' || n || '号' FROM i;
-INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, team, judge, created_at)
-SELECT c.id, k.code, c.filed_on, k.count, k.unit, c.filed_on, c.team, c.judge, 0 FROM cases c,
- (${KINDS.map(([c, n, u]) => `SELECT '${c}' AS code, ${n} AS count, '${u}' AS unit`).join(' UNION ALL ')}) k;
+CREATE TEMP TABLE kinds AS ${KINDS.map(([c, n, u]) => `SELECT '${c}' AS code, ${n} AS count, '${u}' AS unit`).join(' UNION ALL ')};
+-- each (unit, count, filing day) one deadline row, the filing day as a placeholder
+INSERT INTO case_deadlines(unit, count, anchor, due)
+SELECT DISTINCT k.unit, k.count, c.filed_on, c.filed_on FROM cases c, temp.kinds k;
+INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, team, judge, created_at, deadline)
+SELECT c.id, k.code, c.filed_on, k.count, k.unit, c.filed_on, c.team, c.judge, 0, d.id FROM cases c, temp.kinds k
+ JOIN case_deadlines d ON d.unit = k.unit AND d.count = k.count AND d.anchor = c.filed_on ORDER BY c.id, k.rowid;
 -- a fifth of the nodes done on their anchor day
 UPDATE case_nodes SET state = 'done', done_on = anchor, done_at = 0, done_by = judge WHERE id % 5 = 0;
 COMMIT; ANALYZE;`);

@@ -152,8 +152,11 @@ struct ecc_supervision_query {
 	const char *state; /* "due_today", "due_3" (within 3 working days),
 	                    * "overdue", or NULL for every open case */
 	int limit, offset;
+	int64_t after; /* 0, or the last node of the previous page: the page
+	                * after it (constant time however deep; offset walks) */
 };
-/* Every open case's next node and its deadline, within u's scope. */
+/* Every open case's next node and its deadline, within u's scope, a page in
+ * the order (deadline, node); "next" names the cursor of the next page. */
 cJSON *ecc_cases_supervision(ecc_cases *c, const struct ecc_user *u,
                              const struct ecc_supervision_query *q);
 
