@@ -83,7 +83,9 @@ static int window(const ecc_cases *c, const char *state, char lo[ECC_DATE_LEN],
 	" FROM case_deadlines d INDEXED BY case_deadlines_due CROSS JOIN case_nodes n INDEXED BY"  \
 	" case_nodes_open ON n.deadline = d.id AND n.state = 'open' JOIN cases c ON c.id ="        \
 	" n.case_id"
-#define JUDGE_PAGE_FROM OPEN_NODES
+/* ?10: the judge (the scope's or the filter's), a term the planner can
+ * use its index for. */
+#define JUDGE_PAGE_FROM OPEN_NODES " AND n.judge = ?10"
 #define CURSOR                                                                                     \
 	" (SELECT pd.due, pd.id, pn.team, pn.id FROM case_nodes pn JOIN case_deadlines pd ON"      \
 	" pd.id = pn.deadline WHERE pn.id = ?9)"
@@ -161,6 +163,8 @@ cJSON *ecc_cases_supervision(ecc_cases *c, const struct ecc_user *u,
 		ecc_store_bind_text(s, 4, q->judge && *q->judge ? q->judge : NULL);
 		ecc_store_bind_text(s, 5, lo[0] ? lo : NULL);
 		ecc_store_bind_text(s, 6, hi[0] ? hi : NULL);
+		if (judge)
+			ecc_store_bind_text(s, 10, sj ? sj : q->judge);
 		if (pass == 0) {
 			if (ecc_store_step(c->st, s) == SQLITE_ROW)
 				total = sqlite3_column_int64(s, 0);
