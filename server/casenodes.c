@@ -1,4 +1,4 @@
-/* casenodes: flow nodes, their deadlines, recompute, done, events, overdue alerts. */
+/* casenodes: flow nodes, their deadlines, recompute, done, events. */
 #define G_LOG_DOMAIN "ecc-cases"
 
 #include "cases_internal.h"
@@ -279,41 +279,13 @@ cJSON *cases__nodes_json(ecc_cases *c, int64_t case_id)
 	" provisional = coalesce((SELECT d.provisional FROM case_deadlines d WHERE d.id ="         \
 	" deadline), provisional)"
 
-static void clear_node_alert(ecc_cases *c, int64_t case_id, int64_t node_id)
-{
-	char subject[64];
-
-	if (!c->alerts)
-		return;
-	g_snprintf(subject, sizeof(subject), "case:%" G_GINT64_FORMAT "/node:%" G_GINT64_FORMAT,
-	           case_id, node_id);
-	ecc_alerts_clear_subject(c->alerts, subject);
-}
-
 int cases__nodes_void(ecc_cases *c, int64_t case_id)
 {
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT id FROM case_nodes WHERE case_id = ? AND"
-	                                        " state = 'open' AND alert_id IS NOT NULL");
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	int rc;
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "UPDATE case_nodes SET state = 'void', " FREEZE_DUE
+	                                        " WHERE case_id = ? AND state = 'open'");
+	int rc = s ? (sqlite3_bind_int64(s, 1, case_id), ecc_store_run(c->st, s)) : ECC_ERR_DB;
 
-	if (!s) {
-		g_array_free(ids, TRUE);
-		return ECC_ERR_DB;
-	}
-	sqlite3_bind_int64(s, 1, case_id);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(s);
-	s = ecc_store_stmt(c->st, "UPDATE case_nodes SET state = 'void', " FREEZE_DUE
-	                          " WHERE case_id = ? AND state = 'open'");
-	rc = s ? (sqlite3_bind_int64(s, 1, case_id), ecc_store_run(c->st, s)) : ECC_ERR_DB;
-	for (guint i = 0; rc == ECC_OK && i < ids->len; i++)
-		clear_node_alert(c, case_id, g_array_index(ids, int64_t, i));
-	g_array_free(ids, TRUE);
-	return rc;
+	return rc == ECC_OK ? cases__alerts_clear_case(c, case_id) : rc;
 }
 
 /* ---- recompute ---------------------------------------------------------- */
@@ -451,141 +423,6 @@ int ecc_cases_recompute(ecc_cases *c, int *changed)
 	return recompute(c, 0, changed);
 }
 
-/* ---- overdue alerts ----------------------------------------------------- */
-
-/* Nodes back inside their deadline (a calendar change, a corrected filing
- * date) lose their alert. */
-static void clear_not_overdue(ecc_cases *c, const char *today)
-{
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT n.id, n.case_id FROM case_nodes n JOIN"
-	                                        " case_deadlines d ON d.id = n.deadline WHERE"
-	                                        " n.state = 'open' AND n.alert_id IS NOT NULL AND"
-	                                        " d.due >= ?");
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-
-	if (!s) {
-		g_array_free(ids, TRUE);
-		return;
-	}
-	ecc_store_bind_text(s, 1, today);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		int64_t v[2] = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)};
-		g_array_append_vals(ids, v, 2);
-	}
-	sqlite3_reset(s);
-	for (guint i = 0; i + 1 < ids->len; i += 2) {
-		int64_t node = g_array_index(ids, int64_t, i),
-		        kase = g_array_index(ids, int64_t, i + 1);
-		clear_node_alert(c, kase, node);
-		s = ecc_store_stmt(c->st, "UPDATE case_nodes SET alert_id = NULL WHERE id = ?");
-		if (s) {
-			sqlite3_bind_int64(s, 1, node);
-			ecc_store_run(c->st, s);
-		}
-	}
-	g_array_free(ids, TRUE);
-}
-
-struct overdue {
-	int64_t node, kase;
-	char *code, *due, *judge, *judge_name, *team, *leader, *number;
-};
-
-static void overdue_free(gpointer p)
-{
-	struct overdue *o = p;
-
-	g_free(o->code);
-	g_free(o->due);
-	g_free(o->judge);
-	g_free(o->judge_name);
-	g_free(o->team);
-	g_free(o->leader);
-	g_free(o->number);
-	g_free(o);
-}
-
-static void raise_overdue(ecc_cases *c, const struct overdue *o)
-{
-	char subject[64], *msg;
-	int64_t alert = 0;
-	struct ecc_alert_spec sp;
-	sqlite3_stmt *s;
-
-	g_snprintf(subject, sizeof(subject), "case:%" G_GINT64_FORMAT "/node:%" G_GINT64_FORMAT,
-	           o->kase, o->node);
-	msg = g_strdup_printf("案件%s「%s」已超期（期限 %s），责任人：%s%s%s", o->number,
-	                      cases__node_name(o->code), o->due,
-	                      *o->judge_name ? o->judge_name : (*o->judge ? o->judge : "未指定"),
-	                      *o->team ? "，" : "", o->team);
-	sp = (struct ecc_alert_spec){
-	    .kind = "node_overdue",
-	    .severity = ECC_SEV_MEDIUM,
-	    .message = msg,
-	    .lat = NAN,
-	    .lon = NAN,
-	    .assignee = *o->judge ? o->judge : NULL,
-	    .escalate_to = *o->leader ? o->leader : NULL,
-	    .subject = subject,
-	};
-	if (ecc_alerts_raise(c->alerts, &sp, &alert) == ECC_OK &&
-	    (s = ecc_store_stmt(c->st, "UPDATE case_nodes SET alert_id = ? WHERE id = ?"))) {
-		sqlite3_bind_int64(s, 1, alert);
-		sqlite3_bind_int64(s, 2, o->node);
-		ecc_store_run(c->st, s);
-	}
-	g_free(msg);
-}
-
-void ecc_cases_scan(ecc_cases *c)
-{
-	sqlite3_stmt *s;
-	GPtrArray *due = g_ptr_array_new_with_free_func(overdue_free);
-	char today[ECC_DATE_LEN], *sig, why[ECC_CASES_WHY];
-
-	sig = cases__calendar_signature(c->cfg->cases_calendars);
-	if (strcmp(sig, c->cal_sig) && ecc_cases_reload_calendar(c, "system", NULL, why) != ECC_OK)
-		g_warning("the calendar folder changed but does not load: %s", why);
-	g_free(sig);
-	if (!c->alerts) {
-		g_ptr_array_unref(due);
-		return;
-	}
-	ecc_date_format(ecc_date_today(), today);
-	clear_not_overdue(c, today);
-	/* A backlog (a first import of old cases) is alerted a few hundred
-	 * nodes per pass, oldest first; the supervision page lists them all. */
-	s = ecc_store_stmt(c->st, "SELECT n.id, n.case_id, n.code, d.due, n.judge,"
-	                          " coalesce((SELECT display_name FROM users WHERE username ="
-	                          " n.judge), ''), n.team, coalesce((SELECT leader FROM case_teams"
-	                          " WHERE team = n.team), ''), c.number FROM case_deadlines d"
-	                          " JOIN case_nodes n ON n.deadline = d.id JOIN cases c ON c.id ="
-	                          " n.case_id WHERE n.state = 'open' AND d.due < ? AND"
-	                          " n.alert_id IS NULL ORDER BY d.due LIMIT 200");
-	if (!s) {
-		g_ptr_array_unref(due);
-		return;
-	}
-	ecc_store_bind_text(s, 1, today);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		struct overdue *o = g_new0(struct overdue, 1);
-		o->node = sqlite3_column_int64(s, 0);
-		o->kase = sqlite3_column_int64(s, 1);
-		o->code = g_strdup(ecc_store_column_text(s, 2));
-		o->due = g_strdup(ecc_store_column_text(s, 3));
-		o->judge = g_strdup(ecc_store_column_text(s, 4));
-		o->judge_name = g_strdup(ecc_store_column_text(s, 5));
-		o->team = g_strdup(ecc_store_column_text(s, 6));
-		o->leader = g_strdup(ecc_store_column_text(s, 7));
-		o->number = g_strdup(ecc_store_column_text(s, 8));
-		g_ptr_array_add(due, o);
-	}
-	sqlite3_reset(s);
-	for (guint i = 0; i < due->len; i++)
-		raise_overdue(c, g_ptr_array_index(due, i));
-	g_ptr_array_unref(due);
-}
-
 /* ---- done, events ------------------------------------------------------- */
 
 /* A date given by a user: today when absent; never in the future. */
@@ -682,7 +519,7 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 	}
 	if ((rc = ecc_store_commit(c->st)) != ECC_OK)
 		return rc;
-	clear_node_alert(c, case_id, node_id);
+	cases__alerts_refresh(c, case_id);
 	return ECC_OK;
 }
 
@@ -735,5 +572,9 @@ int ecc_cases_event(ecc_cases *c, const struct ecc_user *u, int64_t case_id, con
 		ecc_store_rollback(c->st);
 		return rc;
 	}
-	return ecc_store_commit(c->st);
+	if ((rc = ecc_store_commit(c->st)) != ECC_OK)
+		return rc;
+	/* an event dated back may bring a node that is overdue already */
+	cases__alerts_refresh(c, case_id);
+	return ECC_OK;
 }

@@ -73,8 +73,8 @@ static void alert_figures(ecc_cases *c, const struct ecc_user *u, uint32_t lo, u
 	/* The center counts every alert; a judge or officer the overdue-node
 	 * alerts of the own cases. */
 	s = ecc_store_stmt(c->st, "SELECT a.ts, a.acked_at FROM alerts a LEFT JOIN cases c ON"
-	                          " a.subject LIKE 'case:%' AND c.id = CAST(substr(a.subject, 6,"
-	                          " instr(a.subject, '/') - 6) AS INTEGER) WHERE a.ts >= ?3 AND"
+	                          " a.subject LIKE 'case:%' AND c.id = CAST(substr(a.subject, 6)"
+	                          " AS INTEGER) WHERE a.ts >= ?3 AND"
 	                          " a.ts < ?4 AND (?5 OR (c.id IS NOT NULL AND" CSCOPE "))");
 	f->ack_median_s = -1;
 	if (!s) {

@@ -100,6 +100,10 @@ int ecc_cases_update(ecc_cases *c, const struct ecc_user *u, int64_t id,
 
 /* May u see a case of this judge and team? */
 bool ecc_case_visible(const struct ecc_user *u, const char *judge, const char *team);
+/* Whether an alert is a case's overdue alert that u may see and acknowledge:
+ * u is its assignee or whom it escalates to, or the case is visible to u
+ * (its judge, an officer of its team; the center sees every alert). */
+bool ecc_cases_alert_for(ecc_cases *c, const struct ecc_user *u, const cJSON *alert);
 
 /* The case with its nodes; NOTFOUND or FORBIDDEN. */
 int ecc_cases_get(ecc_cases *c, const struct ecc_user *u, int64_t id, cJSON **out);

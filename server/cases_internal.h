@@ -60,6 +60,13 @@ uint32_t cases__due(const ecc_calendar *cal, uint32_t anchor, int count, const c
 /* Human name of a node code (Chinese), or the code. */
 const char *cases__node_name(const char *code);
 
+/* The overdue alert of a case (casealerts.c): raised, renamed (its overdue
+ * nodes) or cleared to match the case's overdue open nodes now. Outside a
+ * transaction. */
+void cases__alerts_refresh(ecc_cases *c, int64_t case_id);
+/* Clears a case's overdue alert (its nodes are void); in a transaction. */
+int cases__alerts_clear_case(ecc_cases *c, int64_t case_id);
+
 /* Reads the case's judge, team, status into the buffers; NOTFOUND. */
 int cases__head(ecc_cases *c, int64_t id, char judge[ECC_NAME_MAX + 1], char team[ECC_NAME_MAX + 1],
                 char status[16], char number[ECC_CASE_NUMBER_MAX]);

@@ -305,7 +305,16 @@ static const char *const migrations[] = {
     "  coalesce(d.provisional, n.provisional) AS provisional, n.state, n.team, n.judge,"
     "  n.done_on, n.done_at, n.done_by, n.note, n.alert_id, n.created_at, n.deadline"
     "  FROM case_nodes n LEFT JOIN case_deadlines d ON n.state = 'open' AND"
-    "  d.id = n.deadline;",
+    "  d.id = n.deadline;"
+    /* One overdue alert per case (casealerts.c) instead of one per node:
+     * the per-node alerts are cleared (the next scan raises the cases');
+     * case_nodes.alert_id now marks the nodes the case's alert names. */
+    "ALTER TABLE cases ADD COLUMN overdue_alert INTEGER;"
+    "UPDATE alerts SET state = 'cleared', cleared_at = CAST((julianday('now') -"
+    "  2440587.5) * 86400000 AS INTEGER) WHERE kind = 'node_overdue' AND"
+    "  state != 'cleared';"
+    "UPDATE case_nodes SET alert_id = NULL WHERE alert_id IS NOT NULL;"
+    "CREATE INDEX case_nodes_alerted ON case_nodes(alert_id) WHERE alert_id IS NOT NULL;",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))
