@@ -310,4 +310,8 @@ export default {
   'cases.code.cond.interview': 'Applicant interviewed',
   'cases.code.cond.consumption_order': 'Consumption-restriction order issued',
   'admin.stream_url': 'Stream URL (rtsp/rtmp/srt)',
+  // node supervision: pages (cases2)
+  'sup.prev': 'Previous',
+  'sup.next_page': 'Next',
+  'sup.range': 'Rows {from}–{to}',
 };

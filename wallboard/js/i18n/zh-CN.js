@@ -310,4 +310,8 @@ export default {
   'cases.code.cond.interview': '已约谈申请执行人',
   'cases.code.cond.consumption_order': '已发出限制消费令',
   'admin.stream_url': '视频流地址（rtsp/rtmp/srt）',
+  // node supervision: pages (cases2)
+  'sup.prev': '上一页',
+  'sup.next_page': '下一页',
+  'sup.range': '第 {from}–{to} 条',
 };
