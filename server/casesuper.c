@@ -76,16 +76,23 @@ static int window(const ecc_cases *c, const char *state, char lo[ECC_DATE_LEN],
  * A page of open nodes in (deadline date, deadline, team, node) order: the
  * order of the deadline-date index and then of the open nodes' (deadline,
  * team) index, so the center's or a team's page reads its rows and stops.
- * A judge's nodes are few: the planner starts from the judge's index.
  * ?9: the cursor (the previous page's last node).
  */
 #define PAGE_FROM                                                                                  \
 	" FROM case_deadlines d INDEXED BY case_deadlines_due CROSS JOIN case_nodes n INDEXED BY"  \
 	" case_nodes_open ON n.deadline = d.id AND n.state = 'open' JOIN cases c ON c.id ="        \
 	" n.case_id"
-/* ?10: the judge (the scope's or the filter's), a term the planner can
- * use its index for. */
-#define JUDGE_PAGE_FROM OPEN_NODES " AND n.judge = ?10"
+/* A judge's nodes are few (hundreds of cases): the page's nodes are picked
+ * and sorted from the judge's index alone, then read. ?10: the judge (the
+ * scope's or the filter's), a term the planner can use the index for. */
+#define JUDGE_IDS_FROM                                                                             \
+	" FROM case_nodes n JOIN case_deadlines d ON d.id = n.deadline WHERE n.state = 'open' AND" \
+	" n.judge = ?10 AND"
+#define JUDGE_PAGE(where)                                                                          \
+	"SELECT " NODE_ROW_COLS " FROM (SELECT n.id AS id" JUDGE_IDS_FROM where " AND" SCOPE_WHERE \
+	" AND" PAGE_WHERE PAGE_ORDER ") p CROSS JOIN case_nodes n ON n.id ="                       \
+	" p.id JOIN case_deadlines d ON d.id = n.deadline JOIN cases c ON c.id = n.case_id ORDER"  \
+	" BY d.due, d.id, n.team, n.id"
 #define CURSOR                                                                                     \
 	" (SELECT pd.due, pd.id, pn.team, pn.id FROM case_nodes pn JOIN case_deadlines pd ON"      \
 	" pd.id = pn.deadline WHERE pn.id = ?9)"
@@ -106,8 +113,8 @@ static sqlite3_stmt *supervision_stmt(ecc_cases *c, bool window, bool judge, boo
 		/* The total from the trigger-kept counts unless a judge narrows
 		 * it (they are kept per deadline and team). */
 		return judge
-		           ? ecc_store_stmt(c->st, "SELECT count(*)" JUDGE_PAGE_FROM
-		                                   " WHERE d.due BETWEEN ?5 AND ?6 AND" SCOPE_WHERE)
+		           ? ecc_store_stmt(c->st, "SELECT count(*)" JUDGE_IDS_FROM
+		                                   " d.due BETWEEN ?5 AND ?6 AND" SCOPE_WHERE)
 		           : ecc_store_stmt(c->st, "SELECT coalesce(sum(k.n), 0) FROM"
 		                                   " case_deadlines d JOIN case_open_counts k ON"
 		                                   " k.deadline = d.id WHERE d.due BETWEEN ?5 AND"
@@ -116,9 +123,7 @@ static sqlite3_stmt *supervision_stmt(ecc_cases *c, bool window, bool judge, boo
 		                                   " IS NULL");
 	if (window)
 		return judge
-		           ? ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS JUDGE_PAGE_FROM
-		                                   " WHERE d.due BETWEEN ?5 AND ?6 AND" SCOPE_WHERE
-		                                   " AND" PAGE_WHERE PAGE_ORDER)
+		           ? ecc_store_stmt(c->st, JUDGE_PAGE(" d.due BETWEEN ?5 AND ?6"))
 		           : ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS PAGE_FROM
 		                                   " WHERE d.due BETWEEN ?5 AND ?6 AND" SCOPE_WHERE
 		                                   " AND" PAGE_WHERE PAGE_ORDER);
@@ -127,9 +132,8 @@ static sqlite3_stmt *supervision_stmt(ecc_cases *c, bool window, bool judge, boo
 		 * (a case's judge and team are its open nodes'). */
 		return ecc_store_stmt(c->st, "SELECT count(*) FROM cases n WHERE n.open_nodes > 0"
 		                             " AND ?5 IS NULL AND ?6 IS NULL AND" SCOPE_WHERE);
-	return judge ? ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS JUDGE_PAGE_FROM
-	                                     " WHERE ?5 IS NULL AND ?6 IS NULL AND" SCOPE_WHERE
-	                                     " AND" FIRST_OF_CASE " AND" PAGE_WHERE PAGE_ORDER)
+	return judge ? ecc_store_stmt(c->st,
+	                              JUDGE_PAGE(" ?5 IS NULL AND ?6 IS NULL AND" FIRST_OF_CASE))
 	             : ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS PAGE_FROM
 	                                     " WHERE ?5 IS NULL AND ?6 IS NULL AND" SCOPE_WHERE
 	                                     " AND" FIRST_OF_CASE " AND" PAGE_WHERE PAGE_ORDER);

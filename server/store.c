@@ -263,7 +263,11 @@ static const char *const migrations[] = {
     "DROP TABLE case_open_counts;"
     "DROP TABLE case_flags;"
     "CREATE INDEX case_nodes_open ON case_nodes(deadline, team) WHERE state = 'open';"
-    "CREATE INDEX case_nodes_judge ON case_nodes(judge, deadline) WHERE state = 'open';"
+    /* a judge's pages and a case's first open node from the index alone
+     * (casesuper.c; with state: a partial index does not cover it) */
+    "CREATE INDEX case_nodes_judge ON case_nodes(judge, state, deadline, team, case_id);"
+    "DROP INDEX case_nodes_case;"
+    "CREATE INDEX case_nodes_case ON case_nodes(case_id, state, deadline);"
     /* open nodes per (deadline, team), kept by triggers: the wall's counts */
     "CREATE TABLE case_open_counts("
     "  deadline INTEGER NOT NULL,"
