@@ -123,6 +123,14 @@ int cases__alerts_clear_case(ecc_cases *c, int64_t case_id)
 
 	if (!c->alerts)
 		return ECC_OK;
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "UPDATE case_nodes SET alert_id = NULL WHERE"
+	                                        " case_id = ? AND alert_id IS NOT NULL");
+
+	if (!s)
+		return ECC_ERR_DB;
+	sqlite3_bind_int64(s, 1, case_id);
+	if (ecc_store_run(c->st, s) != ECC_OK)
+		return ECC_ERR_DB;
 	g_snprintf(subject, sizeof(subject), SUBJECT_FMT, case_id);
 	set_case_alert(c, case_id, 0);
 	return ecc_alerts_clear_subject(c->alerts, subject);
@@ -203,10 +211,12 @@ void ecc_cases_scan(ecc_cases *c)
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	/* Marked nodes back inside their deadline (a calendar change, a
-	 * corrected filing date) or no longer open. */
-	s = ecc_store_stmt(c->st, "SELECT n.case_id FROM case_nodes n WHERE n.alert_id IS NOT NULL"
-	                          " AND (n.state != 'open' OR (SELECT d.due FROM case_deadlines d"
-	                          " WHERE d.id = n.deadline) >= ?)");
+	 * corrected filing date); a node done or void loses its mark at once
+	 * (cases__alerts_refresh, cases__alerts_clear_case). */
+	s = ecc_store_stmt(c->st, "SELECT n.case_id FROM case_deadlines d INDEXED BY"
+	                          " case_deadlines_due CROSS JOIN case_nodes n INDEXED BY"
+	                          " case_nodes_alerted ON n.deadline = d.id AND n.alert_id IS NOT"
+	                          " NULL WHERE d.due >= ?");
 	if (s) {
 		ecc_store_bind_text(s, 1, today);
 		collect(c, s, ids, seen);
@@ -214,9 +224,11 @@ void ecc_cases_scan(ecc_cases *c)
 	/* Nodes gone overdue that no alert names yet, oldest first: a backlog
 	 * (a first import of old cases) a few hundred cases per pass; the
 	 * supervision page lists them all. */
-	s = ecc_store_stmt(c->st, "SELECT n.case_id FROM case_deadlines d JOIN case_nodes n ON"
-	                          " n.deadline = d.id AND n.state = 'open' WHERE d.due < ? AND"
-	                          " n.alert_id IS NULL ORDER BY d.due LIMIT 200");
+	s = ecc_store_stmt(c->st, "SELECT n.case_id FROM case_deadlines d INDEXED BY"
+	                          " case_deadlines_due CROSS JOIN case_nodes n INDEXED BY"
+	                          " case_nodes_unalerted ON n.deadline = d.id AND n.state ="
+	                          " 'open' AND n.alert_id IS NULL WHERE d.due < ? ORDER BY d.due"
+	                          " LIMIT 200");
 	if (s) {
 		ecc_store_bind_text(s, 1, today);
 		collect(c, s, ids, seen);

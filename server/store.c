@@ -318,7 +318,12 @@ static const char *const migrations[] = {
     "  2440587.5) * 86400000 AS INTEGER) WHERE kind = 'node_overdue' AND"
     "  state != 'cleared';"
     "UPDATE case_nodes SET alert_id = NULL WHERE alert_id IS NOT NULL;"
-    "CREATE INDEX case_nodes_alerted ON case_nodes(alert_id) WHERE alert_id IS NOT NULL;",
+    /* the scan's two questions, each from its own small index: marked nodes
+     * whose deadline is not past (deadlines by date, then these), and open
+     * overdue nodes no alert names yet */
+    "CREATE INDEX case_nodes_alerted ON case_nodes(deadline) WHERE alert_id IS NOT NULL;"
+    "CREATE INDEX case_nodes_unalerted ON case_nodes(deadline)"
+    "  WHERE state = 'open' AND alert_id IS NULL;",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

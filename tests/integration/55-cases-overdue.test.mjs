@@ -190,4 +190,25 @@ test('overdue nodes: one alert per case on the wall within seconds, escalation, 
     assert.equal(n503.due, '2027-01-06');
     assert.equal(n503.provisional, false);
   });
+
+  await t.test("a calendar change that moves nodes back inside their deadline shrinks the case's alert", async () => {
+    const r = await request(hub, 'POST', '/api/v1/cases', { token, body: {
+      number: '（2026）黑0781执504号', filed_on: '2026-11-16', judge: 'judge1', team: '执行一组' } });
+    assert.equal(r.status, 201);
+    const kid = r.json.case.id;
+    const late = r.json.case.nodes.filter((n) => n.state === 'overdue');
+    assert.ok(late.length >= 4, `${late.length} overdue`);
+    await wall.next((x) => x.type === 'alert' && x.alert.subject === `case:${kid}` &&
+      x.alert.message.includes(`超期节点 ${late.length} 个`), 5000, 'the alert naming every overdue node');
+    // The court was closed from the filing day to the end of the month.
+    const y26 = JSON.parse(fs.readFileSync(path.join(dir0, '2026.json'), 'utf8'));
+    y26.holidays.push({ name: 'test', from: '2026-11-16', to: '2026-11-30' });
+    fs.writeFileSync(path.join(dir0, '2026.json'), JSON.stringify(y26));
+    assert.equal((await request(hub, 'POST', '/api/v1/cases/calendar/reload', { token })).status, 200);
+    const now = (await request(hub, 'GET', `/api/v1/cases/${kid}`, { token })).json.case.nodes.filter((n) => n.state === 'overdue');
+    assert.ok(now.length >= 1 && now.length < late.length, `${now.length} still overdue`);
+    const m2 = await wall.next((x) => x.type === 'alert' && x.alert.subject === `case:${kid}` &&
+      x.alert.message.includes(`超期节点 ${now.length} 个`), 5000, 'the alert naming the nodes still overdue');
+    assert.doesNotMatch(m2.alert.message, /执行通知书/);
+  });
 });
