@@ -226,7 +226,7 @@ cJSON *ecc_cases_board(ecc_cases *c, const struct ecc_user *u)
 	teams = cJSON_AddArrayToObject(o, "teams");
 	/* The supervision query of bench/cases: counts per team from the
 	 * trigger-kept table of open nodes per (team, deadline); a judge's
-	 * from the open nodes' (judge, due) index. */
+	 * from the open nodes' (judge, state, deadline) index. */
 	if (sj)
 		s = ecc_store_stmt(c->st,
 		                   "SELECT n.team, sum(d.due = ?5), sum(d.due < ?5) FROM"
@@ -242,6 +242,12 @@ cJSON *ecc_cases_board(ecc_cases *c, const struct ecc_user *u)
 		ecc_store_bind_text(s, 3, NULL);
 		ecc_store_bind_text(s, 4, NULL);
 		ecc_store_bind_text(s, 5, today);
+		if (pass == 1) {
+			sqlite3_bind_int(s, 7, 200);
+			sqlite3_bind_int(s, 8, 0);
+			if (sj)
+				ecc_store_bind_text(s, 10, sj);
+		}
 		while (ecc_store_step(c->st, s) == SQLITE_ROW) {
 			if (pass == 0) {
 				cJSON *t = team_entry(teams, ecc_store_column_text(s, 0));
@@ -257,10 +263,12 @@ cJSON *ecc_cases_board(ecc_cases *c, const struct ecc_user *u)
 			}
 		}
 		sqlite3_reset(s);
-		/* The oldest nodes first, a screenful per court. */
-		s = ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS OPEN_NODES
-		                          " WHERE d.due <= ?5 AND" SCOPE_WHERE
-		                          " ORDER BY d.due, n.id LIMIT 200");
+		/* The oldest nodes first, a screenful per court, in the
+		 * supervision pages' order (and from their indexes). */
+		s = sj ? ecc_store_stmt(c->st, JUDGE_PAGE(" d.due <= ?5"))
+		       : ecc_store_stmt(c->st, "SELECT " NODE_ROW_COLS PAGE_FROM
+		                               " WHERE d.due <= ?5 AND" SCOPE_WHERE
+		                               " AND" PAGE_WHERE PAGE_ORDER);
 	}
 	return o;
 }

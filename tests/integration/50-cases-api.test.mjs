@@ -156,6 +156,15 @@ test('cases: numbers, scope, deadlines, nodes, triage, closing', async (t) => {
     assert.deepEqual(j.nodes.map((n) => n.node), all.nodes.filter((n) => n.judge === 'judge1').map((n) => n.node));
     assert.deepEqual((await get(judge1, '/api/v1/cases/supervision')).json.nodes, j.nodes);
     assert.equal((await get(duty, '/api/v1/cases/supervision?after=x')).status, 400);
+    // A judge's board: the own nodes only, as many as the own supervision lists.
+    const jb = (await get(judge1, '/api/v1/cases/board')).json;
+    const jnodes = jb.teams.flatMap((x) => x.nodes);
+    assert.ok(jnodes.length > 0 && jnodes.every((n) => n.judge === 'judge1'));
+    const jlate = (await get(judge1, '/api/v1/cases/supervision?state=overdue&limit=1000')).json;
+    const jtoday = (await get(judge1, '/api/v1/cases/supervision?state=due_today&limit=1000')).json;
+    assert.equal(jnodes.length, jlate.total + jtoday.total);
+    assert.equal(jb.teams.reduce((s, x) => s + x.overdue + x.due_today, 0), jnodes.length);
+    assert.deepEqual(jnodes.map((n) => n.node).sort(), [...jlate.nodes, ...jtoday.nodes].map((n) => n.node).sort());
   });
 
   await t.test('a node is recorded done with who and when; others may not', async () => {
