@@ -210,5 +210,13 @@ test('overdue nodes: one alert per case on the wall within seconds, escalation, 
     const m2 = await wall.next((x) => x.type === 'alert' && x.alert.subject === `case:${kid}` &&
       x.alert.message.includes(`超期节点 ${now.length} 个`), 5000, 'the alert naming the nodes still overdue');
     assert.doesNotMatch(m2.alert.message, /执行通知书/);
+    // An event dated back brings a node overdue already: it joins the alert.
+    const ev = await request(hub, 'POST', `/api/v1/cases/${kid}/events`, { token, body: { kind: 'money_arrived', on: '2026-11-10' } });
+    assert.equal(ev.status, 201, ev.text);
+    const more = ev.json.case.nodes.filter((n) => n.state === 'overdue');
+    assert.ok(more.length > now.length, `${more.length} overdue after the event`);
+    const m3 = await wall.next((x) => x.type === 'alert' && x.alert.id === m2.alert.id &&
+      x.alert.message.includes(`超期节点 ${more.length} 个`), 5000, 'the alert naming the new overdue node');
+    assert.match(m3.alert.message, /案款核算并通知/);
   });
 });
