@@ -42,9 +42,13 @@ INSERT INTO cases(number, year, filed_on, applicants, respondents, amount_fen, j
 SELECT '（2026）黑0781执' || n || '号', 2026, date('now', '+8 hours', '-' || (n % 60) || ' days'), '["申请人' || n || '"]',
   '["被执行人' || n || '"]', (n % 1000) * 100000, 'judge' || (n % ${JUDGES}), '执行' || (n % ${TEAMS}) || '组',
   0, 0, '（2026）黑0781执' || n || '号' FROM i;
-INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, team, judge, created_at)
-SELECT c.id, k.code, c.filed_on, k.count, k.unit, c.filed_on, c.team, c.judge, 0 FROM cases c,
- (${KINDS.map(([c, n, u]) => `SELECT '${c}' AS code, ${n} AS count, '${u}' AS unit`).join(' UNION ALL ')}) k;
+CREATE TEMP TABLE kinds AS ${KINDS.map(([c, n, u]) => `SELECT '${c}' AS code, ${n} AS count, '${u}' AS unit`).join(' UNION ALL ')};
+-- each (unit, count, filing day) one deadline row, the filing day as a placeholder
+INSERT INTO case_deadlines(unit, count, anchor, due)
+SELECT DISTINCT k.unit, k.count, c.filed_on, c.filed_on FROM cases c, temp.kinds k;
+INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, team, judge, created_at, deadline)
+SELECT c.id, k.code, c.filed_on, k.count, k.unit, c.filed_on, c.team, c.judge, 0, d.id FROM cases c, temp.kinds k
+ JOIN case_deadlines d ON d.unit = k.unit AND d.count = k.count AND d.anchor = c.filed_on ORDER BY k.rowid, c.id;
 -- a fifth of the nodes done on their anchor day
 UPDATE case_nodes SET state = 'done', done_on = anchor, done_at = 0, done_by = judge WHERE id % 5 = 0;
 COMMIT; ANALYZE;`);
@@ -96,10 +100,20 @@ try {
   const board = await time('/api/v1/cases/board');
   const team = await time(`/api/v1/cases/supervision?state=overdue&team=${encodeURIComponent('执行7组')}&limit=100`);
   const next = await time('/api/v1/cases/supervision?limit=100');
+  // A deep page: the cursor after 100 pages of 100 (10,000 cases in).
+  let after = 0;
+  for (let i = 0; i < 100; i++) {
+    const r = await request(hub, 'GET', `/api/v1/cases/supervision?limit=100${after ? `&after=${after}` : ''}`, { token });
+    after = r.json.next;
+  }
+  const deep = await time(`/api/v1/cases/supervision?limit=100&after=${after}`);
+  const judge = await time('/api/v1/cases/supervision?limit=100&judge=judge7');
   console.log(`\nthrough the hub's REST API, ${HTTP} requests each, one at a time`);
   console.log(`  GET /cases/board:                         p50 ${f2(pct(board, 50))} ms   p99 ${f2(pct(board, 99))} ms`);
   console.log(`  GET /cases/supervision?state=overdue&team: p50 ${f2(pct(team, 50))} ms   p99 ${f2(pct(team, 99))} ms`);
   console.log(`  GET /cases/supervision (next node per case): p50 ${f2(pct(next, 50))} ms   p99 ${f2(pct(next, 99))} ms`);
+  console.log(`    the 101st page (after=cursor):            p50 ${f2(pct(deep, 50))} ms   p99 ${f2(pct(deep, 99))} ms`);
+  console.log(`    one judge's (judge=judge7):               p50 ${f2(pct(judge, 50))} ms   p99 ${f2(pct(judge, 99))} ms`);
 } finally {
   await hub.proc.stop();
   await broker.stop();

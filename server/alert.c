@@ -259,6 +259,23 @@ int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject)
 	return clear_found(a, s);
 }
 
+int ecc_alerts_set_message(ecc_alerts *a, int64_t id, const char *message)
+{
+	sqlite3_stmt *s = ecc_store_stmt(a->st, "UPDATE alerts SET message = ? WHERE id = ? AND"
+	                                        " state != 'cleared'");
+
+	if (!s)
+		return ECC_ERR_DB;
+	ecc_store_bind_text(s, 1, message);
+	sqlite3_bind_int64(s, 2, id);
+	if (ecc_store_run(a->st, s) != ECC_OK)
+		return ECC_ERR_DB;
+	if (!sqlite3_changes(ecc_store_db(a->st)))
+		return ECC_ERR_NOTFOUND;
+	announce(a, id);
+	return ECC_OK;
+}
+
 int ecc_alerts_ack(ecc_alerts *a, int64_t id, const char *user, const char *ip)
 {
 	struct ecc_audit_entry e = {.actor = user, .action = "alert.ack", .ip = ip};

@@ -60,6 +60,11 @@ int ecc_alerts_clear(ecc_alerts *a, const char *unit, const char *kind);
 /* Clears the alerts about subject that are not cleared yet. */
 int ecc_alerts_clear_subject(ecc_alerts *a, const char *subject);
 
+/* Rewrites the message of an alert that is not cleared (what it is about
+ * changed: the overdue nodes of a case) and announces it; ECC_ERR_NOTFOUND
+ * when there is no such alert or it is cleared. */
+int ecc_alerts_set_message(ecc_alerts *a, int64_t id, const char *message);
+
 /* Acknowledges alert id as user (audited). */
 int ecc_alerts_ack(ecc_alerts *a, int64_t id, const char *user, const char *ip);
 

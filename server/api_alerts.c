@@ -1,19 +1,29 @@
 /* api_alerts: list and acknowledge alerts. */
 #include "api.h"
 #include "alert.h"
+#include "cases.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
 
 #include <string.h>
 
+static bool center(const struct ecc_req *req)
+{
+	return ECC_ROLE_BIT(req->user.role) & ECC_ROLES_CENTER;
+}
+
+/* The center sees every alert; an officer the alerts of the units it sees;
+ * a judge or officer the overdue alerts of their cases (cases.h). */
 static bool alert_visible(struct ecc_req *req, const cJSON *a)
 {
 	const char *unit = NULL;
 	const struct ecc_unit *u;
 
-	if (req->user.role != ECC_ROLE_OFFICER)
+	if (center(req))
 		return true;
-	if (ecc_json_get_string(a, "unit", &unit) != ECC_OK)
+	if (ecc_cases_alert_for(req->hub->cases, &req->user, a))
+		return true;
+	if (req->user.role != ECC_ROLE_OFFICER || ecc_json_get_string(a, "unit", &unit) != ECC_OK)
 		return false;
 	u = ecc_units_get(req->hub->units, unit);
 	return u && api__unit_visible(&req->user, u);
@@ -54,6 +64,20 @@ void api_alerts_ack(struct ecc_req *req)
 	if (!api__param_id(req, 0, &id)) {
 		ecc_req_error(req, 400, "bad_request", "alert id must be a positive integer");
 		return;
+	}
+	if (!center(req)) {
+		/* not the center: only the overdue alert of one's own case */
+		a = ecc_alerts_get(req->hub->alerts, id);
+		rc = a && ecc_cases_alert_for(req->hub->cases, &req->user, a) ? ECC_OK
+		     : a                                                      ? ECC_ERR_FORBIDDEN
+		                                                              : ECC_ERR_NOTFOUND;
+		cJSON_Delete(a);
+		if (rc != ECC_OK) {
+			ecc_router_fail(req, rc,
+			                rc == ECC_ERR_NOTFOUND ? "no such alert"
+			                                       : "not an alert of your cases");
+			return;
+		}
 	}
 	rc = ecc_alerts_ack(req->hub->alerts, id, req->user.username, req->ip);
 	if (rc == ECC_ERR_EXISTS) {

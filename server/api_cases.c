@@ -226,8 +226,10 @@ void api_cases_supervision(struct ecc_req *req)
 	cJSON *o;
 
 	if (api__query_int64(req, "limit", 100, 1, 1000, &limit) != ECC_OK ||
-	    api__query_int64(req, "offset", 0, 0, 1000000000, &offset) != ECC_OK) {
-		ecc_req_error(req, 400, "bad_request", "limit is 1..1000, offset >= 0");
+	    api__query_int64(req, "offset", 0, 0, 1000000000, &offset) != ECC_OK ||
+	    api__query_int64(req, "after", 0, 0, INT64_MAX, &q.after) != ECC_OK) {
+		ecc_req_error(req, 400, "bad_request",
+		              "limit is 1..1000, offset >= 0, after a node id");
 		return;
 	}
 	q.limit = (int)limit;

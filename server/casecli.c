@@ -44,8 +44,9 @@ static void time_stmt(ecc_store *st, sqlite3_stmt *s, int runs, GArray *out, int
 
 static int cmd_recompute(ecc_cases *c)
 {
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT count(*), count(DISTINCT unit || count ||"
-	                                        " anchor) FROM case_nodes WHERE state = 'open'");
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT (SELECT count(*) FROM case_nodes WHERE"
+	                                        " state = 'open'), (SELECT count(DISTINCT deadline)"
+	                                        " FROM case_open_counts WHERE n > 0)");
 	int64_t open = 0, rules = 0;
 	int changed = 0, rc;
 	gint64 t0;

@@ -1,4 +1,4 @@
-/* casenodes: flow nodes, their deadlines, recompute, done, events, overdue alerts. */
+/* casenodes: flow nodes, their deadlines, recompute, done, events. */
 #define G_LOG_DOMAIN "ecc-cases"
 
 #include "cases_internal.h"
@@ -106,22 +106,61 @@ uint32_t cases__due(const ecc_calendar *cal, uint32_t anchor, int count, const c
 	return ecc_calendar_add_workdays(cal, anchor, count, provisional);
 }
 
+/* The case_deadlines row of (unit, count, anchor), made or brought up to
+ * the current calendar; its id, due and provisional flag. */
+static int64_t deadline_of(ecc_cases *c, const char *unit, int count, const char *anchor,
+                           char due[ECC_DATE_LEN], bool *prov)
+{
+	sqlite3_stmt *s = ecc_store_stmt(
+	    c->st, "INSERT INTO case_deadlines(unit, count, anchor, due, provisional)"
+	           " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(unit, count, anchor) DO UPDATE SET"
+	           " due = excluded.due, provisional = excluded.provisional WHERE due !="
+	           " excluded.due OR provisional != excluded.provisional");
+	int64_t id = 0;
+	uint32_t a;
+
+	*prov = false;
+	if (!s || ecc_date_parse(anchor, &a) != ECC_OK)
+		return 0;
+	ecc_date_format(cases__due(c->cal, a, count, unit, prov), due);
+	ecc_store_bind_text(s, 1, unit);
+	sqlite3_bind_int(s, 2, count);
+	ecc_store_bind_text(s, 3, anchor);
+	ecc_store_bind_text(s, 4, due);
+	sqlite3_bind_int(s, 5, *prov);
+	if (ecc_store_run(c->st, s) != ECC_OK)
+		return 0;
+	s = ecc_store_stmt(c->st, "SELECT id FROM case_deadlines WHERE unit = ? AND count = ? AND"
+	                          " anchor = ?");
+	if (!s)
+		return 0;
+	ecc_store_bind_text(s, 1, unit);
+	sqlite3_bind_int(s, 2, count);
+	ecc_store_bind_text(s, 3, anchor);
+	if (ecc_store_step(c->st, s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
 /* Inserts one open node (or a done one, when done_by is set). */
 static int insert_node(ecc_cases *c, int64_t case_id, const char *code, const char *anchor,
                        int count, const char *unit, const char *judge, const char *team,
                        const char *done_by)
 {
-	sqlite3_stmt *s = ecc_store_stmt(
-	    c->st, "INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, provisional,"
-	           " judge, team, state, done_on, done_at, done_by, created_at)"
-	           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?12)");
+	sqlite3_stmt *s;
 	char due[ECC_DATE_LEN];
-	uint32_t a;
 	bool prov = false;
+	int64_t deadline = deadline_of(c, unit, count, anchor, due, &prov);
 
-	if (!s || ecc_date_parse(anchor, &a) != ECC_OK)
+	if (!deadline)
 		return ECC_ERR_DB;
-	ecc_date_format(cases__due(c->cal, a, count, unit, &prov), due);
+	s = ecc_store_stmt(
+	    c->st, "INSERT INTO case_nodes(case_id, code, anchor, count, unit, due, provisional,"
+	           " judge, team, state, done_on, done_at, done_by, created_at, deadline)"
+	           " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?12,?14)");
+	if (!s)
+		return ECC_ERR_DB;
 	sqlite3_bind_int64(s, 1, case_id);
 	ecc_store_bind_text(s, 2, code);
 	ecc_store_bind_text(s, 3, anchor);
@@ -135,6 +174,7 @@ static int insert_node(ecc_cases *c, int64_t case_id, const char *code, const ch
 	ecc_store_bind_text(s, 11, done_by ? anchor : NULL);
 	sqlite3_bind_int64(s, 12, ecc_now_ms());
 	ecc_store_bind_text(s, 13, done_by);
+	sqlite3_bind_int64(s, 14, deadline);
 	return ecc_store_run(c->st, s);
 }
 
@@ -192,10 +232,11 @@ static const char *node_state(sqlite3_stmt *s, int state_col, int due_col, const
 
 cJSON *cases__nodes_json(ecc_cases *c, int64_t case_id)
 {
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT id, code, anchor, count, unit, due,"
-	                                        " provisional, state, done_on, done_at, done_by,"
-	                                        " note, alert_id FROM case_nodes WHERE case_id = ?"
-	                                        " ORDER BY due, id");
+	sqlite3_stmt *s =
+	    ecc_store_stmt(c->st, "SELECT id, code, anchor, count, unit, due,"
+	                          " provisional, state, done_on, done_at, done_by,"
+	                          " note, alert_id FROM case_nodes_due WHERE case_id = ?"
+	                          " ORDER BY due, id");
 	cJSON *arr = cJSON_CreateArray();
 	char today[ECC_DATE_LEN];
 
@@ -232,114 +273,140 @@ cJSON *cases__nodes_json(ecc_cases *c, int64_t case_id)
 	return arr;
 }
 
-static void clear_node_alert(ecc_cases *c, int64_t case_id, int64_t node_id)
-{
-	char subject[64];
-
-	if (!c->alerts)
-		return;
-	g_snprintf(subject, sizeof(subject), "case:%" G_GINT64_FORMAT "/node:%" G_GINT64_FORMAT,
-	           case_id, node_id);
-	ecc_alerts_clear_subject(c->alerts, subject);
-}
+/* A node leaving the open state keeps the deadline it had. */
+#define FREEZE_DUE                                                                                 \
+	"due = coalesce((SELECT d.due FROM case_deadlines d WHERE d.id = deadline), due),"         \
+	" provisional = coalesce((SELECT d.provisional FROM case_deadlines d WHERE d.id ="         \
+	" deadline), provisional)"
 
 int cases__nodes_void(ecc_cases *c, int64_t case_id)
 {
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT id FROM case_nodes WHERE case_id = ? AND"
-	                                        " state = 'open' AND alert_id IS NOT NULL");
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	int rc;
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "UPDATE case_nodes SET state = 'void', " FREEZE_DUE
+	                                        " WHERE case_id = ? AND state = 'open'");
+	int rc = s ? (sqlite3_bind_int64(s, 1, case_id), ecc_store_run(c->st, s)) : ECC_ERR_DB;
 
-	if (!s) {
-		g_array_free(ids, TRUE);
-		return ECC_ERR_DB;
-	}
-	sqlite3_bind_int64(s, 1, case_id);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, 0);
-		g_array_append_val(ids, id);
-	}
-	sqlite3_reset(s);
-	s = ecc_store_stmt(c->st, "UPDATE case_nodes SET state = 'void' WHERE case_id = ? AND"
-	                          " state = 'open'");
-	rc = s ? (sqlite3_bind_int64(s, 1, case_id), ecc_store_run(c->st, s)) : ECC_ERR_DB;
-	for (guint i = 0; rc == ECC_OK && i < ids->len; i++)
-		clear_node_alert(c, case_id, g_array_index(ids, int64_t, i));
-	g_array_free(ids, TRUE);
-	return rc;
+	return rc == ECC_OK ? cases__alerts_clear_case(c, case_id) : rc;
 }
 
 /* ---- recompute ---------------------------------------------------------- */
 
-/* Recomputes the open nodes of case_id, or of every case when it is 0. */
-static int recompute(ecc_cases *c, int64_t case_id, int *changed)
+/* Points the open nodes of a case whose anchor moved to their deadline. */
+static int repoint(ecc_cases *c, int64_t case_id, int *changed)
 {
-	/* Open nodes share few (unit, count, anchor) triples: thousands for a
-	 * province's 100,000 cases. Each is computed once and written only
-	 * where it changed. */
 	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT DISTINCT unit, count, anchor FROM"
-	                                        " case_nodes WHERE state = 'open' AND"
-	                                        " (?1 = 0 OR case_id = ?1)");
+	                                        " case_nodes WHERE case_id = ? AND state = 'open'");
 	GPtrArray *rules = g_ptr_array_new_with_free_func(g_free);
-	bool own_tx = sqlite3_get_autocommit(ecc_store_db(c->st));
-	int rc = ECC_OK, n = 0;
+	int rc = s ? ECC_OK : ECC_ERR_DB;
 
-	if (!s) {
-		g_ptr_array_unref(rules);
-		return ECC_ERR_DB;
+	if (s) {
+		sqlite3_bind_int64(s, 1, case_id);
+		while (ecc_store_step(c->st, s) == SQLITE_ROW)
+			g_ptr_array_add(rules,
+			                g_strdup_printf("%s\t%d\t%s", ecc_store_column_text(s, 0),
+			                                sqlite3_column_int(s, 1),
+			                                ecc_store_column_text(s, 2)));
+		sqlite3_reset(s);
 	}
-	sqlite3_bind_int64(s, 1, case_id);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW)
-		g_ptr_array_add(rules, g_strdup_printf("%s\t%d\t%s", ecc_store_column_text(s, 0),
-		                                       sqlite3_column_int(s, 1),
-		                                       ecc_store_column_text(s, 2)));
-	sqlite3_reset(s);
-	if (own_tx && ecc_store_begin(c->st, true) != ECC_OK) {
-		g_ptr_array_unref(rules);
-		return ECC_ERR_DB;
-	}
-	/* A whole recompute moves many rows: the per-row trigger that keeps
-	 * case_open_counts is off, and the counts are rebuilt once after. */
-	if (!case_id)
-		rc = ecc_store_exec(c->st, "UPDATE case_flags SET bulk = 1");
 	for (guint i = 0; i < rules->len && rc == ECC_OK; i++) {
 		gchar **f = g_strsplit(g_ptr_array_index(rules, i), "\t", 3);
-		uint32_t a;
-		bool prov = false;
-		char due[ECC_DATE_LEN];
 		int count = (int)g_ascii_strtoll(f[1], NULL, 10);
+		char due[ECC_DATE_LEN];
+		bool prov;
+		int64_t d = deadline_of(c, f[0], count, f[2], due, &prov);
 
-		if (ecc_date_parse(f[2], &a) == ECC_OK) {
-			ecc_date_format(cases__due(c->cal, a, count, f[0], &prov), due);
-			s = ecc_store_stmt(c->st,
-			                   "UPDATE case_nodes SET due = ?4, provisional = ?5"
-			                   " WHERE state = 'open' AND unit = ?1 AND count = ?2"
-			                   " AND anchor = ?3 AND (due != ?4 OR"
-			                   " provisional != ?5) AND (?6 = 0 OR case_id = ?6)");
-			if (!s) {
-				rc = ECC_ERR_DB;
-			} else {
-				ecc_store_bind_text(s, 1, f[0]);
-				sqlite3_bind_int(s, 2, count);
-				ecc_store_bind_text(s, 3, f[2]);
-				ecc_store_bind_text(s, 4, due);
-				sqlite3_bind_int(s, 5, prov);
-				sqlite3_bind_int64(s, 6, case_id);
-				rc = ecc_store_run(c->st, s);
-				n += sqlite3_changes(ecc_store_db(c->st));
-			}
+		s = ecc_store_stmt(c->st, "UPDATE case_nodes SET deadline = ?5, due = ?6,"
+		                          " provisional = ?7 WHERE case_id = ?1 AND state = 'open'"
+		                          " AND unit = ?2 AND count = ?3 AND anchor = ?4 AND"
+		                          " deadline IS NOT ?5");
+		if (!d || !s) {
+			rc = ECC_ERR_DB;
+		} else {
+			sqlite3_bind_int64(s, 1, case_id);
+			ecc_store_bind_text(s, 2, f[0]);
+			sqlite3_bind_int(s, 3, count);
+			ecc_store_bind_text(s, 4, f[2]);
+			sqlite3_bind_int64(s, 5, d);
+			ecc_store_bind_text(s, 6, due);
+			sqlite3_bind_int(s, 7, prov);
+			rc = ecc_store_run(c->st, s);
+			if (changed)
+				*changed += sqlite3_changes(ecc_store_db(c->st));
 		}
 		g_strfreev(f);
 	}
 	g_ptr_array_unref(rules);
-	if (!case_id && rc == ECC_OK && n > 0)
-		rc = ecc_store_exec(c->st,
-		                    "DELETE FROM case_open_counts;"
-		                    "INSERT INTO case_open_counts(team, due, n) SELECT team, due,"
-		                    " count(*) FROM case_nodes WHERE state = 'open' GROUP BY"
-		                    " team, due");
-	if (!case_id && rc == ECC_OK)
-		rc = ecc_store_exec(c->st, "UPDATE case_flags SET bulk = 0");
+	return rc;
+}
+
+/*
+ * Every open deadline. Open nodes share few (unit, count, anchor) triples,
+ * hundreds for a province's 100,000 cases, each a case_deadlines row: a
+ * calendar change computes and rewrites those rows, and no node. *changed:
+ * the open nodes whose deadline or provisional flag moved.
+ */
+static int recompute_all(ecc_cases *c, int *changed)
+{
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT d.id, d.unit, d.count, d.anchor, d.due,"
+	                                        " d.provisional FROM case_deadlines d WHERE"
+	                                        " EXISTS(SELECT 1 FROM case_open_counts k WHERE"
+	                                        " k.deadline = d.id AND k.n > 0)");
+	GArray *moved = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GPtrArray *dues = g_ptr_array_new_with_free_func(g_free);
+	int rc = s ? ECC_OK : ECC_ERR_DB;
+
+	while (s && ecc_store_step(c->st, s) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		uint32_t a;
+		bool prov = false;
+		char due[ECC_DATE_LEN];
+
+		if (ecc_date_parse(ecc_store_column_text(s, 3), &a) != ECC_OK)
+			continue;
+		ecc_date_format(cases__due(c->cal, a, sqlite3_column_int(s, 2),
+		                           ecc_store_column_text(s, 1), &prov),
+		                due);
+		if (strcmp(due, ecc_store_column_text(s, 4)) || prov != sqlite3_column_int(s, 5)) {
+			g_array_append_val(moved, id);
+			g_ptr_array_add(dues, g_strdup_printf("%s%c", due, prov ? 'p' : '-'));
+		}
+	}
+	if (s)
+		sqlite3_reset(s);
+	for (guint i = 0; i < moved->len && rc == ECC_OK; i++) {
+		const char *due = g_ptr_array_index(dues, i);
+
+		s = ecc_store_stmt(c->st, "UPDATE case_deadlines SET due = substr(?2, 1, 10),"
+		                          " provisional = substr(?2, 11) = 'p' WHERE id = ?1");
+		if (!s) {
+			rc = ECC_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, g_array_index(moved, int64_t, i));
+		ecc_store_bind_text(s, 2, due);
+		rc = ecc_store_run(c->st, s);
+		s = ecc_store_stmt(c->st, "SELECT coalesce(sum(n), 0) FROM case_open_counts WHERE"
+		                          " deadline = ?");
+		if (rc == ECC_OK && s) {
+			sqlite3_bind_int64(s, 1, g_array_index(moved, int64_t, i));
+			if (ecc_store_step(c->st, s) == SQLITE_ROW)
+				*changed += sqlite3_column_int(s, 0);
+			sqlite3_reset(s);
+		}
+	}
+	g_array_free(moved, TRUE);
+	g_ptr_array_unref(dues);
+	return rc;
+}
+
+/* Recomputes the open nodes of case_id, or of every case when it is 0. */
+static int recompute(ecc_cases *c, int64_t case_id, int *changed)
+{
+	bool own_tx = sqlite3_get_autocommit(ecc_store_db(c->st));
+	int rc, n = 0;
+
+	if (own_tx && ecc_store_begin(c->st, true) != ECC_OK)
+		return ECC_ERR_DB;
+	rc = case_id ? repoint(c, case_id, &n) : recompute_all(c, &n);
 	if (own_tx) {
 		if (rc == ECC_OK)
 			rc = ecc_store_commit(c->st);
@@ -354,138 +421,6 @@ static int recompute(ecc_cases *c, int64_t case_id, int *changed)
 int ecc_cases_recompute(ecc_cases *c, int *changed)
 {
 	return recompute(c, 0, changed);
-}
-
-/* ---- overdue alerts ----------------------------------------------------- */
-
-/* Nodes back inside their deadline (a calendar change, a corrected filing
- * date) lose their alert. */
-static void clear_not_overdue(ecc_cases *c, const char *today)
-{
-	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT id, case_id FROM case_nodes WHERE state ="
-	                                        " 'open' AND alert_id IS NOT NULL AND due >= ?");
-	GArray *ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-
-	if (!s) {
-		g_array_free(ids, TRUE);
-		return;
-	}
-	ecc_store_bind_text(s, 1, today);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		int64_t v[2] = {sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1)};
-		g_array_append_vals(ids, v, 2);
-	}
-	sqlite3_reset(s);
-	for (guint i = 0; i + 1 < ids->len; i += 2) {
-		int64_t node = g_array_index(ids, int64_t, i),
-		        kase = g_array_index(ids, int64_t, i + 1);
-		clear_node_alert(c, kase, node);
-		s = ecc_store_stmt(c->st, "UPDATE case_nodes SET alert_id = NULL WHERE id = ?");
-		if (s) {
-			sqlite3_bind_int64(s, 1, node);
-			ecc_store_run(c->st, s);
-		}
-	}
-	g_array_free(ids, TRUE);
-}
-
-struct overdue {
-	int64_t node, kase;
-	char *code, *due, *judge, *judge_name, *team, *leader, *number;
-};
-
-static void overdue_free(gpointer p)
-{
-	struct overdue *o = p;
-
-	g_free(o->code);
-	g_free(o->due);
-	g_free(o->judge);
-	g_free(o->judge_name);
-	g_free(o->team);
-	g_free(o->leader);
-	g_free(o->number);
-	g_free(o);
-}
-
-static void raise_overdue(ecc_cases *c, const struct overdue *o)
-{
-	char subject[64], *msg;
-	int64_t alert = 0;
-	struct ecc_alert_spec sp;
-	sqlite3_stmt *s;
-
-	g_snprintf(subject, sizeof(subject), "case:%" G_GINT64_FORMAT "/node:%" G_GINT64_FORMAT,
-	           o->kase, o->node);
-	msg = g_strdup_printf("案件%s「%s」已超期（期限 %s），责任人：%s%s%s", o->number,
-	                      cases__node_name(o->code), o->due,
-	                      *o->judge_name ? o->judge_name : (*o->judge ? o->judge : "未指定"),
-	                      *o->team ? "，" : "", o->team);
-	sp = (struct ecc_alert_spec){
-	    .kind = "node_overdue",
-	    .severity = ECC_SEV_MEDIUM,
-	    .message = msg,
-	    .lat = NAN,
-	    .lon = NAN,
-	    .assignee = *o->judge ? o->judge : NULL,
-	    .escalate_to = *o->leader ? o->leader : NULL,
-	    .subject = subject,
-	};
-	if (ecc_alerts_raise(c->alerts, &sp, &alert) == ECC_OK &&
-	    (s = ecc_store_stmt(c->st, "UPDATE case_nodes SET alert_id = ? WHERE id = ?"))) {
-		sqlite3_bind_int64(s, 1, alert);
-		sqlite3_bind_int64(s, 2, o->node);
-		ecc_store_run(c->st, s);
-	}
-	g_free(msg);
-}
-
-void ecc_cases_scan(ecc_cases *c)
-{
-	sqlite3_stmt *s;
-	GPtrArray *due = g_ptr_array_new_with_free_func(overdue_free);
-	char today[ECC_DATE_LEN], *sig, why[ECC_CASES_WHY];
-
-	sig = cases__calendar_signature(c->cfg->cases_calendars);
-	if (strcmp(sig, c->cal_sig) && ecc_cases_reload_calendar(c, "system", NULL, why) != ECC_OK)
-		g_warning("the calendar folder changed but does not load: %s", why);
-	g_free(sig);
-	if (!c->alerts) {
-		g_ptr_array_unref(due);
-		return;
-	}
-	ecc_date_format(ecc_date_today(), today);
-	clear_not_overdue(c, today);
-	/* A backlog (a first import of old cases) is alerted a few hundred
-	 * nodes per pass, oldest first; the supervision page lists them all. */
-	s = ecc_store_stmt(c->st, "SELECT n.id, n.case_id, n.code, n.due, n.judge,"
-	                          " coalesce((SELECT display_name FROM users WHERE username ="
-	                          " n.judge), ''), n.team, coalesce((SELECT leader FROM case_teams"
-	                          " WHERE team = n.team), ''), c.number FROM case_nodes n JOIN"
-	                          " cases c ON c.id = n.case_id WHERE n.state = 'open' AND n.due <"
-	                          " ? AND n.alert_id IS NULL ORDER BY n.due LIMIT 200");
-	if (!s) {
-		g_ptr_array_unref(due);
-		return;
-	}
-	ecc_store_bind_text(s, 1, today);
-	while (ecc_store_step(c->st, s) == SQLITE_ROW) {
-		struct overdue *o = g_new0(struct overdue, 1);
-		o->node = sqlite3_column_int64(s, 0);
-		o->kase = sqlite3_column_int64(s, 1);
-		o->code = g_strdup(ecc_store_column_text(s, 2));
-		o->due = g_strdup(ecc_store_column_text(s, 3));
-		o->judge = g_strdup(ecc_store_column_text(s, 4));
-		o->judge_name = g_strdup(ecc_store_column_text(s, 5));
-		o->team = g_strdup(ecc_store_column_text(s, 6));
-		o->leader = g_strdup(ecc_store_column_text(s, 7));
-		o->number = g_strdup(ecc_store_column_text(s, 8));
-		g_ptr_array_add(due, o);
-	}
-	sqlite3_reset(s);
-	for (guint i = 0; i < due->len; i++)
-		raise_overdue(c, g_ptr_array_index(due, i));
-	g_ptr_array_unref(due);
 }
 
 /* ---- done, events ------------------------------------------------------- */
@@ -530,8 +465,9 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 		cases__why(why, "the note is longer than 1000 bytes");
 		return ECC_ERR_INVAL;
 	}
-	s = ecc_store_stmt(c->st, "SELECT state, due, anchor, code FROM case_nodes WHERE id = ? AND"
-	                          " case_id = ?");
+	s = ecc_store_stmt(c->st,
+	                   "SELECT state, due, anchor, code FROM case_nodes_due WHERE id = ? AND"
+	                   " case_id = ?");
 	if (!s)
 		return ECC_ERR_DB;
 	sqlite3_bind_int64(s, 1, node_id);
@@ -556,7 +492,7 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 	if (ecc_store_begin(c->st, true) != ECC_OK)
 		return ECC_ERR_DB;
 	s = ecc_store_stmt(c->st, "UPDATE case_nodes SET state = 'done', done_on = ?, done_at = ?,"
-	                          " done_by = ?, note = ? WHERE id = ?");
+	                          " done_by = ?, note = ?, " FREEZE_DUE " WHERE id = ?");
 	rc = ECC_ERR_DB;
 	if (s) {
 		ecc_store_bind_text(s, 1, day);
@@ -583,7 +519,7 @@ int ecc_cases_node_done(ecc_cases *c, const struct ecc_user *u, int64_t case_id,
 	}
 	if ((rc = ecc_store_commit(c->st)) != ECC_OK)
 		return rc;
-	clear_node_alert(c, case_id, node_id);
+	cases__alerts_refresh(c, case_id);
 	return ECC_OK;
 }
 
@@ -636,5 +572,9 @@ int ecc_cases_event(ecc_cases *c, const struct ecc_user *u, int64_t case_id, con
 		ecc_store_rollback(c->st);
 		return rc;
 	}
-	return ecc_store_commit(c->st);
+	if ((rc = ecc_store_commit(c->st)) != ECC_OK)
+		return rc;
+	/* an event dated back may bring a node that is overdue already */
+	cases__alerts_refresh(c, case_id);
+	return ECC_OK;
 }

@@ -73,8 +73,8 @@ static void alert_figures(ecc_cases *c, const struct ecc_user *u, uint32_t lo, u
 	/* The center counts every alert; a judge or officer the overdue-node
 	 * alerts of the own cases. */
 	s = ecc_store_stmt(c->st, "SELECT a.ts, a.acked_at FROM alerts a LEFT JOIN cases c ON"
-	                          " a.subject LIKE 'case:%' AND c.id = CAST(substr(a.subject, 6,"
-	                          " instr(a.subject, '/') - 6) AS INTEGER) WHERE a.ts >= ?3 AND"
+	                          " a.subject LIKE 'case:%' AND c.id = CAST(substr(a.subject, 6)"
+	                          " AS INTEGER) WHERE a.ts >= ?3 AND"
 	                          " a.ts < ?4 AND (?5 OR (c.id IS NOT NULL AND" CSCOPE "))");
 	f->ack_median_s = -1;
 	if (!s) {
@@ -140,12 +140,12 @@ static void figures(ecc_cases *c, const struct ecc_user *u, uint32_t lo, uint32_
 	f->nodes_late = f->nodes_done - f->nodes_in_time;
 	/* Nodes whose deadline fell in the period and passed: done late, or
 	 * still open after it. */
-	f->nodes_overdue =
-	    count(c,
-	          ecc_store_stmt(c->st, "SELECT count(*) FROM case_nodes n WHERE n.due BETWEEN ?3"
-	                                " AND ?4 AND ((n.state = 'done' AND n.done_on > n.due) OR"
-	                                " (n.state = 'open' AND n.due < ?5)) AND" NSCOPE),
-	          sj, stm, a, b, today);
+	f->nodes_overdue = count(
+	    c,
+	    ecc_store_stmt(c->st, "SELECT count(*) FROM case_nodes_due n WHERE n.due BETWEEN ?3"
+	                          " AND ?4 AND ((n.state = 'done' AND n.done_on > n.due) OR"
+	                          " (n.state = 'open' AND n.due < ?5)) AND" NSCOPE),
+	    sj, stm, a, b, today);
 	alert_figures(c, u, lo, hi, f);
 }
 
@@ -190,7 +190,7 @@ static cJSON *breakdown(ecc_cases *c, const struct ecc_user *u, const char *a, c
 	              "SELECT n.team AS k, (n.state = 'done' AND n.done_on BETWEEN ?3 AND ?4 AND"
 	              " n.done_on <= n.due) AS in_time, (n.due BETWEEN ?3 AND ?4 AND ((n.state ="
 	              " 'done' AND n.done_on > n.due) OR (n.state = 'open' AND n.due < ?5))) AS"
-	              " overdue, 0 AS received, 0 AS closed FROM case_nodes n WHERE (n.done_on"
+	              " overdue, 0 AS received, 0 AS closed FROM case_nodes_due n WHERE (n.done_on"
 	              " BETWEEN ?3 AND ?4 OR n.due BETWEEN ?3 AND ?4) AND" NSCOPE
 	              " UNION ALL SELECT c.team, 0, 0, c.filed_on BETWEEN ?3 AND ?4, c.closed_on"
 	              " IS NOT NULL AND c.closed_on BETWEEN ?3 AND ?4 FROM cases c WHERE"
@@ -201,7 +201,7 @@ static cJSON *breakdown(ecc_cases *c, const struct ecc_user *u, const char *a, c
 	              "SELECT n.code, sum(n.state = 'done' AND n.done_on BETWEEN ?3 AND ?4 AND"
 	              " n.done_on <= n.due), sum(n.due BETWEEN ?3 AND ?4 AND ((n.state = 'done'"
 	              " AND n.done_on > n.due) OR (n.state = 'open' AND n.due < ?5))), 0, 0 FROM"
-	              " case_nodes n WHERE (n.done_on BETWEEN ?3 AND ?4 OR n.due BETWEEN ?3 AND"
+	              " case_nodes_due n WHERE (n.done_on BETWEEN ?3 AND ?4 OR n.due BETWEEN ?3 AND"
 	              " ?4) AND" NSCOPE " GROUP BY n.code ORDER BY n.code");
 	if (!s)
 		return arr;

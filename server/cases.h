@@ -100,6 +100,10 @@ int ecc_cases_update(ecc_cases *c, const struct ecc_user *u, int64_t id,
 
 /* May u see a case of this judge and team? */
 bool ecc_case_visible(const struct ecc_user *u, const char *judge, const char *team);
+/* Whether an alert is a case's overdue alert that u may see and acknowledge:
+ * u is its assignee or whom it escalates to, or the case is visible to u
+ * (its judge, an officer of its team; the center sees every alert). */
+bool ecc_cases_alert_for(ecc_cases *c, const struct ecc_user *u, const cJSON *alert);
 
 /* The case with its nodes; NOTFOUND or FORBIDDEN. */
 int ecc_cases_get(ecc_cases *c, const struct ecc_user *u, int64_t id, cJSON **out);
@@ -152,8 +156,11 @@ struct ecc_supervision_query {
 	const char *state; /* "due_today", "due_3" (within 3 working days),
 	                    * "overdue", or NULL for every open case */
 	int limit, offset;
+	int64_t after; /* 0, or the last node of the previous page: the page
+	                * after it (constant time however deep; offset walks) */
 };
-/* Every open case's next node and its deadline, within u's scope. */
+/* Every open case's next node and its deadline, within u's scope, a page in
+ * the order (deadline, node); "next" names the cursor of the next page. */
 cJSON *ecc_cases_supervision(ecc_cases *c, const struct ecc_user *u,
                              const struct ecc_supervision_query *q);
 

@@ -24,11 +24,13 @@ struct ecc_cases {
 };
 
 /* Nodes due today (?5) and overdue per team, for the center (?1, ?3, ?4
- * NULL) or one team (?2): bench/cases times this very statement. */
+ * NULL) or one team (?2), from the kept counts of open nodes per deadline
+ * and team: bench/cases times this very statement. */
 #define ECC_CASES_BOARD_SQL                                                                        \
-	"SELECT team, sum(n * (due = ?5)), sum(n * (due < ?5)) FROM case_open_counts WHERE due <=" \
-	" ?5 AND n > 0 AND (?2 IS NULL OR team = ?2) AND ?1 IS NULL AND ?3 IS NULL AND ?4 IS NULL" \
-	" GROUP BY team ORDER BY team"
+	"SELECT k.team, sum(k.n * (d.due = ?5)), sum(k.n * (d.due < ?5)) FROM case_deadlines d"    \
+	" JOIN case_open_counts k ON k.deadline = d.id WHERE d.due <= ?5 AND k.n > 0 AND (?2 IS"   \
+	" NULL OR k.team = ?2) AND ?1 IS NULL AND ?3 IS NULL AND ?4 IS NULL GROUP BY k.team"       \
+	" ORDER BY k.team"
 
 /* A cases object over st without timers (the command line, benchmarks). */
 ecc_cases *cases__open(ecc_store *st, const struct ecc_config *cfg, ecc_alerts *alerts,
@@ -57,6 +59,13 @@ uint32_t cases__due(const ecc_calendar *cal, uint32_t anchor, int count, const c
                     bool *provisional);
 /* Human name of a node code (Chinese), or the code. */
 const char *cases__node_name(const char *code);
+
+/* The overdue alert of a case (casealerts.c): raised, renamed (its overdue
+ * nodes) or cleared to match the case's overdue open nodes now. Outside a
+ * transaction. */
+void cases__alerts_refresh(ecc_cases *c, int64_t case_id);
+/* Clears a case's overdue alert (its nodes are void); in a transaction. */
+int cases__alerts_clear_case(ecc_cases *c, int64_t case_id);
 
 /* Reads the case's judge, team, status into the buffers; NOTFOUND. */
 int cases__head(ecc_cases *c, int64_t id, char judge[ECC_NAME_MAX + 1], char team[ECC_NAME_MAX + 1],

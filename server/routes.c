@@ -62,9 +62,11 @@ const struct ecc_route ecc_routes[] = {
     {"DELETE", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_unlock,
      "unlock a segment"},
 
-    {"GET", "/api/v1/alerts", CENTER | OFFICER, 0, api_alerts_list,
+    {"GET", "/api/v1/alerts", CENTER | OFFICER | JUDGE, 0, api_alerts_list,
      "alerts, newest first (state, unit, before, limit)"},
-    {"POST", "/api/v1/alerts/{id}/ack", CENTER, 0, api_alerts_ack, "acknowledge an alert"},
+    /* a judge or officer: the overdue alerts of their cases */
+    {"POST", "/api/v1/alerts/{id}/ack", CENTER | OFFICER | JUDGE, 0, api_alerts_ack,
+     "acknowledge an alert"},
 
     {"GET", "/api/v1/users", ADMIN, 0, api_users_list, "users and their roles"},
     {"POST", "/api/v1/users", ADMIN, JSON, api_users_add, "add a user"},

@@ -236,6 +236,94 @@ static const char *const migrations[] = {
     "ALTER TABLE alerts ADD COLUMN subject TEXT;"
     "CREATE INDEX alerts_subject ON alerts(subject) WHERE subject IS NOT NULL;",
 
+    /* Deadlines of their own: one row per (unit, count, anchor), a few
+     * hundred for a province's open nodes, which point to theirs. A calendar
+     * change rewrites those rows, not every moved node. An open node's
+     * deadline is its case_deadlines row (the view case_nodes_due); a done
+     * or void node keeps the deadline it had in case_nodes.due. */
+    "CREATE TABLE case_deadlines("
+    "  id INTEGER PRIMARY KEY,"
+    "  unit TEXT NOT NULL, count INTEGER NOT NULL, anchor TEXT NOT NULL,"
+    "  due TEXT NOT NULL, provisional INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE(unit, count, anchor));"
+    "CREATE INDEX case_deadlines_due ON case_deadlines(due);"
+    "ALTER TABLE case_nodes ADD COLUMN deadline INTEGER REFERENCES case_deadlines(id);"
+    "INSERT INTO case_deadlines(unit, count, anchor, due, provisional)"
+    "  SELECT unit, count, anchor, max(due), max(provisional) FROM case_nodes"
+    "  WHERE state = 'open' GROUP BY unit, count, anchor;"
+    "UPDATE case_nodes SET deadline = (SELECT d.id FROM case_deadlines d WHERE"
+    "  d.unit = case_nodes.unit AND d.count = case_nodes.count AND"
+    "  d.anchor = case_nodes.anchor) WHERE state = 'open';"
+    "DROP TRIGGER case_nodes_count_i;"
+    "DROP TRIGGER case_nodes_count_d;"
+    "DROP TRIGGER case_nodes_count_u;"
+    "DROP INDEX case_nodes_open;"
+    "DROP INDEX case_nodes_judge;"
+    "DROP INDEX case_nodes_rule;"
+    "DROP TABLE case_open_counts;"
+    "DROP TABLE case_flags;"
+    "CREATE INDEX case_nodes_open ON case_nodes(deadline, team) WHERE state = 'open';"
+    /* a judge's pages and a case's first open node from the index alone
+     * (casesuper.c; with state: a partial index does not cover it) */
+    "CREATE INDEX case_nodes_judge ON case_nodes(judge, state, deadline, team, case_id);"
+    "DROP INDEX case_nodes_case;"
+    "CREATE INDEX case_nodes_case ON case_nodes(case_id, state, deadline);"
+    /* open nodes per (deadline, team), kept by triggers: the wall's counts */
+    "CREATE TABLE case_open_counts("
+    "  deadline INTEGER NOT NULL,"
+    "  team TEXT NOT NULL,"
+    "  n INTEGER NOT NULL,"
+    "  PRIMARY KEY(deadline, team)) WITHOUT ROWID;"
+    "INSERT INTO case_open_counts SELECT deadline, team, count(*) FROM case_nodes"
+    "  WHERE state = 'open' GROUP BY deadline, team;"
+    "CREATE TRIGGER case_nodes_count_i AFTER INSERT ON case_nodes"
+    "  WHEN new.state = 'open' AND new.deadline IS NOT NULL"
+    "  BEGIN INSERT INTO case_open_counts(deadline, team, n) VALUES(new.deadline, new.team, 1)"
+    "  ON CONFLICT(deadline, team) DO UPDATE SET n = n + 1; END;"
+    "CREATE TRIGGER case_nodes_count_d AFTER DELETE ON case_nodes"
+    "  WHEN old.state = 'open' AND old.deadline IS NOT NULL"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE deadline = old.deadline AND"
+    "  team = old.team; END;"
+    "CREATE TRIGGER case_nodes_count_u AFTER UPDATE OF state, deadline, team ON case_nodes"
+    "  BEGIN UPDATE case_open_counts SET n = n - 1 WHERE old.state = 'open' AND"
+    "  deadline = old.deadline AND team = old.team;"
+    "  INSERT INTO case_open_counts(deadline, team, n) SELECT new.deadline, new.team, 1"
+    "  WHERE new.state = 'open' AND new.deadline IS NOT NULL"
+    "  ON CONFLICT(deadline, team) DO UPDATE SET n = n + 1; END;"
+    /* open nodes per case, kept by triggers: the supervision list's total
+     * (open cases with a next node) without a pass over every node */
+    "ALTER TABLE cases ADD COLUMN open_nodes INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE cases SET open_nodes = (SELECT count(*) FROM case_nodes n WHERE"
+    "  n.case_id = cases.id AND n.state = 'open');"
+    "CREATE INDEX cases_with_open_nodes ON cases(team, judge) WHERE open_nodes > 0;"
+    "CREATE TRIGGER case_nodes_case_i AFTER INSERT ON case_nodes WHEN new.state = 'open'"
+    "  BEGIN UPDATE cases SET open_nodes = open_nodes + 1 WHERE id = new.case_id; END;"
+    "CREATE TRIGGER case_nodes_case_d AFTER DELETE ON case_nodes WHEN old.state = 'open'"
+    "  BEGIN UPDATE cases SET open_nodes = open_nodes - 1 WHERE id = old.case_id; END;"
+    "CREATE TRIGGER case_nodes_case_u AFTER UPDATE OF state ON case_nodes"
+    "  WHEN (old.state = 'open') != (new.state = 'open')"
+    "  BEGIN UPDATE cases SET open_nodes = open_nodes + (new.state = 'open') -"
+    "  (old.state = 'open') WHERE id = new.case_id; END;"
+    "CREATE VIEW case_nodes_due AS SELECT n.id, n.case_id, n.code, n.anchor, n.count,"
+    "  n.unit, coalesce(d.due, n.due) AS due,"
+    "  coalesce(d.provisional, n.provisional) AS provisional, n.state, n.team, n.judge,"
+    "  n.done_on, n.done_at, n.done_by, n.note, n.alert_id, n.created_at, n.deadline"
+    "  FROM case_nodes n LEFT JOIN case_deadlines d ON n.state = 'open' AND"
+    "  d.id = n.deadline;"
+    /* One overdue alert per case (casealerts.c) instead of one per node:
+     * the per-node alerts are cleared (the next scan raises the cases');
+     * case_nodes.alert_id now marks the nodes the case's alert names. */
+    "ALTER TABLE cases ADD COLUMN overdue_alert INTEGER;"
+    "UPDATE alerts SET state = 'cleared', cleared_at = CAST((julianday('now') -"
+    "  2440587.5) * 86400000 AS INTEGER) WHERE kind = 'node_overdue' AND"
+    "  state != 'cleared';"
+    "UPDATE case_nodes SET alert_id = NULL WHERE alert_id IS NOT NULL;"
+    /* the scan's two questions, each from its own small index: marked nodes
+     * whose deadline is not past (deadlines by date, then these), and open
+     * overdue nodes no alert names yet */
+    "CREATE INDEX case_nodes_alerted ON case_nodes(deadline) WHERE alert_id IS NOT NULL;"
+    "CREATE INDEX case_nodes_unalerted ON case_nodes(deadline)"
+    "  WHERE state = 'open' AND alert_id IS NULL;",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

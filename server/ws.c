@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-ws"
 
 #include "ws.h"
+#include "cases.h"
 #include "api.h"
 #include "auth.h"
 #include "ecc_err.h"
@@ -32,7 +33,8 @@
 
 const struct ecc_ws_channel ecc_ws_channels[] = {
     {"units", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
-    {"alerts", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER)},
+    /* a judge: the overdue alerts of its cases */
+    {"alerts", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER) | ECC_ROLE_BIT(ECC_ROLE_JUDGE)},
     {"duty", ECC_ROLES_CENTER},
     {NULL, 0},
 };
@@ -584,11 +586,16 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			cJSON *o;
 			if (!(c->channels & CH_ALERTS))
 				break;
-			if (ecc_json_get_string(a, "unit", &unit) == ECC_OK) {
+			if (ECC_ROLE_BIT(c->user.role) & ECC_ROLES_CENTER) {
+				/* every alert */
+			} else if (ecc_cases_alert_for(ws->hub->cases, &c->user, a)) {
+				/* the overdue alert of a case of theirs, or escalated
+				 * to them (a team's leader) */
+			} else if (ecc_json_get_string(a, "unit", &unit) == ECC_OK) {
 				const struct ecc_unit *u = ecc_units_get(ws->hub->units, unit);
-				if (c->user.role == ECC_ROLE_OFFICER && (!u || !sees_unit(c, u)))
+				if (c->user.role != ECC_ROLE_OFFICER || !u || !sees_unit(c, u))
 					break;
-			} else if (c->user.role == ECC_ROLE_OFFICER) {
+			} else {
 				break;
 			}
 			o = cJSON_CreateObject();

@@ -74,6 +74,22 @@ test('cases on the wall and their pages', async (t) => {
     await page.waitForURL(new RegExp(`/case\\.html\\?id=${id}$`));
   });
 
+  await t.test('supervision pages through the next nodes, forth and back', async () => {
+    await page.goto(`${hub.url}/supervision.html?per=1`);
+    await page.waitForSelector('body[data-ready="1"]');
+    const shown = () => page.$$eval('#sup-table tr[data-case]', (trs) => trs.map((tr) => Number(tr.dataset.case)));
+    const all = (await request(hub, 'GET', '/api/v1/cases/supervision?limit=1000', { token })).json.nodes.map((n) => n.case);
+    assert.ok(all.length >= 2, `${all.length} cases`);
+    assert.deepEqual(await shown(), all.slice(0, 1));
+    assert.equal(await page.isDisabled('#sup-prev'), true);
+    await page.click('#sup-next');
+    await page.waitForFunction(() => document.getElementById('sup-range').textContent.includes('2'));
+    assert.deepEqual(await shown(), all.slice(1, 2));
+    await page.click('#sup-prev');
+    await page.waitForFunction(() => document.getElementById('sup-prev').disabled);
+    assert.deepEqual(await shown(), all.slice(0, 1));
+  });
+
   await t.test('reports draw their charts from the API figures', async () => {
     await page.goto(`${hub.url}/reports.html?period=daily&from=2026-11-01&to=2026-11-23`);
     await page.waitForSelector('body[data-ready="1"]');

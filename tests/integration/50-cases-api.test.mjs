@@ -111,6 +111,62 @@ test('cases: numbers, scope, deadlines, nodes, triage, closing', async (t) => {
     assert.deepEqual(cal.years.map((y) => y.year), [2025, 2026]);
   });
 
+  await t.test("a corrected filing date moves the case's deadlines", async () => {
+    const r = await post(duty, '/api/v1/cases', { number: '（2026）黑0781执202号', filed_on: '2026-09-30', judge: 'judge1', team: '执行一组' });
+    assert.equal(r.status, 201, r.text);
+    const p = await request(hub, 'PATCH', `/api/v1/cases/${r.json.case.id}`, { token: duty, body: { filed_on: '2026-12-30' } });
+    assert.equal(p.status, 200, p.text);
+    const n = Object.fromEntries(p.json.case.nodes.map((x) => [x.code, x]));
+    assert.equal(n.notice.due, '2027-01-04');
+    assert.equal(n.notice.provisional, true);
+    assert.equal(n.notice.from, '2026-12-30');
+    // The other case filed on 30 Sep keeps its deadlines.
+    const other = (await get(duty, '/api/v1/cases?q=' + encodeURIComponent('黑0781执200号'))).json.cases[0];
+    const o = (await get(duty, `/api/v1/cases/${other.id}`)).json.case.nodes.find((x) => x.code === 'notice');
+    assert.equal(o.due, '2026-10-10');
+  });
+
+  await t.test("supervision: each open case's next node, page by page (offset or cursor)", async () => {
+    const all = (await get(duty, '/api/v1/cases/supervision?limit=1000')).json;
+    assert.ok(all.nodes.length >= 3);
+    assert.equal(all.total, all.nodes.length);
+    assert.equal(all.next, null, 'the last page has no cursor');
+    assert.equal(new Set(all.nodes.map((n) => n.case)).size, all.nodes.length, 'one row per case');
+    for (const row of all.nodes) {
+      const open = (await get(duty, `/api/v1/cases/${row.case}`)).json.case.nodes.filter((n) => !n.done_on && n.state !== 'void');
+      assert.equal(row.due, open.map((n) => n.due).sort()[0], `case ${row.number}: its earliest open deadline`);
+    }
+    const dues = all.nodes.map((n) => n.due);
+    assert.deepEqual(dues, [...dues].sort(), 'by deadline');
+    const byCursor = [];
+    for (let after = 0, i = 0; i < 20; i++) {
+      const p = (await get(duty, `/api/v1/cases/supervision?limit=2${after ? `&after=${after}` : ''}`)).json;
+      byCursor.push(...p.nodes.map((n) => n.node));
+      if (!p.next) break;
+      after = p.next;
+    }
+    const byOffset = [];
+    for (let off = 0; off < all.nodes.length; off += 2)
+      byOffset.push(...(await get(duty, `/api/v1/cases/supervision?limit=2&offset=${off}`)).json.nodes.map((n) => n.node));
+    assert.deepEqual(byCursor, all.nodes.map((n) => n.node));
+    assert.deepEqual(byOffset, all.nodes.map((n) => n.node));
+    // A judge's own, by the judge's filter or scope.
+    const j = (await get(duty, '/api/v1/cases/supervision?judge=judge1')).json;
+    assert.equal(j.total, j.nodes.length);
+    assert.deepEqual(j.nodes.map((n) => n.node), all.nodes.filter((n) => n.judge === 'judge1').map((n) => n.node));
+    assert.deepEqual((await get(judge1, '/api/v1/cases/supervision')).json.nodes, j.nodes);
+    assert.equal((await get(duty, '/api/v1/cases/supervision?after=x')).status, 400);
+    // A judge's board: the own nodes only, as many as the own supervision lists.
+    const jb = (await get(judge1, '/api/v1/cases/board')).json;
+    const jnodes = jb.teams.flatMap((x) => x.nodes);
+    assert.ok(jnodes.length > 0 && jnodes.every((n) => n.judge === 'judge1'));
+    const jlate = (await get(judge1, '/api/v1/cases/supervision?state=overdue&limit=1000')).json;
+    const jtoday = (await get(judge1, '/api/v1/cases/supervision?state=due_today&limit=1000')).json;
+    assert.equal(jnodes.length, jlate.total + jtoday.total);
+    assert.equal(jb.teams.reduce((s, x) => s + x.overdue + x.due_today, 0), jnodes.length);
+    assert.deepEqual(jnodes.map((n) => n.node).sort(), [...jlate.nodes, ...jtoday.nodes].map((n) => n.node).sort());
+  });
+
   await t.test('a node is recorded done with who and when; others may not', async () => {
     const notice = a.nodes.find((n) => n.code === 'notice');
     assert.equal(notice.due, '2026-11-25'); // Fri 20 Nov + 3 working days

@@ -159,6 +159,66 @@ static void test_migrate_from_v1(struct fx *f, gconstpointer data)
 	ecc_store_close(st);
 }
 
+/* Version 5: before deadlines got a table of their own (and one overdue
+ * alert per case). */
+static void test_migrate_case_deadlines(struct fx *f, gconstpointer data)
+{
+	ecc_store *st;
+	sqlite3 *db;
+	char *v;
+
+	(void)data;
+	g_assert_cmpint(ecc_store_open_at(f->path, 5, &st), ==, ECC_OK);
+	db = ecc_store_db(st);
+	exec(db,
+	     "INSERT INTO cases(id, number, year, filed_on, judge, team, created_at,"
+	     " updated_at) VALUES(1, '（2026）黑0781执1号', 2026, '2026-11-02', 'j1', 'T1', 1, 1)");
+	exec(db, "INSERT INTO alerts(id, ts, kind, severity, subject) VALUES(7, 1, 'node_overdue',"
+	         " 'medium', 'case:1/node:1')");
+	/* two open nodes of one rule (one alerted), one of another, one done */
+	exec(db,
+	     "INSERT INTO case_nodes(id, case_id, code, anchor, count, unit, due, team, judge,"
+	     " created_at, alert_id) VALUES(1, 1, 'notice', '2026-11-02', 3, 'wd', '2026-11-05',"
+	     " 'T1', 'j1', 1, 7), (2, 1, 'triage2', '2026-11-02', 3, 'wd', '2026-11-05', 'T1',"
+	     " 'j1', 1, NULL), (3, 1, 'online_inquiry', '2026-11-02', 1, 'wd', '2026-11-03',"
+	     " 'T1', 'j1', 1, NULL)");
+	exec(db, "INSERT INTO case_nodes(id, case_id, code, anchor, count, unit, due, team, judge,"
+	         " created_at, state, done_on) VALUES(4, 1, 'entry', '2026-11-02', 0, 'wd',"
+	         " '2026-11-02', 'T1', 'j1', 1, 'done', '2026-11-02')");
+	ecc_store_close(st);
+
+	g_assert_cmpint(ecc_store_open(f->path, &st), ==, ECC_OK);
+	db = ecc_store_db(st);
+	g_assert_cmpint(query_int(db, "SELECT count(*) FROM case_deadlines"), ==, 2);
+	v = query_text(db,
+	               "SELECT group_concat(x, ',') FROM (SELECT n.id || ':' || d.due AS x FROM"
+	               " case_nodes n JOIN case_deadlines d ON d.id = n.deadline ORDER BY n.id)");
+	g_assert_cmpstr(v, ==, "1:2026-11-05,2:2026-11-05,3:2026-11-03");
+	g_free(v);
+	g_assert_cmpint(query_int(db, "SELECT deadline IS NULL FROM case_nodes WHERE id = 4"), ==,
+	                1);
+	/* the kept counts: open nodes per deadline and team, per case */
+	g_assert_cmpint(query_int(db, "SELECT sum(n) FROM case_open_counts WHERE team = 'T1'"), ==,
+	                3);
+	g_assert_cmpint(query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 3);
+	/* done and open nodes read through one view */
+	v = query_text(db, "SELECT group_concat(due, ',') FROM (SELECT due FROM case_nodes_due"
+	                   " ORDER BY id)");
+	g_assert_cmpstr(v, ==, "2026-11-05,2026-11-05,2026-11-03,2026-11-02");
+	g_free(v);
+	/* the per-node alert is cleared: the next scan raises the case's */
+	g_assert_cmpstr((v = query_text(db, "SELECT state FROM alerts WHERE id = 7")), ==,
+	                "cleared");
+	g_free(v);
+	g_assert_cmpint(query_int(db, "SELECT count(*) FROM case_nodes WHERE alert_id IS NOT NULL"),
+	                ==, 0);
+	/* the triggers keep the counts as nodes are done */
+	exec(db, "UPDATE case_nodes SET state = 'done' WHERE id = 1");
+	g_assert_cmpint(query_int(db, "SELECT sum(n) FROM case_open_counts"), ==, 2);
+	g_assert_cmpint(query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 2);
+	ecc_store_close(st);
+}
+
 static void test_newer_refused(struct fx *f, gconstpointer data)
 {
 	ecc_store *st;
@@ -335,6 +395,8 @@ int main(int argc, char **argv)
 	    test_new_file_latest);
 	ADD("/store/a version 1 file migrates to the latest and keeps its rows",
 	    test_migrate_from_v1);
+	ADD("/store/a version 5 file's open nodes get their deadline rows and counts",
+	    test_migrate_case_deadlines);
 	ADD("/store/a file newer than this build refuses to open", test_newer_refused);
 	ADD("/store/a bad version or an unreachable folder is refused", test_bad_open);
 	ADD("/store/a durable transaction commits under synchronous FULL", test_durable_commit);

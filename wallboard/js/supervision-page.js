@@ -1,8 +1,9 @@
-// /supervision.html: node supervision, filters in the URL (?team=&judge=&state=).
+// /supervision.html: node supervision, filters in the URL (?team=&judge=&state=),
+// and rows per page (?per=, 100 by default).
 import { api, toLogin } from './net/index.js';
 import { applyTo, bindToggle, onLanguage, t } from './i18n/index.js';
 import { startClock } from './ui/index.js';
-import { Supervision, el, teamLabel } from './cases/index.js';
+import { Supervision, PAGE, el, teamLabel } from './cases/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,7 +24,9 @@ async function main() {
   try { await api('GET', '/me'); } catch { toLogin(); return; }
   startClock($('clock'));
   const params = new URLSearchParams(location.search);
-  const sup = new Supervision({ table: $('sup-table'), total: $('sup-total'), weekly: $('sup-weekly') });
+  const sup = new Supervision({ table: $('sup-table'), total: $('sup-total'), weekly: $('sup-weekly'),
+    pager: { prev: $('sup-prev'), next: $('sup-next'), range: $('sup-range') },
+    per: Math.min(1000, Math.max(1, Number(params.get('per')) || PAGE)) });
   window.__eccSupervision = sup;
   const filters = () => ({ team: $('f-team').value, judge: $('f-judge').value, state: $('f-state').value });
   const { teams, judges } = await sup.choices();

@@ -6,18 +6,44 @@ import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 import { el, dueCell, stateLabel, teamLabel, caseHref, nodeName } from './format.js';
 
+// Rows per page: a province has 100,000 open cases; the API pages by a
+// cursor (the last node of a page), so every page costs the same.
+export const PAGE = 100;
+
 export class Supervision {
-  constructor({ table, total, weekly }) {
+  constructor({ table, total, weekly, pager, per = PAGE }) {
     this.table = table;
+    this.per = per;
     this.total = total;
     this.weeklyRoot = weekly;
+    this.pager = pager; // { prev, next, range } elements, optional
     this.filters = { team: '', judge: '', state: '' };
+    this.cursors = [0]; // the cursor of each page seen: back and forth
+    if (pager) {
+      pager.prev.addEventListener('click', () => this.turn(-1).catch(() => {}));
+      pager.next.addEventListener('click', () => this.turn(1).catch(() => {}));
+    }
   }
 
+  // New filters start at the first page.
   async load(filters = this.filters) {
     this.filters = filters;
-    const q = new URLSearchParams({ limit: '500' });
-    for (const [k, v] of Object.entries(filters)) if (v) q.set(k, v);
+    this.cursors = [0];
+    await this.fetch();
+  }
+
+  async turn(step) {
+    if (step > 0 && this.data?.next) this.cursors.push(this.data.next);
+    else if (step < 0 && this.cursors.length > 1) this.cursors.pop();
+    else return;
+    await this.fetch();
+  }
+
+  async fetch() {
+    const q = new URLSearchParams({ limit: String(this.per) });
+    for (const [k, v] of Object.entries(this.filters)) if (v) q.set(k, v);
+    const after = this.cursors[this.cursors.length - 1];
+    if (after) q.set('after', String(after));
     this.data = await api('GET', `/cases/supervision?${q}`);
     this.render();
   }
@@ -56,6 +82,12 @@ export class Supervision {
     });
     this.table.replaceChildren(head, ...rows);
     this.total.textContent = t('sup.total', { n: this.data.total });
+    if (this.pager) {
+      const from = (this.cursors.length - 1) * this.per;
+      this.pager.range.textContent = rows.length ? t('sup.range', { from: from + 1, to: from + rows.length }) : '';
+      this.pager.prev.disabled = this.cursors.length <= 1;
+      this.pager.next.disabled = !this.data.next;
+    }
   }
 
   renderWeekly() {

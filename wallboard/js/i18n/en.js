@@ -323,4 +323,8 @@ export default {
   'replay.rec_loading': 'Loading the recording…',
   'replay.rec_gap': 'No recording at this moment',
   'replay.rec_error': 'The recording cannot be played',
+  // node supervision: pages (cases2)
+  'sup.prev': 'Previous',
+  'sup.next_page': 'Next',
+  'sup.range': 'Rows {from}–{to}',
 };

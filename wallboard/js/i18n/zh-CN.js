@@ -323,4 +323,8 @@ export default {
   'replay.rec_loading': '正在载入录像…',
   'replay.rec_gap': '此刻无录像',
   'replay.rec_error': '录像无法播放',
+  // node supervision: pages (cases2)
+  'sup.prev': '上一页',
+  'sup.next_page': '下一页',
+  'sup.range': '第 {from}–{to} 条',
 };
