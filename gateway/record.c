@@ -17,11 +17,13 @@ struct out {
 	GstElement *bin;
 	GstPad *vpad, *apad;
 	struct ecc_segment *s;
-	GstClockTime first_pts; /* the key frame it starts with */
-	GstClockTime end_pts;   /* after its last video frame */
-	gint64 split_at;        /* monotonic us when video moved on, or 0 */
-	bool audio_eos;         /* its audio pad has had EOS */
-	bool sound;             /* some audio went into it */
+	GstClockTime first_pts;  /* the key frame it starts with */
+	GstClockTime end_pts;    /* after its last video frame */
+	gint64 split_at;         /* monotonic us when video moved on, or 0 */
+	GstClockTime vdts, adts; /* the last decoding times written, per track */
+	unsigned restamped;      /* buffers keep_order moved */
+	bool audio_eos;          /* its audio pad has had EOS */
+	bool sound;              /* some audio went into it */
 };
 
 struct ecc_recorder {
@@ -162,6 +164,7 @@ static struct out *out_new(ecc_recorder *r, GstPad *pad, GstBuffer *b)
 	o->s = segment_open(r, pad, b, &full);
 	o->first_pts = GST_BUFFER_PTS(b);
 	o->end_pts = GST_BUFFER_PTS(b);
+	o->vdts = o->adts = GST_CLOCK_TIME_NONE;
 	o->bin = gst_bin_new(NULL);
 	g_object_set(o->bin, "message-forward", TRUE, NULL);
 	g_object_set(mux, "fragment-duration", 1000, NULL);
@@ -227,6 +230,40 @@ static void send_eos_later(ecc_recorder *r, GSList *pads)
  * slack a key frame a hair early would make the segment a whole GOP longer. */
 #define SPLIT_SLACK(len) MIN((len) / 10, 250 * GST_MSECOND)
 
+/* A track's decoding times go forward in a file, or players and checkers
+ * (ffmpeg) call it broken. Under load a live source's times can step back
+ * (seen: RTP sound by 30 ms, an SRT demuxer's picture by 2 s): such a
+ * buffer is kept, stamped a millisecond after the last one (its
+ * presentation time moves with it where it equalled the decoding time).
+ * Streaming thread of the track; *last is the segment's. */
+static void keep_order(GstPadProbeInfo *info, GstClockTime *last, unsigned *count,
+                       const char *stream, const char *track)
+{
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime dts = GST_BUFFER_DTS_OR_PTS(b), was;
+
+	if (!GST_CLOCK_TIME_IS_VALID(dts))
+		return;
+	if (GST_CLOCK_TIME_IS_VALID(*last) && dts <= *last) {
+		was = dts;
+		dts = *last + GST_MSECOND;
+		b = gst_buffer_make_writable(b);
+		GST_PAD_PROBE_INFO_DATA(info) = b;
+		if (!GST_BUFFER_PTS_IS_VALID(b) || GST_BUFFER_PTS(b) == was ||
+		    GST_BUFFER_PTS(b) < dts)
+			GST_BUFFER_PTS(b) = dts;
+		if (GST_BUFFER_DTS_IS_VALID(b))
+			GST_BUFFER_DTS(b) = dts;
+		if (!(*count)++)
+			g_message("stream=%s: %s time went back %" G_GUINT64_FORMAT
+			          " ms; recorded in order, %" G_GUINT64_FORMAT
+			          " ms later than stamped (the first in this segment)",
+			          stream, track, (*last - was) / GST_MSECOND,
+			          (dts - was) / GST_MSECOND);
+	}
+	*last = dts;
+}
+
 /* The video queue's output: a key frame at least segment_seconds after the
  * current segment's first starts the next segment, in a new file. No GOP
  * is held back (splitmuxsink holds one to decide where to split, and a
@@ -249,6 +286,7 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 			cur->end_pts = MAX(
 			    cur->end_pts,
 			    pts + (GST_BUFFER_DURATION_IS_VALID(b) ? GST_BUFFER_DURATION(b) : 0));
+		keep_order(info, &cur->vdts, &cur->restamped, r->stream, "the picture's");
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_OK;
 	}
@@ -260,6 +298,7 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 		return cur ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 	relink(pad, cur ? cur->vpad : NULL, o->vpad);
 	g_mutex_lock(&r->lock);
+	keep_order(info, &o->vdts, &o->restamped, r->stream, "the picture's");
 	r->outs = g_list_append(r->outs, o);
 	r->vcur = o;
 	if (cur) {
@@ -322,6 +361,7 @@ static GstPadProbeReturn audio_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 		return GST_PAD_PROBE_DROP;
 	}
 	atomic_store(&r->last_apts, GST_BUFFER_PTS(b));
+	keep_order(info, &to->adts, &to->restamped, r->stream, "the sound's");
 	if (r->acur == to) {
 		to->sound = true;
 		g_mutex_unlock(&r->lock);
