@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-ws"
 
 #include "ws.h"
+#include "ws_internal.h"
 #include "cases.h"
 #include "api.h"
 #include "auth.h"
@@ -19,12 +20,9 @@
 #define CH_ALERTS (1u << 1)
 #define CH_DUTY   (1u << 2)
 
-#define AUTH_GRACE_MS  10000
-#define OUTQ_MAX_MSGS  512
-#define OUTQ_MAX_BYTES (4u << 20)
-/* Fallback live video waiting for a client: past this it is seconds
- * behind, and its views end (the player asks again, from a key frame). */
-#define MEDIAQ_MAX_BYTES  (6u << 20)
+#define AUTH_GRACE_MS     10000
+#define OUTQ_MAX_MSGS     512
+#define OUTQ_MAX_BYTES    (4u << 20)
 #define UNITS_PER_MSG     200
 #define POSITIONS_PER_MSG 1000
 /* Coalesced positions and unit states go out at most this often (ms): the
@@ -41,43 +39,9 @@ const struct ecc_ws_channel ecc_ws_channels[] = {
 
 static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS, CH_DUTY};
 
-struct client {
-	struct lws *wsi;
-	ecc_ws *ws;
-	bool authed;
-	struct ecc_user user;
-	char token[ECC_TOKEN_CHARS + 1];
-	char ip[64];
-	unsigned channels;
-	GHashTable *dirty_pos;  /* interned unit id -> itself */
-	GHashTable *dirty_unit; /* interned unit id -> itself */
-	bool units_turn;        /* alternate unit states and positions */
-	bool write_pending;     /* lws_callback_on_writable asked, not yet called back */
-
-	GQueue *outq; /* GString* with LWS_PRE bytes of headroom */
-	size_t outq_bytes;
-	GQueue *mediaq; /* the same, binary: fallback live video (views.h) */
-	size_t mediaq_bytes;
-	bool resync;
-	GString *rx;
-	double tokens; /* rate limiter */
-	gint64 tokens_at;
-	gint64 connected_at;
-	int close_code; /* non-zero: close at the next writable */
-	char close_reason[96];
-};
-
 struct ws_pss {
 	struct client *c;
 	char token[ECC_TOKEN_CHARS + 1]; /* from the handshake */
-};
-
-struct ecc_ws {
-	struct ecc_hub *hub;
-	GPtrArray *clients;
-	guint idle_id;
-	guint tick_id; /* the next push of coalesced changes */
-	uint64_t sent_messages, sent_positions;
 };
 
 static ecc_ws *the_ws; /* lws protocol callbacks reach the module through this */
@@ -86,7 +50,7 @@ static ecc_ws *the_ws; /* lws protocol callbacks reach the module through this *
 
 /* One lws writable request per write cycle (lws wakes the GLib loop each
  * time it re-arms a socket). */
-static void want_write(struct client *c)
+void ecc_ws__want_write(struct client *c)
 {
 	if (!c->write_pending) {
 		c->write_pending = true;
@@ -122,10 +86,10 @@ static void enqueue(struct client *c, GString *m)
 		g_queue_push_tail(c->outq, m);
 		c->outq_bytes += m->len;
 	}
-	want_write(c);
+	ecc_ws__want_write(c);
 }
 
-static void enqueue_json(struct client *c, cJSON *o)
+void ecc_ws__enqueue_json(struct client *c, cJSON *o)
 {
 	char *t = cJSON_PrintUnformatted(o);
 	GString *m = msg_new();
@@ -136,7 +100,7 @@ static void enqueue_json(struct client *c, cJSON *o)
 	enqueue(c, m);
 }
 
-static void send_error(struct client *c, const char *code, const char *message)
+void ecc_ws__send_error(struct client *c, const char *code, const char *message)
 {
 	cJSON *o = cJSON_CreateObject(), *e;
 
@@ -144,7 +108,7 @@ static void send_error(struct client *c, const char *code, const char *message)
 	e = cJSON_AddObjectToObject(o, "error");
 	cJSON_AddStringToObject(e, "code", code);
 	cJSON_AddStringToObject(e, "message", message);
-	enqueue_json(c, o);
+	ecc_ws__enqueue_json(c, o);
 }
 
 static void close_with(struct client *c, int code, const char *reason)
@@ -153,7 +117,7 @@ static void close_with(struct client *c, int code, const char *reason)
 		return;
 	c->close_code = code;
 	g_strlcpy(c->close_reason, reason, sizeof(c->close_reason));
-	want_write(c);
+	ecc_ws__want_write(c);
 }
 
 /* Builds the next message from the coalesced sets, or NULL. */
@@ -248,7 +212,7 @@ static int write_one(struct client *c)
 	more = !g_queue_is_empty(c->outq) || c->resync || g_hash_table_size(c->dirty_pos) ||
 	       g_hash_table_size(c->dirty_unit) || !g_queue_is_empty(c->mediaq);
 	if (more)
-		want_write(c);
+		ecc_ws__want_write(c);
 	return 0;
 }
 
@@ -272,11 +236,11 @@ static void snapshot_units(struct client *c)
 		if (sees_unit(c, u))
 			cJSON_AddItemToArray(arr, ecc_unit_to_json(u));
 	}
-	enqueue_json(c, o);
+	ecc_ws__enqueue_json(c, o);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", "streams");
 	cJSON_AddItemToObject(o, "streams", ecc_streams_list_json(c->ws->hub->streams, &c->user));
-	enqueue_json(c, o);
+	ecc_ws__enqueue_json(c, o);
 }
 
 static int subscribe(struct client *c, const char *name, bool on)
@@ -310,7 +274,7 @@ static void hello(struct client *c)
 	cJSON_AddStringToObject(u, "username", c->user.username);
 	cJSON_AddStringToObject(u, "role", ecc_role_name(c->user.role));
 	cJSON_AddNumberToObject(o, "server_time", (double)ecc_now_ms());
-	enqueue_json(c, o);
+	ecc_ws__enqueue_json(c, o);
 }
 
 static void m_auth(struct client *c, const cJSON *msg)
@@ -318,7 +282,7 @@ static void m_auth(struct client *c, const cJSON *msg)
 	const char *token = NULL;
 
 	if (c->authed) {
-		send_error(c, "already_authenticated", "this connection is logged in");
+		ecc_ws__send_error(c, "already_authenticated", "this connection is logged in");
 		return;
 	}
 	if (ecc_json_get_string(msg, "token", &token) != ECC_OK ||
@@ -337,7 +301,7 @@ static void m_subscribe(struct client *c, const cJSON *msg, bool on)
 	cJSON *reply, *ok;
 
 	if (!cJSON_IsArray(chans)) {
-		send_error(c, "bad_request", "channels must be an array of names");
+		ecc_ws__send_error(c, "bad_request", "channels must be an array of names");
 		return;
 	}
 	reply = cJSON_CreateObject();
@@ -347,18 +311,19 @@ static void m_subscribe(struct client *c, const cJSON *msg, bool on)
 	{
 		int rc;
 		if (!cJSON_IsString(ch)) {
-			send_error(c, "bad_request", "a channel name must be a string");
+			ecc_ws__send_error(c, "bad_request", "a channel name must be a string");
 			continue;
 		}
 		rc = subscribe(c, ch->valuestring, on);
 		if (rc == ECC_OK)
 			cJSON_AddItemToArray(ok, cJSON_CreateString(ch->valuestring));
 		else if (rc == ECC_ERR_FORBIDDEN)
-			send_error(c, "forbidden", "this role may not subscribe to that channel");
+			ecc_ws__send_error(c, "forbidden",
+			                   "this role may not subscribe to that channel");
 		else
-			send_error(c, "not_found", "no such channel");
+			ecc_ws__send_error(c, "not_found", "no such channel");
 	}
-	enqueue_json(c, reply);
+	ecc_ws__enqueue_json(c, reply);
 }
 
 static void m_ping(struct client *c, const cJSON *msg)
@@ -368,7 +333,7 @@ static void m_ping(struct client *c, const cJSON *msg)
 	(void)msg;
 	cJSON_AddStringToObject(o, "type", "pong");
 	cJSON_AddNumberToObject(o, "server_time", (double)ecc_now_ms());
-	enqueue_json(c, o);
+	ecc_ws__enqueue_json(c, o);
 }
 
 static void m_sub(struct client *c, const cJSON *msg)
@@ -381,105 +346,20 @@ static void m_unsub(struct client *c, const cJSON *msg)
 	m_subscribe(c, msg, false);
 }
 
-/* ---- live views (views.c relays the WebRTC signalling) --------------------- */
-
-static void send_view(void *client, cJSON *msg)
-{
-	enqueue_json(client, msg);
-}
-
-static bool send_view_media(void *client, const char *view, const void *data, size_t len)
-{
-	struct client *c = client;
-	size_t idlen = strlen(view);
-	GString *m;
-
-	if (c->mediaq_bytes + len > MEDIAQ_MAX_BYTES || idlen > 255)
-		return false;
-	m = g_string_sized_new(LWS_PRE + 1 + idlen + len);
-	g_string_set_size(m, LWS_PRE);
-	g_string_append_c(m, (char)idlen);
-	g_string_append_len(m, view, (gssize)idlen);
-	g_string_append_len(m, data, (gssize)len);
-	g_queue_push_tail(c->mediaq, m);
-	c->mediaq_bytes += m->len;
-	want_write(c);
-	return true;
-}
-
-/* watch {stream, ref?, mode?: webrtc or fmp4}: watching {view, stream, ref,
- * unit, mode, ice_servers} follows, or an error that names the stream and
- * ref. */
-static void m_watch(struct client *c, const cJSON *msg)
-{
-	int64_t stream = 0;
-	char view[24];
-	const char *why = "watch needs a stream id", *ref = NULL, *code = "bad_request",
-	           *mode = NULL;
-	enum ecc_view_mode vmode = ECC_VIEW_WEBRTC;
-	cJSON *o;
-	int rc = ECC_ERR_INVAL;
-
-	if (ecc_json_get_string(msg, "ref", &ref) == ECC_ERR_INVAL || (ref && strlen(ref) > 64))
-		ref = NULL;
-	if (ecc_json_get_string(msg, "mode", &mode) == ECC_ERR_INVAL ||
-	    !ecc_view_mode_parse(mode, &vmode))
-		why = "mode is webrtc or fmp4";
-	else if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
-		rc = ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream, vmode, ref,
-		                     view, &why);
-	if (rc == ECC_OK)
-		return;
-	code = rc == ECC_ERR_FORBIDDEN  ? "forbidden"
-	       : rc == ECC_ERR_NOTFOUND ? "not_found"
-	       : rc == ECC_ERR_TOOBIG   ? "too_many"
-	       : rc == ECC_ERR_UNAVAIL  ? "unavailable"
-	                                : code;
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "type", "error");
-	cJSON_AddStringToObject(o, "code", code);
-	cJSON_AddStringToObject(o, "message", why);
-	cJSON_AddNumberToObject(o, "stream", (double)stream);
-	if (ref)
-		cJSON_AddStringToObject(o, "ref", ref);
-	enqueue_json(c, o);
-}
-
-/* answer {view, sdp}, ice {view, mline, candidate}, unwatch {view} */
-static void m_view_signal(struct client *c, const cJSON *msg)
-{
-	const char *type = NULL, *view = NULL, *text = NULL;
-	double mline = 0;
-	int rc = ECC_ERR_INVAL;
-
-	ecc_json_get_string(msg, "type", &type);
-	if (ecc_json_get_string(msg, "view", &view) != ECC_OK) {
-		send_error(c, "bad_request", "a view message needs its view id");
-		return;
-	}
-	if (!strcmp(type, "unwatch"))
-		rc = ecc_views_stop(c->ws->hub->views, c, view);
-	else if (!strcmp(type, "answer") && ecc_json_get_string(msg, "sdp", &text) == ECC_OK &&
-	         strlen(text) < 65536)
-		rc = ecc_views_answer(c->ws->hub->views, c, view, text);
-	else if (!strcmp(type, "ice") && ecc_json_get_string(msg, "candidate", &text) == ECC_OK &&
-	         strlen(text) < 1024 && ecc_json_get_number(msg, "mline", &mline) == ECC_OK &&
-	         mline >= 0 && mline < 16)
-		rc = ecc_views_ice(c->ws->hub->views, c, view, (unsigned)mline, text);
-	if (rc == ECC_ERR_NOTFOUND)
-		send_error(c, "not_found", "no such view on this connection");
-	else if (rc != ECC_OK)
-		send_error(c, "bad_request", "answer needs sdp; ice needs mline and candidate");
-}
-
 static const struct ws_message {
 	const char *type;
 	void (*fn)(struct client *c, const cJSON *msg);
 	bool needs_auth;
 } ws_messages[] = {
-    {"auth", m_auth, false},         {"subscribe", m_sub, true},   {"unsubscribe", m_unsub, true},
-    {"ping", m_ping, true},          {"watch", m_watch, true},     {"unwatch", m_view_signal, true},
-    {"answer", m_view_signal, true}, {"ice", m_view_signal, true}, {NULL, NULL, false},
+    {"auth", m_auth, false},
+    {"subscribe", m_sub, true},
+    {"unsubscribe", m_unsub, true},
+    {"ping", m_ping, true},
+    {"watch", ecc_ws__m_watch, true},
+    {"unwatch", ecc_ws__m_view_signal, true},
+    {"answer", ecc_ws__m_view_signal, true},
+    {"ice", ecc_ws__m_view_signal, true},
+    {NULL, NULL, false},
 };
 
 static bool rate_ok(struct client *c)
@@ -503,20 +383,21 @@ static void handle_message(struct client *c)
 		if (c->tokens < -5 * c->ws->hub->cfg->ws_rate)
 			close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "message rate too high");
 		else
-			send_error(c, "too_many_requests", "slow down");
+			ecc_ws__send_error(c, "too_many_requests", "slow down");
 		return;
 	}
 	if (ecc_json_parse_object(c->rx->str, c->rx->len, (size_t)c->ws->hub->cfg->ws_message_max,
 	                          &msg) != ECC_OK ||
 	    ecc_json_get_string(msg, "type", &type) != ECC_OK) {
-		send_error(c, "bad_json", "a message is a JSON object with a string \"type\"");
+		ecc_ws__send_error(c, "bad_json",
+		                   "a message is a JSON object with a string \"type\"");
 		cJSON_Delete(msg);
 		return;
 	}
 	for (m = ws_messages; m->type && strcmp(m->type, type); m++)
 		;
 	if (!m->type) {
-		send_error(c, "unknown_type", "unknown message type");
+		ecc_ws__send_error(c, "unknown_type", "unknown message type");
 	} else if (m->needs_auth && !c->authed) {
 		close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
 	} else {
@@ -562,7 +443,7 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "unit_gone");
 			cJSON_AddStringToObject(o, "unit", id);
-			enqueue_json(c, o);
+			ecc_ws__enqueue_json(c, o);
 			break;
 		}
 		case ECC_EV_STREAM: {
@@ -577,7 +458,7 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "stream");
 			cJSON_AddItemToObject(o, "stream", cJSON_Duplicate(st, true));
-			enqueue_json(c, o);
+			ecc_ws__enqueue_json(c, o);
 			break;
 		}
 		case ECC_EV_ALERT: {
@@ -601,7 +482,7 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "alert");
 			cJSON_AddItemToObject(o, "alert", cJSON_Duplicate(a, true));
-			enqueue_json(c, o);
+			ecc_ws__enqueue_json(c, o);
 			break;
 		}
 		case ECC_EV_DUTY: {
@@ -611,7 +492,7 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "type", "duty");
 			cJSON_AddStringToObject(o, "what", obj);
-			enqueue_json(c, o);
+			ecc_ws__enqueue_json(c, o);
 			break;
 		}
 		case ECC_EV_USER:
@@ -637,7 +518,7 @@ static gboolean tick_cb(gpointer data)
 	for (guint i = 0; i < ws->clients->len; i++) {
 		struct client *c = g_ptr_array_index(ws->clients, i);
 		if (g_hash_table_size(c->dirty_pos) || g_hash_table_size(c->dirty_unit))
-			want_write(c);
+			ecc_ws__want_write(c);
 	}
 	return G_SOURCE_REMOVE;
 }
@@ -800,7 +681,7 @@ ecc_ws *ecc_ws_new(struct ecc_hub *hub)
 	for (int k = 0; k < ECC_EV__COUNT; k++)
 		ecc_events_listen(hub->events, (enum ecc_event_kind)k, on_event, ws);
 	ws->idle_id = g_timeout_add_seconds(5, idle_cb, ws);
-	ecc_views_set_sender(hub->views, send_view, send_view_media);
+	ecc_ws__views_attach(hub->views);
 	the_ws = ws;
 	return ws;
 }

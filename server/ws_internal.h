@@ -1,0 +1,64 @@
+/* ws_internal: what ws.c and ws_views.c share about a WebSocket client.
+ * Not for other modules (ws.h is the interface). */
+#ifndef ECC_WS_INTERNAL_H
+#define ECC_WS_INTERNAL_H
+
+#include "auth.h"
+#include "hub.h"
+#include "views.h"
+
+#include <cJSON.h>
+#include <glib.h>
+#include <libwebsockets.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Fallback live video waiting for a client: past this it is seconds
+ * behind, and its views end (the player asks again, from a key frame). */
+#define MEDIAQ_MAX_BYTES (6u << 20)
+
+struct client {
+	struct lws *wsi;
+	ecc_ws *ws;
+	bool authed;
+	struct ecc_user user;
+	char token[ECC_TOKEN_CHARS + 1];
+	char ip[64];
+	unsigned channels;
+	GHashTable *dirty_pos;  /* interned unit id -> itself */
+	GHashTable *dirty_unit; /* interned unit id -> itself */
+	bool units_turn;        /* alternate unit states and positions */
+	bool write_pending;     /* lws_callback_on_writable asked, not yet called back */
+
+	GQueue *outq; /* GString* with LWS_PRE bytes of headroom */
+	size_t outq_bytes;
+	GQueue *mediaq; /* the same, binary: fallback live video (views.h) */
+	size_t mediaq_bytes;
+	bool resync;
+	GString *rx;
+	double tokens; /* rate limiter */
+	gint64 tokens_at;
+	gint64 connected_at;
+	int close_code; /* non-zero: close at the next writable */
+	char close_reason[96];
+};
+
+struct ecc_ws {
+	struct ecc_hub *hub;
+	GPtrArray *clients;
+	guint idle_id;
+	guint tick_id; /* the next push of coalesced changes */
+	uint64_t sent_messages, sent_positions;
+};
+
+/* ws.c: output to a client */
+void ecc_ws__want_write(struct client *c);
+void ecc_ws__enqueue_json(struct client *c, cJSON *o); /* takes o */
+void ecc_ws__send_error(struct client *c, const char *code, const char *message);
+
+/* ws_views.c: the live-view messages, and views.c's way back to clients */
+void ecc_ws__m_watch(struct client *c, const cJSON *msg);
+void ecc_ws__m_view_signal(struct client *c, const cJSON *msg);
+void ecc_ws__views_attach(ecc_views *views);
+
+#endif
