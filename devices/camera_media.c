@@ -311,9 +311,9 @@ static void append_video(GString *d, const struct ecc_camera_spec *s, int clip_f
 {
 	/* one encoder thread up to 720p (cheapest per camera), x264's choice above */
 	int threads = s->width * s->height > 1280 * 720 ? 0 : 1;
-	const struct var v[] = {{"W", s->width, NULL},      {"H", s->height, NULL},
-	                        {"FPS", s->fps, NULL},      {"FRAMES", clip_frames, NULL},
-	                        {"THREADS", threads, NULL}, {"KBPS", s->bitrate, NULL},
+	const struct var v[] = {{"W", s->width, NULL},         {"H", s->height, NULL},
+	                        {"FPS", s->fps, NULL},         {"FRAMES", clip_frames, NULL},
+	                        {"THREADS", threads, NULL},    {"KBPS", s->bitrate, NULL},
 	                        {"GOP", s->gop * s->fps, NULL}};
 
 	expand(d, clip_frames ? P_CLIP : P_VIDEO, v, G_N_ELEMENTS(v));
