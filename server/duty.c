@@ -368,14 +368,16 @@ static int text_ok(const char *text)
 	return n > 0 && n <= TEXT_MAX && g_utf8_validate(text, -1, NULL) ? ECC_OK : ECC_ERR_INVAL;
 }
 
-int ecc_duty_log_add(ecc_duty *d, const char *user, const char *text, int64_t *id_out)
+/* A row of text by user, now: a duty log entry or a hand-over note. */
+static int insert_text(ecc_duty *d, const char *sql, const char *user, const char *text,
+                       int64_t *id_out)
 {
 	sqlite3_stmt *q;
 	int rc;
 
 	if (text_ok(text) != ECC_OK)
 		return ECC_ERR_INVAL;
-	q = ecc_store_stmt(st_of(d), "INSERT INTO duty_log(ts, username, text) VALUES(?,?,?)");
+	q = ecc_store_stmt(st_of(d), sql);
 	if (!q)
 		return ECC_ERR_DB;
 	sqlite3_bind_int64(q, 1, ecc_now_ms());
@@ -385,6 +387,12 @@ int ecc_duty_log_add(ecc_duty *d, const char *user, const char *text, int64_t *i
 	if (rc == ECC_OK && id_out)
 		*id_out = sqlite3_last_insert_rowid(ecc_store_db(st_of(d)));
 	return rc;
+}
+
+int ecc_duty_log_add(ecc_duty *d, const char *user, const char *text, int64_t *id_out)
+{
+	return insert_text(d, "INSERT INTO duty_log(ts, username, text) VALUES(?,?,?)", user, text,
+	                   id_out);
 }
 
 cJSON *ecc_duty_log(ecc_duty *d, int64_t from, int64_t to, int limit)
@@ -413,22 +421,8 @@ cJSON *ecc_duty_log(ecc_duty *d, int64_t from, int64_t to, int limit)
 
 int ecc_duty_handover_add(ecc_duty *d, const char *user, const char *text, int64_t *id_out)
 {
-	sqlite3_stmt *q;
-	int rc;
-
-	if (text_ok(text) != ECC_OK)
-		return ECC_ERR_INVAL;
-	q = ecc_store_stmt(st_of(d),
-	                   "INSERT INTO duty_handovers(ts, from_user, text) VALUES(?,?,?)");
-	if (!q)
-		return ECC_ERR_DB;
-	sqlite3_bind_int64(q, 1, ecc_now_ms());
-	ecc_store_bind_text(q, 2, user);
-	ecc_store_bind_text(q, 3, text);
-	rc = ecc_store_run(st_of(d), q);
-	if (rc == ECC_OK && id_out)
-		*id_out = sqlite3_last_insert_rowid(ecc_store_db(st_of(d)));
-	return rc;
+	return insert_text(d, "INSERT INTO duty_handovers(ts, from_user, text) VALUES(?,?,?)", user,
+	                   text, id_out);
 }
 
 int ecc_duty_handover_confirm(ecc_duty *d, int64_t id, const char *user, const char *ip)
