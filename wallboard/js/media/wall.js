@@ -11,17 +11,22 @@ export class VideoWall {
     this.names = names;
     this.tiles = [];
     el.classList.add(`wall-${tiles}`);
-    for (let i = 0; i < tiles; i++) {
-      const box = document.createElement('div');
-      box.className = 'wall-tile';
-      const caption = document.createElement('div');
-      caption.className = 'wall-caption';
-      const body = document.createElement('div');
-      body.className = 'wall-body';
-      box.append(body, caption);
-      el.append(box);
-      this.tiles.push({ box, body, caption, player: null, stream: 0, unit: '', shown: 0 });
-    }
+    for (let i = 0; i < tiles; i++) this.addTile();
+  }
+
+  // One more empty tile at the end of the grid; returns it.
+  addTile() {
+    const box = document.createElement('div');
+    box.className = 'wall-tile';
+    const caption = document.createElement('div');
+    caption.className = 'wall-caption';
+    const body = document.createElement('div');
+    body.className = 'wall-body';
+    box.append(body, caption);
+    this.el.append(box);
+    const x = { box, body, caption, player: null, stream: 0, unit: '', shown: 0 };
+    this.tiles.push(x);
+    return x;
   }
 
   // Fills empty tiles with live streams (GET /api/v1/streams).

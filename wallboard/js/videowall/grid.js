@@ -45,19 +45,7 @@ export class VideoGrid extends VideoWall {
     this.el.classList.add(`wall-${n}`);
     this.el.dataset.layout = String(n);
     this.save();
-    while (this.tiles.length < n) {
-      const box = document.createElement('div');
-      box.className = 'wall-tile';
-      const caption = document.createElement('div');
-      caption.className = 'wall-caption';
-      const body = document.createElement('div');
-      body.className = 'wall-body';
-      box.append(body, caption);
-      this.el.append(box);
-      const x = { box, body, caption, player: null, stream: 0, unit: '', shown: 0 };
-      this.tiles.push(x);
-      this.decorate(x);
-    }
+    while (this.tiles.length < n) this.decorate(this.addTile());
   }
 
   put(tile, stream, unit) {
