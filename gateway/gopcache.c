@@ -122,19 +122,13 @@ struct start {
 	gint64 last;       /* monotonic us of the last replay */
 };
 
-/* To peer, before cur (a picture that is not a key frame): the cached
- * frames up to cur, their times squeezed into the few milliseconds before
- * cur's (order kept, B-frames included). Runs in the branch queue's thread,
- * inside its source pad's probe: the pad's sticky events have reached peer,
- * and the queue (leaky, by time) is not in the way of a burst. */
-static bool replay(ecc_gopcache *c, GstPad *peer, GstBuffer *cur)
+GPtrArray *ecc_gopcache_before(ecc_gopcache *c, GstBuffer *cur)
 {
-	GstClockTime end = GST_BUFFER_DTS_OR_PTS(cur), t0, span, squeezed;
+	GstClockTime end = GST_BUFFER_DTS_OR_PTS(cur);
 	GPtrArray *held;
-	guint n, sent = 0;
 
-	if (!GST_CLOCK_TIME_IS_VALID(end))
-		return false;
+	if (!c || !GST_CLOCK_TIME_IS_VALID(end))
+		return NULL;
 	g_mutex_lock(&c->lock);
 	held = g_ptr_array_new_full(c->frames->len, (GDestroyNotify)gst_buffer_unref);
 	for (guint i = 0; i < c->frames->len; i++) {
@@ -146,12 +140,41 @@ static bool replay(ecc_gopcache *c, GstPad *peer, GstBuffer *cur)
 		g_ptr_array_add(held, gst_buffer_ref(b));
 	}
 	g_mutex_unlock(&c->lock);
-	n = held->len;
-	t0 = n ? GST_BUFFER_DTS_OR_PTS(g_ptr_array_index(held, 0)) : GST_CLOCK_TIME_NONE;
-	if (!n || !is_key(g_ptr_array_index(held, 0))) {
+	if (!held->len || !is_key(g_ptr_array_index(held, 0))) {
 		g_ptr_array_unref(held);
-		return false;
+		return NULL;
 	}
+	return held;
+}
+
+GstClockTime ecc_gopcache_first_pts(ecc_gopcache *c)
+{
+	GstClockTime pts = GST_CLOCK_TIME_NONE;
+
+	if (!c)
+		return pts;
+	g_mutex_lock(&c->lock);
+	if (c->frames->len)
+		pts = GST_BUFFER_PTS(g_ptr_array_index(c->frames, 0));
+	g_mutex_unlock(&c->lock);
+	return pts;
+}
+
+/* To peer, before cur (a picture that is not a key frame): the cached
+ * frames up to cur, their times squeezed into the few milliseconds before
+ * cur's (order kept, B-frames included). Runs in the branch queue's thread,
+ * inside its source pad's probe: the pad's sticky events have reached peer,
+ * and the queue (leaky, by time) is not in the way of a burst. */
+static bool replay(ecc_gopcache *c, GstPad *peer, GstBuffer *cur)
+{
+	GstClockTime end = GST_BUFFER_DTS_OR_PTS(cur), t0, span, squeezed;
+	GPtrArray *held = ecc_gopcache_before(c, cur);
+	guint n, sent = 0;
+
+	if (!held)
+		return false;
+	n = held->len;
+	t0 = GST_BUFFER_DTS_OR_PTS(g_ptr_array_index(held, 0));
 	span = end - t0;
 	squeezed = MIN(span, (GstClockTime)n * STEP);
 	for (; sent < n; sent++) {

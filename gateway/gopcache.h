@@ -25,6 +25,14 @@ ecc_gopcache *ecc_gopcache_of(GstElement *tee);
 /* Frames held and the time they span (ms), for the stream's health. */
 void ecc_gopcache_span(ecc_gopcache *c, unsigned *frames, unsigned *ms);
 
+/* The cached frames before cur (by time), held, with their own times; the
+ * first is a key frame. NULL when there are none (or c is NULL). Any
+ * thread; the caller unrefs the array. A recording starts with these. */
+GPtrArray *ecc_gopcache_before(ecc_gopcache *c, GstBuffer *cur);
+
+/* The time of the cached key frame, or GST_CLOCK_TIME_NONE. */
+GstClockTime ecc_gopcache_first_pts(ecc_gopcache *c);
+
 /* The source pad of a branch's first queue drops pictures until a key
  * frame (as ecc_branch_from_keyframe, which it is without a cache). With a
  * cache (c), the branch starts from the cached GOP instead of waiting for

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "ecc-gw-record"
 
 #include "record.h"
+#include "gopcache.h"
 #include "tee.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
@@ -41,6 +42,13 @@ struct ecc_recorder {
 	 * audio are dropped (streaming threads: atomics). */
 	atomic_bool keyframe_seen;
 	atomic_uint_fast64_t first_pts;
+	/* The stream's cached GOP (gopcache.h), or NULL: a recording attached
+	 * between key frames starts from the cached key frame, with the
+	 * frames' own times, instead of losing up to a GOP (20 s from a drone).
+	 * replay_due: the gate let a picture through on the cache's word, the
+	 * route puts the cached frames before it. */
+	ecc_gopcache *cache;
+	atomic_bool replay_due;
 	/* Sound that stops (a camera's microphone, a lost RTP track) must not
 	 * hold back the picture: a muxer waits for both, and the picture would
 	 * fill its queue and stop the source. heard_us: monotonic us of the last
@@ -55,9 +63,10 @@ struct ecc_recorder {
 	/* guards outs, vcur, acur and the outs' fields (the video
 	 * and audio streaming threads switch outputs; the main loop reaps) */
 	GMutex lock;
-	GList *outs;      /* struct out*, oldest first, until reaped */
-	struct out *vcur; /* where video goes */
-	struct out *acur; /* where audio goes (moves on with the samples' times) */
+	GList *outs;           /* struct out*, oldest first, until reaped */
+	struct out *vcur;      /* where video goes */
+	struct out *acur;      /* where audio goes (moves on with the samples' times) */
+	GstClockTime last_key; /* the last key frame routed (r->lock) */
 };
 
 /* Wall clock (UTC ms) of a running time of this element's pipeline. */
@@ -236,10 +245,10 @@ static void send_eos_later(ecc_recorder *r, GSList *pads)
  * buffer is kept, stamped a millisecond after the last one (its
  * presentation time moves with it where it equalled the decoding time).
  * Streaming thread of the track; *last is the segment's. */
-static void keep_order(GstPadProbeInfo *info, GstClockTime *last, unsigned *count,
-                       const char *stream, const char *track)
+static void keep_order(GstBuffer **bp, GstClockTime *last, unsigned *count, const char *stream,
+                       const char *track)
 {
-	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstBuffer *b = *bp;
 	GstClockTime dts = GST_BUFFER_DTS_OR_PTS(b), was;
 
 	if (!GST_CLOCK_TIME_IS_VALID(dts))
@@ -247,8 +256,7 @@ static void keep_order(GstPadProbeInfo *info, GstClockTime *last, unsigned *coun
 	if (GST_CLOCK_TIME_IS_VALID(*last) && dts <= *last) {
 		was = dts;
 		dts = *last + GST_MSECOND;
-		b = gst_buffer_make_writable(b);
-		GST_PAD_PROBE_INFO_DATA(info) = b;
+		b = *bp = gst_buffer_make_writable(b);
 		if (!GST_BUFFER_PTS_IS_VALID(b) || GST_BUFFER_PTS(b) == was ||
 		    GST_BUFFER_PTS(b) < dts)
 			GST_BUFFER_PTS(b) = dts;
@@ -268,25 +276,46 @@ static void keep_order(GstPadProbeInfo *info, GstClockTime *last, unsigned *coun
  * current segment's first starts the next segment, in a new file. No GOP
  * is held back (splitmuxsink holds one to decide where to split, and a
  * kill -9 loses it): each frame goes straight into the muxer. */
-static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+/* Does the key frame at pts end cur (r->lock)? At the first key frame at
+ * least a segment's length on; or earlier, from half a segment on, when
+ * the next key frame (a GOP later, as the last one was) would overshoot
+ * the length by more than this one falls short: a short first GOP (a
+ * camera's key frame for a new client, the cached GOP of a late start)
+ * does not make the first segment nearly two GOPs long. */
+static bool split_here(ecc_recorder *r, struct out *cur, GstClockTime pts, GstClockTime len)
 {
-	ecc_recorder *r = data;
-	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime last = r->last_key, in;
+	bool split;
+
+	if (!GST_CLOCK_TIME_IS_VALID(pts) || pts <= cur->first_pts)
+		return false;
+	in = pts - cur->first_pts;
+	split = in + SPLIT_SLACK(len) >= len;
+	if (!split && in >= len / 2 && GST_CLOCK_TIME_IS_VALID(last) && pts > last)
+		split = 2 * in + (pts - last) > 2 * len; /* in + gop - len > len - in */
+	return split;
+}
+
+static GstPadProbeReturn route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
+{
+	GstBuffer *b = *bp;
 	GstClockTime pts = GST_BUFFER_PTS(b);
 	GstClockTime len = (GstClockTime)r->cfg->segment_seconds * GST_SECOND;
-	bool key = !GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT);
+	bool key = !GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT), split;
 	struct out *cur, *o;
 	GstPad *oldpad = NULL;
 
 	g_mutex_lock(&r->lock);
 	cur = r->vcur;
-	if (cur && !(key && GST_CLOCK_TIME_IS_VALID(pts) &&
-	             pts + SPLIT_SLACK(len) >= cur->first_pts + len)) {
+	split = key && cur && split_here(r, cur, pts, len);
+	if (key && GST_CLOCK_TIME_IS_VALID(pts))
+		r->last_key = pts;
+	if (cur && !split) {
 		if (GST_CLOCK_TIME_IS_VALID(pts))
 			cur->end_pts = MAX(
 			    cur->end_pts,
 			    pts + (GST_BUFFER_DURATION_IS_VALID(b) ? GST_BUFFER_DURATION(b) : 0));
-		keep_order(info, &cur->vdts, &cur->restamped, r->stream, "the picture's");
+		keep_order(bp, &cur->vdts, &cur->restamped, r->stream, "the picture's");
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_OK;
 	}
@@ -298,7 +327,7 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 		return cur ? GST_PAD_PROBE_OK : GST_PAD_PROBE_DROP;
 	relink(pad, cur ? cur->vpad : NULL, o->vpad);
 	g_mutex_lock(&r->lock);
-	keep_order(info, &o->vdts, &o->restamped, r->stream, "the picture's");
+	keep_order(bp, &o->vdts, &o->restamped, r->stream, "the picture's");
 	r->outs = g_list_append(r->outs, o);
 	r->vcur = o;
 	if (cur) {
@@ -309,6 +338,60 @@ static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 	if (oldpad)
 		send_eos(g_slist_prepend(NULL, oldpad)); /* that file is complete */
 	return GST_PAD_PROBE_OK;
+}
+
+/* Before cur, the first picture the gate let through between key frames:
+ * the cached frames from the key frame on, each routed as if it came out
+ * of the queue (the first opens the segment), straight into the muxer. They
+ * are past the queue, which would drop all but its last 5 s of a burst.
+ * The queue's streaming thread, inside its source pad's probe. */
+static void replay_cached(ecc_recorder *r, GstPad *pad, GstBuffer *cur)
+{
+	GPtrArray *held = ecc_gopcache_before(r->cache, cur);
+	GstClockTime t0, t1;
+	guint sent = 0;
+
+	if (!held)
+		return;
+	for (guint i = 0; i < held->len; i++) {
+		GstBuffer *b = gst_buffer_ref(g_ptr_array_index(held, i));
+		GstPad *peer;
+		GstFlowReturn fr;
+
+		if (route(r, pad, &b) != GST_PAD_PROBE_OK || !(peer = gst_pad_get_peer(pad))) {
+			gst_buffer_unref(b);
+			break;
+		}
+		fr = gst_pad_chain(peer, b);
+		gst_object_unref(peer);
+		if (fr != GST_FLOW_OK)
+			break;
+		sent++;
+	}
+	t0 = GST_BUFFER_PTS(g_ptr_array_index(held, 0));
+	t1 = GST_BUFFER_PTS(cur);
+	g_message(
+	    "stream=%s: recording from the cached key frame, %u of %u frames (%" G_GUINT64_FORMAT
+	    " ms) before it attached",
+	    r->stream, sent, held->len,
+	    GST_CLOCK_TIME_IS_VALID(t0) && GST_CLOCK_TIME_IS_VALID(t1) && t1 > t0
+	        ? (t1 - t0) / GST_MSECOND
+	        : 0);
+	g_ptr_array_unref(held);
+}
+
+static GstPadProbeReturn video_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstPadProbeReturn ret;
+
+	if (atomic_exchange(&r->replay_due, false))
+		replay_cached(r, pad, b);
+	ret = route(r, pad, &b);
+	GST_PAD_PROBE_INFO_DATA(info) = b;
+	return ret;
 }
 
 /* Audio pads of segments that will get no more audio, marked; caller sends
@@ -361,7 +444,8 @@ static GstPadProbeReturn audio_route(GstPad *pad, GstPadProbeInfo *info, gpointe
 		return GST_PAD_PROBE_DROP;
 	}
 	atomic_store(&r->last_apts, GST_BUFFER_PTS(b));
-	keep_order(info, &to->adts, &to->restamped, r->stream, "the sound's");
+	keep_order(&b, &to->adts, &to->restamped, r->stream, "the sound's");
+	GST_PAD_PROBE_INFO_DATA(info) = b;
 	if (r->acur == to) {
 		to->sound = true;
 		g_mutex_unlock(&r->lock);
@@ -402,10 +486,20 @@ static GstPadProbeReturn video_gate(GstPad *pad, GstPadProbeInfo *info, gpointer
 	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
 
 	(void)pad;
+	GstClockTime cached;
+
 	if (atomic_load(&r->keyframe_seen))
 		return GST_PAD_PROBE_OK;
-	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT))
-		return GST_PAD_PROBE_DROP;
+	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT)) {
+		/* between key frames: from the cached one, or from the next */
+		cached = ecc_gopcache_first_pts(r->cache);
+		if (!GST_CLOCK_TIME_IS_VALID(cached))
+			return GST_PAD_PROBE_DROP;
+		atomic_store(&r->first_pts, cached);
+		atomic_store(&r->replay_due, true);
+		atomic_store(&r->keyframe_seen, true);
+		return GST_PAD_PROBE_OK;
+	}
 	atomic_store(&r->first_pts, GST_BUFFER_PTS(b));
 	atomic_store(&r->keyframe_seen, true);
 	return GST_PAD_PROBE_OK;
@@ -471,6 +565,9 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 	r->failed = false;
 	atomic_store(&r->keyframe_seen, false);
 	atomic_store(&r->first_pts, GST_CLOCK_TIME_NONE);
+	r->cache = ecc_gopcache_of(vtee);
+	r->last_key = GST_CLOCK_TIME_NONE;
+	atomic_store(&r->replay_due, false);
 	atomic_store(&r->heard_us, 0);
 	atomic_store(&r->sound_lost, false);
 	atomic_store(&r->stuck, false);

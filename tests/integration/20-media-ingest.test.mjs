@@ -68,7 +68,8 @@ test('every kind of field stream is ingested, recorded, filed and served', async
     const s = await waitFor(async () => {
       const x = (await request(hub, 'GET', `/api/v1/streams/${byUnit[id].id}`, { token })).json.stream;
       // over UDP the sound's first packets may come after the picture's
-      return x.health.fps > 15 && (want.acodec === undefined || x.health.acodec === want.acodec) && x;
+      // (and the parser's caps, with the size, may come a report later)
+      return x.health.fps > 15 && x.health.width > 0 && (want.acodec === undefined || x.health.acodec === want.acodec) && x;
     }, { timeout: 10000, what: `${id} at full frame rate, with its sound` });
     t.diagnostic(`${id}: ${s.url.replace(/:[^:@/]*@/, ':***@')} live: ${s.health.vcodec}/${s.health.acodec || '-'} `
       + `${s.health.width}x${s.health.height} ${s.health.fps} fps ${Math.round(s.health.bitrate / 1000)} kbit/s`);

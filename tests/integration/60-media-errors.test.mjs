@@ -108,7 +108,7 @@ test('unreachable and garbage sources end in an error state; the gateway goes on
   // Meanwhile the good stream was never disturbed and kept recording.
   const good = (await request(hub, 'GET', `/api/v1/streams/${ids.good}`, { token })).json.stream;
   const goodLog = () => `${JSON.stringify(good.health)}\n` +
-    gw.proc.out.split('\n').filter((l) => l.includes(`stream=${ids.good}:`)).join('\n') +
+    gw.proc.out.split('\n').filter((l) => l.includes(`stream=s${ids.good}:`)).join('\n') +
     `\nsource: ${src.out.slice(-2000)}`;
   assert.equal(good.state, 'live', goodLog());
   // A reconnect is allowed only when the encoder itself dropped its call

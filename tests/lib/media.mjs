@@ -24,10 +24,11 @@ export async function startGateway(hub, dir, { id = 'gw1', segmentSeconds = 4, c
 
 // A live source: H.264 (or H.265) test video with the time burned in and
 // a tone, pushed over SRT to a gateway that listens on `port`.
-export function srtSource(port, { codec = 'h264', audio = true } = {}) {
+// keyint: frames from one key frame to the next (25 frames a second).
+export function srtSource(port, { codec = 'h264', audio = true, keyint = 25 } = {}) {
   const enc = codec === 'h265'
-    ? 'x265enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=600 ! h265parse'
-    : 'x264enc tune=zerolatency speed-preset=ultrafast key-int-max=25 bitrate=600 ! h264parse';
+    ? `x265enc tune=zerolatency speed-preset=ultrafast key-int-max=${keyint} bitrate=600 ! h265parse`
+    : `x264enc tune=zerolatency speed-preset=ultrafast key-int-max=${keyint} bitrate=600 ! h264parse`;
   const a = audio ? ' audiotestsrc is-live=true wave=sine volume=0.05 ! audioconvert ! avenc_aac ! aacparse ! mux.' : '';
   const desc = `videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=180,framerate=25/1 ! `
     + `clockoverlay time-format="%H:%M:%S" ! ${enc} ! mux.${a} mpegtsmux name=mux alignment=7 ! `
