@@ -54,6 +54,11 @@ void api_login(struct ecc_req *req)
 		ecc_router_fail(req, rc, "wrong user name or password");
 		return;
 	}
+	if (rc == ECC_ERR_FORBIDDEN) {
+		ecc_req_error(req, 403, "account_disabled",
+		              "this account is locked by an administrator; ask one to unlock it");
+		return;
+	}
 	if (rc != ECC_OK) {
 		ecc_router_fail(req, rc, NULL);
 		return;

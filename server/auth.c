@@ -398,11 +398,17 @@ static int verify(ecc_auth *a, const char *username, const char *password, const
 		audit(a, username, "login_locked", username, "denied", ip, NULL);
 		return ECC_ERR_LOCKED;
 	}
-	if (disabled || crypto_pwhash_str_verify(pw_hash, password, strlen(password)) != 0) {
+	if (crypto_pwhash_str_verify(pw_hash, password, strlen(password)) != 0) {
 		g_free(pw_hash);
 		return login_failed(a, user->id, failed, username, ip);
 	}
 	g_free(pw_hash);
+	if (disabled) {
+		/* told only to who knows the password: no one learns by guessing
+		 * which accounts exist and are locked */
+		audit(a, username, "login_disabled", username, "denied", ip, NULL);
+		return ECC_ERR_FORBIDDEN;
+	}
 	if (failed > 0 || locked_until > 0) {
 		s = ecc_store_stmt(a->st, "UPDATE users SET failed_logins = 0, locked_until = 0"
 		                          " WHERE id = ?");

@@ -32,7 +32,14 @@ test('admin page: lock, unlock and role of a user', async (t) => {
   t.diagnostic(`lock -> the user's wallboard at the login page: ${Date.now() - t0} ms`);
   assert.equal(await admin.textContent(`${sunRow} td:nth-child(5)`), '已锁定（停用）');
   assert.equal(await admin.textContent('#user-status'), '已锁定 sun');
-  assert.equal((await request(hub, 'POST', '/api/v1/login', { body: { username: 'sun', password: PW } })).status, 401);
+  assert.equal((await request(hub, 'POST', '/api/v1/login', { body: { username: 'sun', password: PW } })).status, 403);
+  // On the login page the officer is told the account is locked, not that
+  // the password is wrong.
+  await sun.fill('#username', 'sun');
+  await sun.fill('#password', PW);
+  await sun.click('#login-submit');
+  await sun.waitForFunction(() => document.querySelector('#login-error')?.textContent);
+  assert.equal(await sun.textContent('#login-error'), '账户已被管理员锁定，请联系管理员解锁');
   for (const [w, h] of [[1920, 1080], [3840, 2160]]) {
     await admin.setViewportSize({ width: w, height: h });
     await admin.screenshot({ path: artifact(`wall-users-${w}x${h}.png`) });

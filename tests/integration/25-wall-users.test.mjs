@@ -42,7 +42,11 @@ test('lock, unlock and role changes of users', async (t) => {
   assert.equal(ws.closed.code, 1008);
   assert.ok(Date.now() - t0 < 1000);
   r = await request(hub, 'POST', '/api/v1/login', { body: { username: 'ma', password: 'Test-Pass-2025!' } });
-  assert.equal(r.status, 401, 'a locked account cannot log in');
+  assert.equal(r.status, 403, 'a locked account cannot log in');
+  assert.equal(r.json.error.code, 'account_disabled', 'and who knows its password is told why');
+  r = await request(hub, 'POST', '/api/v1/login', { body: { username: 'ma', password: 'wrong-Pass-2025!' } });
+  assert.equal(r.status, 401, 'a wrong password learns nothing about the lock');
+  assert.equal(r.json.error.code, 'unauthorized');
   let users = (await api(token, 'GET', '/users')).json.users;
   assert.equal(users.find((u) => u.username === 'ma').locked, true);
   assert.equal(users.find((u) => u.username === 'wang').locked, false);

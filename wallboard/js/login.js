@@ -16,6 +16,6 @@ $('login').addEventListener('submit', async (ev) => {
     location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
   } catch (e) {
     $('login-error').textContent = t(e.code === 'account_locked' ? 'auth.locked'
-      : e.status === 401 ? 'auth.failed' : 'auth.error');
+      : e.code === 'account_disabled' ? 'auth.disabled' : e.status === 401 ? 'auth.failed' : 'auth.error');
   }
 });

@@ -7,6 +7,7 @@ export default {
   'auth.logout': 'Log out',
   'auth.failed': 'Wrong user name or password',
   'auth.locked': 'Too many failed logins: the account is locked for a while',
+  'auth.disabled': 'An administrator has locked this account: ask one to unlock it',
   'auth.error': 'Login failed, please try again',
   'conn.live': 'Live',
   'conn.lost': 'Connection to the center lost, reconnecting…',

@@ -7,6 +7,7 @@ export default {
   'auth.logout': '退出',
   'auth.failed': '用户名或密码错误',
   'auth.locked': '登录失败次数过多，账户已临时锁定',
+  'auth.disabled': '账户已被管理员锁定，请联系管理员解锁',
   'auth.error': '登录失败，请稍后重试',
   'conn.live': '实时',
   'conn.lost': '与指挥中心的连接已断开，正在重连…',
