@@ -81,7 +81,7 @@ test('track replay moves the marker along the stored track at 1x to 60x', async 
   // This unit recorded nothing: no video beside the slider (75-wall-replayvideo
   // plays one that did).
   await page.waitForFunction(() => window.__ecc.replay.video.checked && window.__ecc.replay.video.state === 'none');
-  assert.equal(await page.isHidden('#replay-rec'), true);
+  assert.equal(await page.isHidden('.replay-rec[data-unit="veh-71"]'), true);
   // A narrower range: the slider spans it.
   const a = Math.ceil((T0 + 30000) / 60000) * 60000, b = a + 120000; // whole minutes
   await page.fill('#replay-from', local(a));

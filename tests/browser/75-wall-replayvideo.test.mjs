@@ -3,7 +3,9 @@
 // the replay's slider shows the recorded frame of the slider's moment (the
 // clock read back from the picture moves as the slider does), a moment
 // without a recording says so, and playing at 5x plays the video along at
-// 5x, in step with the slider. At both resolutions, with screenshots.
+// 5x, in step with the slider. A second unit added to the replay shows its
+// own recording beside the first, at the same moment. At both resolutions,
+// with screenshots.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, waitFor, cleanup } from '../lib/harness.mjs';
@@ -19,6 +21,9 @@ test('track replay plays the recorded video in step with the slider', async (t) 
     { id: 'bc-75', name: '执法记录仪75', camera: { width: 640, height: 360, bitrate: 600 } });
   cleanup(t, () => sim.stopClean());
   await waitStream(hub, token, stream.id, 'live', 20000);
+  const second = await cameraUnit(hub, token, dir,
+    { id: 'bc-76', name: '执法记录仪76', camera: { width: 320, height: 180, bitrate: 300 } });
+  cleanup(t, () => second.sim.stopClean());
   const segs = await waitFor(async () => {
     const s = await segments(hub, token, 'bc-75');
     return s.length >= 3 && s;
@@ -30,7 +35,8 @@ test('track replay plays the recorded video in step with the slider', async (t) 
   await page.click('#unit-card button[data-action="replay"]');
   await page.waitForSelector('#replay:not([hidden]) #replay-slider');
   await page.waitForFunction(() => window.__ecc.replay.video.player, null, { timeout: 15000 });
-  assert.equal(await page.isVisible('#replay-rec video'), true);
+  assert.equal(await page.isVisible('.replay-rec[data-unit="bc-75"] video'), true,
+    await page.evaluate(() => document.getElementById('replay').outerHTML.slice(0, 3000)));
 
   const seek = (ms) => page.evaluate((v) => {
     const s = document.getElementById('replay-slider');
@@ -39,7 +45,7 @@ test('track replay plays the recorded video in step with the slider', async (t) 
   }, ms);
   // The picture once the video is where the slider says: the clock in it.
   const frame = () => page.evaluate(async () => {
-    const r = window.__ecc.replay, v = document.getElementById('replay-rec-video');
+    const r = window.__ecc.replay, v = document.querySelector('.replay-rec[data-unit="bc-75"] video');
     const t0 = performance.now();
     while (performance.now() - t0 < 10000) {
       if (!r.video.seeking && !v.seeking && v.readyState >= 2 && Math.abs(r.video.player.wallNow() - r.t) < 100) break;
@@ -80,16 +86,16 @@ test('track replay plays the recorded video in step with the slider', async (t) 
 
   // A moment before any recording: paused, and the box says so.
   await seek(segs[0].t0 - 60000);
-  await page.waitForSelector('#replay-rec[data-state="gap"]');
-  assert.equal(await page.textContent('#replay-rec .replay-rec-state'), '此刻无录像');
-  assert.equal(await page.evaluate(() => document.getElementById('replay-rec-video').paused), true);
+  await page.waitForSelector('.replay-rec[data-unit="bc-75"][data-state="gap"]');
+  assert.equal(await page.textContent('.replay-rec[data-unit="bc-75"] .replay-rec-state'), '此刻无录像');
+  assert.equal(await page.evaluate(() => document.querySelector('.replay-rec[data-unit="bc-75"] video').paused), true);
 
   // Playing at 5x from the first segment: the video plays along at 5x.
   await page.selectOption('#replay-speed', '5');
   await seek(segs[0].t0 + 200);
   await frame();
   const run = await page.evaluate(async () => {
-    const r = window.__ecc.replay, v = document.getElementById('replay-rec-video');
+    const r = window.__ecc.replay, v = document.querySelector('.replay-rec[data-unit="bc-75"] video');
     document.getElementById('replay-play').click();
     await new Promise((res) => setTimeout(res, 1000));
     const out = { rate: v.playbackRate, paused: v.paused, drift: r.video.player.wallNow() - r.t, played: r.t };
@@ -102,5 +108,48 @@ test('track replay plays the recorded video in step with the slider', async (t) 
   assert.equal(run.paused, false, 'the video plays while the replay plays');
   assert.ok(Math.abs(run.drift) < 1500, `the video stays with the slider (${run.drift.toFixed(0)} ms)`);
   assert.equal(run.pausedAfter, true, 'and pauses with it');
+
+  // Two units side by side: a second camera recorded meanwhile; replayed
+  // together, each box shows its own unit's recording of the same moment.
+  const two = await waitFor(async () => {
+    const s = await segments(hub, token, 'bc-76');
+    return s.length >= 2 && s;
+  }, { timeout: 30000, what: 'two segments of the second unit' });
+  await page.evaluate(() => window.__ecc.replay.add('bc-76'));
+  await page.waitForFunction(() => [...window.__ecc.replay.videos.values()].every((v) => v.player),
+    null, { timeout: 15000 });
+  assert.equal(await page.$$eval('.replay-rec', (b) => b.map((x) => x.dataset.unit).join()), 'bc-75,bc-76');
+  assert.equal(await page.textContent('.replay-rec[data-unit="bc-76"] .replay-rec-name'), '执法记录仪76');
+  const both = Math.max(two[1].t0, segs.at(-1).t0) + 500;
+  const pictures = await page.evaluate(async (ms) => {
+    const r = window.__ecc.replay, s = document.getElementById('replay-slider');
+    s.value = String(ms);
+    s.dispatchEvent(new Event('input'));
+    const out = {};
+    for (const [id, rv] of r.videos) {
+      const v = rv.box.querySelector('video'), t0 = performance.now();
+      while (performance.now() - t0 < 10000) {
+        if (!rv.seeking && !v.seeking && v.readyState >= 2 && Math.abs(rv.player.wallNow() - r.t) < 100) break;
+        await new Promise((res) => setTimeout(res, 20));
+      }
+      const c = document.createElement('canvas');
+      c.width = v.videoWidth;
+      c.height = v.videoHeight;
+      c.getContext('2d').drawImage(v, 0, 0);
+      out[id] = { w: c.width, h: c.height, state: rv.state, media: rv.player.wallNow(),
+        rgba: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data) };
+    }
+    return out;
+  }, both);
+  for (const id of ['bc-75', 'bc-76']) {
+    const f = pictures[id];
+    assert.equal(f.state, 'recorded', id);
+    const shown = decodeTimecode(Uint8ClampedArray.from(f.rgba), f.w, f.h);
+    assert.notEqual(shown, null, `${id}: a timestamp strip in the frame`);
+    t.diagnostic(`two units, slider at ${both}: ${id} (${f.w}x${f.h}) says ${shown - both} ms`);
+    assert.ok(shown - both <= 80 && shown - both >= -2000, `${id}: picture ${shown - both} ms from the slider`);
+  }
+  assert.equal(pictures['bc-76'].w, 320, 'the second box shows the second camera (320 wide)');
+  await page.screenshot({ path: artifact('wall-replayvideo-two-units.png') });
   assert.deepEqual(page.errors, []);
 });

@@ -1,5 +1,6 @@
-// The recorded video of the first replayed unit, in step with the replay's
-// time slider: where a recording exists for the slider's moment the video
+// The recorded video of one replayed unit, in step with the replay's time
+// slider (each replayed unit has its own, side by side, captioned with the
+// unit's name in its track's colour): where a recording exists for the slider's moment the video
 // shows that moment; playing at up to 16x the video plays along at that
 // rate (corrected when it drifts), faster or paused it follows by seeks;
 // in a gap between recordings it pauses and says so. Uses the timeline
@@ -27,8 +28,11 @@ function loadHls() {
 }
 
 export class ReplayVideo {
-  constructor() {
-    this.box = el('div', { className: 'replay-rec', id: 'replay-rec', hidden: true });
+  constructor(unit, name = unit, color = '#fff') {
+    this.unit = unit;
+    this.box = el('div', { className: 'replay-rec', hidden: true, dataset: { unit } });
+    this.box.style.setProperty('--track', color);
+    this.caption = el('div', { className: 'replay-rec-name', textContent: name });
     this.segments = [];
     this.player = null;
     this.video = null;
@@ -40,7 +44,8 @@ export class ReplayVideo {
   }
 
   // The unit's recordings from..to; the video opens when there are any.
-  async open(unit, from, to) {
+  async open(from, to) {
+    const unit = this.unit;
     this.close();
     const gen = ++this.gen;
     const { segments } = await api('GET', `/units/${encodeURIComponent(unit)}/recordings?from=${from}&to=${to}`);
@@ -54,9 +59,9 @@ export class ReplayVideo {
     }
     this.checked = true; // the recordings of this range are known
     if (!this.segments.length) { this.show('none'); return; }
-    this.video = el('video', { id: 'replay-rec-video', muted: true, playsInline: true, preload: 'auto' });
+    this.video = el('video', { className: 'replay-rec-video', muted: true, playsInline: true, preload: 'auto' });
     this.label = el('div', { className: 'replay-rec-state' });
-    this.box.replaceChildren(this.video, this.label);
+    this.box.replaceChildren(this.video, this.caption, this.label);
     this.show('loading');
     try {
       await loadHls();

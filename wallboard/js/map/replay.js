@@ -1,8 +1,9 @@
 // Track replay: one or more units' stored tracks (GET /units/{id}/track)
 // over a time range, drawn as lines; a time slider moves a marker per unit
 // along its track, by hand or playing at 1x to 60x. Positions between two
-// stored points are interpolated in time. The first unit's recordings, where
-// there are any for the moment, play in step with the slider (ReplayVideo).
+// stored points are interpolated in time. Each unit's recordings, where
+// there are any for the moment, play in step with the slider, side by side
+// (a ReplayVideo per unit).
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
@@ -45,8 +46,12 @@ export class TrackReplay {
     this.to = Date.now();
     this.from = this.to - 3600000;
     this.t = this.from;
-    this.video = new ReplayVideo();
+    this.videos = new Map(); // id -> ReplayVideo
+    this.videoBox = el('div', { className: 'replay-recs', id: 'replay-recs' });
   }
+
+  // The first unit's video (the one a single-unit replay shows).
+  get video() { return this.videos.get(this.units[0]) || null; }
 
   // Adds a unit to the replay (opening the bar with the last hour).
   async add(id) {
@@ -70,9 +75,14 @@ export class TrackReplay {
         L.polyline(track.coords.map(([lon, lat]) => this.toMap(lat, lon)), { color, weight: 3, opacity: 0.8, interactive: false }).addTo(this.group);
       this.markers.set(id, L.circleMarker([0, 0], { radius: 10, color: '#000', weight: 2, fillColor: color, fillOpacity: 1, interactive: false }));
     }
+    for (const v of this.videos.values()) v.close();
+    this.videos = new Map(this.units.map((id, i) => [id,
+      new ReplayVideo(id, this.store.units.get(id)?.name || id, COLORS[i % COLORS.length])]));
+    this.videoBox.replaceChildren(...[...this.videos.values()].map((v) => v.box));
+    this.videoBox.dataset.count = String(this.units.length);
     const first = Math.min(...[...this.tracks.values()].filter((x) => x.times.length).map((x) => x.times[0]));
     this.seek(Number.isFinite(first) ? Math.max(this.from, first) : this.from);
-    this.video.open(this.units[0], this.from, this.to).catch(() => {});
+    for (const v of this.videos.values()) v.open(this.from, this.to).catch(() => {});
     const pts = [...this.tracks.values()].flatMap((x) => x.coords.map(([lon, lat]) => this.toMap(lat, lon)));
     if (pts.length) this.map.fitBounds(pts, { padding: [40, 40], maxZoom: 17 });
     this.render();
@@ -93,7 +103,7 @@ export class TrackReplay {
     }
     if (this.slider) this.slider.value = String(this.t);
     if (this.clock) this.clock.textContent = formatTime(this.t, true);
-    this.video.sync(this.t, this.playing, this.speed);
+    for (const v of this.videos.values()) v.sync(this.t, this.playing, this.speed);
   }
 
   play() {
@@ -115,14 +125,16 @@ export class TrackReplay {
     this.playing = false;
     cancelAnimationFrame(this.raf);
     this.showPlay();
-    this.video.sync(this.t, false, this.speed);
+    for (const v of this.videos.values()) v.sync(this.t, false, this.speed);
   }
 
   showPlay() { if (this.playBtn) this.playBtn.textContent = t(this.playing ? 'replay.pause' : 'replay.play'); }
 
   close() {
     this.pause();
-    this.video.close();
+    for (const v of this.videos.values()) v.close();
+    this.videos.clear();
+    this.videoBox.replaceChildren();
     this.group.clearLayers();
     this.units = [];
     this.tracks.clear();
@@ -150,7 +162,7 @@ export class TrackReplay {
         if (Number.isFinite(a) && Number.isFinite(b) && b > a) { this.from = a; this.to = b; this.load().catch(() => {}); }
       } }),
       this.playBtn, speed, this.slider, this.clock,
-      this.video.box,
+      this.videoBox,
       el('button', { type: 'button', className: 'ghost', id: 'replay-close', textContent: t('replay.close'), onclick: () => this.close() }));
   }
 }
