@@ -20,9 +20,11 @@
 
 #define SUBJECT_FMT "case:%" G_GINT64_FORMAT
 
-/* The case's alert id (0 when none), number, judge (and name), team, leader. */
+/* The case's alert id (0 when none) and whether it was acknowledged,
+ * number, judge (and name), team, leader. */
 struct head {
 	int64_t alert;
+	bool acked;
 	char *number, *judge, *judge_name, *team, *leader;
 };
 
@@ -31,7 +33,8 @@ static bool read_head(ecc_cases *c, int64_t case_id, struct head *h)
 	sqlite3_stmt *s = ecc_store_stmt(
 	    c->st, "SELECT coalesce(c.overdue_alert, 0), c.number, c.judge, coalesce((SELECT"
 	           " display_name FROM users WHERE username = c.judge), ''), c.team,"
-	           " coalesce((SELECT leader FROM case_teams WHERE team = c.team), '')"
+	           " coalesce((SELECT leader FROM case_teams WHERE team = c.team), ''),"
+	           " coalesce((SELECT state = 'acked' FROM alerts WHERE id = c.overdue_alert), 0)"
 	           " FROM cases c WHERE c.id = ?");
 	bool found = false;
 
@@ -46,6 +49,7 @@ static bool read_head(ecc_cases *c, int64_t case_id, struct head *h)
 		h->judge_name = g_strdup(ecc_store_column_text(s, 3));
 		h->team = g_strdup(ecc_store_column_text(s, 4));
 		h->leader = g_strdup(ecc_store_column_text(s, 5));
+		h->acked = sqlite3_column_int(s, 6);
 		found = true;
 	}
 	sqlite3_reset(s);
@@ -83,6 +87,27 @@ static char *overdue_text(ecc_cases *c, int64_t case_id, const char *today, int 
 		sqlite3_reset(s);
 	}
 	return g_string_free(t, *n == 0);
+}
+
+/* How many of the case's overdue open nodes its alert does not cover yet
+ * (gone overdue since it was raised or last refreshed). */
+static int newly_overdue(ecc_cases *c, int64_t case_id, int64_t alert, const char *today)
+{
+	sqlite3_stmt *s = ecc_store_stmt(c->st, "SELECT count(*) FROM case_nodes n JOIN"
+	                                        " case_deadlines d ON d.id = n.deadline WHERE"
+	                                        " n.case_id = ? AND n.state = 'open' AND d.due < ?"
+	                                        " AND n.alert_id IS NOT ?");
+	int n = 0;
+
+	if (!s)
+		return 0;
+	sqlite3_bind_int64(s, 1, case_id);
+	ecc_store_bind_text(s, 2, today);
+	sqlite3_bind_int64(s, 3, alert);
+	if (ecc_store_step(c->st, s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_reset(s);
+	return n;
 }
 
 /* Marks the case's overdue open nodes with alert (the rest with NULL): the
@@ -155,6 +180,18 @@ void cases__alerts_refresh(ecc_cases *c, int64_t case_id)
 		mark_nodes(c, case_id, 0, today);
 		head_free(&h);
 		return;
+	}
+	/* An acknowledgment covered the nodes overdue then: a node gone overdue
+	 * since must not hide behind it. The acknowledged alert is cleared and
+	 * a new one, open and escalating again, names every overdue node. */
+	if (h.alert && h.acked && newly_overdue(c, case_id, h.alert, today) > 0) {
+		g_message("case=%" G_GINT64_FORMAT
+		          ": a node more is overdue since alert %" G_GINT64_FORMAT
+		          " was acknowledged; a new alert",
+		          case_id, h.alert);
+		ecc_alerts_clear_subject(c->alerts, subject);
+		set_case_alert(c, case_id, 0);
+		h.alert = 0;
 	}
 	msg = g_strdup_printf("案件%s 超期节点 %d 个：%s；责任人：%s%s%s", h.number, n, nodes,
 	                      *h.judge_name ? h.judge_name : (*h.judge ? h.judge : "未指定"),

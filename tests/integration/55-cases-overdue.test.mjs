@@ -210,13 +210,30 @@ test('overdue nodes: one alert per case on the wall within seconds, escalation, 
     const m2 = await wall.next((x) => x.type === 'alert' && x.alert.subject === `case:${kid}` &&
       x.alert.message.includes(`超期节点 ${now.length} 个`), 5000, 'the alert naming the nodes still overdue');
     assert.doesNotMatch(m2.alert.message, /执行通知书/);
-    // An event dated back brings a node overdue already: it joins the alert.
+    // The judge acknowledges it; then an event dated back brings a node
+    // overdue already. The acknowledgment covered the nodes overdue then:
+    // the new one comes in a new, open alert naming every overdue node, and
+    // the acknowledged one is cleared.
+    assert.equal((await request(hub, 'POST', `/api/v1/alerts/${m2.alert.id}/ack`, { token: judge1 })).status, 200);
     const ev = await request(hub, 'POST', `/api/v1/cases/${kid}/events`, { token, body: { kind: 'money_arrived', on: '2026-11-10' } });
     assert.equal(ev.status, 201, ev.text);
     const more = ev.json.case.nodes.filter((n) => n.state === 'overdue');
     assert.ok(more.length > now.length, `${more.length} overdue after the event`);
-    const m3 = await wall.next((x) => x.type === 'alert' && x.alert.id === m2.alert.id &&
-      x.alert.message.includes(`超期节点 ${more.length} 个`), 5000, 'the alert naming the new overdue node');
+    const m3 = await wall.next((x) => x.type === 'alert' && x.alert.subject === `case:${kid}` &&
+      x.alert.id !== m2.alert.id && x.alert.state === 'open' &&
+      x.alert.message.includes(`超期节点 ${more.length} 个`), 5000, 'a new alert naming the new overdue node');
     assert.match(m3.alert.message, /案款核算并通知/);
+    const open = (await request(hub, 'GET', '/api/v1/alerts?limit=200', { token })).json.alerts
+      .filter((a) => a.subject === `case:${kid}` && a.state !== 'cleared');
+    assert.deepEqual(open.map((a) => a.id), [m3.alert.id], 'one alert per case still');
+    // A node done since leaves it open (nothing new is overdue).
+    const rest = more.find((n) => n.code !== more[0].code) || more[0];
+    const d = await request(hub, 'POST', `/api/v1/cases/${kid}/nodes/${rest.id}/done`, { token, body: {} });
+    assert.equal(d.status, 200, d.text);
+    if (more.length > 1) {
+      const m4 = await wall.next((x) => x.type === 'alert' && x.alert.id === m3.alert.id &&
+        x.alert.message.includes(`超期节点 ${more.length - 1} 个`), 5000, 'the same alert, one node fewer');
+      assert.equal(m4.alert.state, 'open');
+    }
   });
 });
