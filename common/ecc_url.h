@@ -14,6 +14,12 @@
  * scheme. */
 char *ecc_url_redacted(const char *url);
 
+/* url with its secrets masked but its place kept, for lists people read:
+ * a password in user:password@ and the values of query parameters that
+ * carry secrets (passphrase, key, password, pass, pwd, token, secret,
+ * streamkey) become "***" (caller g_free). */
+char *ecc_url_masked(const char *url);
+
 /* url is a live-push destination the gateway can send to: rtmp://,
  * rtmps:// or srt:// with a host. */
 bool ecc_url_push_ok(const char *url);

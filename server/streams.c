@@ -63,10 +63,12 @@ static struct live *by_id(ecc_streams *s, int64_t id)
 static cJSON *live_json(const struct live *l)
 {
 	cJSON *o = cJSON_CreateObject(), *h;
+	char *url = ecc_url_masked(l->url); /* a camera's password is not for lists */
 
 	cJSON_AddNumberToObject(o, "id", (double)l->id);
 	cJSON_AddStringToObject(o, "unit", l->unit);
-	cJSON_AddStringToObject(o, "url", l->url);
+	cJSON_AddStringToObject(o, "url", url);
+	g_free(url);
 	cJSON_AddStringToObject(o, "transport", l->transport);
 	cJSON_AddBoolToObject(o, "record", l->record);
 	cJSON_AddStringToObject(o, "source", l->source);
