@@ -216,12 +216,23 @@ test('an operation records its units into a locked hash chain and watches its si
     t.diagnostic(`geofence: "${al.message}"`);
   });
 
+  const sos = async () => {
+    const ts = Date.now();
+    await mosquittoPub(broker, { ...b.creds, topic: 'ecc/unit/op-b/event', message: JSON.stringify({ ts, kind: 'sos' }) });
+    return waitFor(async () => (await api('GET', '/alerts?unit=op-b')).json.alerts.find((x) => x.kind === 'sos' && x.device_ts === ts),
+      { what: 'the SOS alert' });
+  };
+  await t.test('any alert raised for an assigned unit while active names the operation', async () => {
+    assert.equal((await sos()).operation, op.id);
+  });
+
   r = await api('POST', `/operations/${op.id}/stop`);
   assert.equal(r.status, 200, r.text);
   op = r.json.operation;
   assert.equal(op.state, 'ended');
   assert.equal((await api('POST', `/operations/${op.id}/stop`)).status, 409);
   assert.equal((await api('GET', `/streams/${a.stream.id}`)).json.stream.record, false, 'op-a back to not recording');
+  assert.equal((await sos()).operation, undefined, 'after stop, an alert names no operation');
 
   await t.test('the last segments filed after stop still link, later ones do not; the chain holds', async () => {
     const chain = await waitFor(async () => {
@@ -264,6 +275,7 @@ test('an operation records its units into a locked hash chain and watches its si
     for (const want of ['operation.start', 'operation.record_on', 'operation.link', 'operation.stop', 'operation.record_off'])
       assert.ok(actions.includes(want), `${want} on the timeline`);
     assert.ok(tl.alerts.filter((x) => x.kind === 'geofence').length === 2);
+    assert.ok(tl.alerts.filter((x) => x.kind === 'sos').length === 1, 'the SOS during the operation, not the one after');
     assert.ok(tl.alerts.every((x) => x.operation === op.id));
     assert.equal(tl.segments.length, (await api('GET', `/operations/${op.id}/chain`)).json.count);
     assert.equal((await api('GET', `/operations/${op.id}/timeline`, undefined, officer2)).status, 403);
