@@ -538,7 +538,10 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 	l->record = record;
 	g_message("stream=%s unit=%s: recording %s", l->name, l->unit, record ? "on" : "off");
 	if (l->gateway[0]) {
-		/* the gateway keeps a running stream as it is: stop, start again */
+		/* the gateway keeps a running stream as it is: stop, start again
+		 * (a restart asked for here is no stall: as after assignment) */
+		l->was_live = false;
+		l->down_at = 0;
 		order = cJSON_CreateObject();
 		cJSON_AddStringToObject(order, "op", "stop");
 		cJSON_AddStringToObject(order, "stream", l->name);

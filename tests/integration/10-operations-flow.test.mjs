@@ -277,6 +277,7 @@ test('an operation records its units into a locked hash chain and watches its si
     assert.ok(tl.alerts.filter((x) => x.kind === 'geofence').length === 2);
     assert.ok(tl.alerts.filter((x) => x.kind === 'sos').length === 1, 'the SOS during the operation, not the one after');
     assert.ok(tl.alerts.every((x) => x.operation === op.id));
+    assert.ok(!tl.alerts.some((x) => x.kind === 'stream_stalled'), 'turning recording on is no stall');
     assert.equal(tl.segments.length, (await api('GET', `/operations/${op.id}/chain`)).json.count);
     assert.equal((await api('GET', `/operations/${op.id}/timeline`, undefined, officer2)).status, 403);
   });
