@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-api"
 
 #include "api.h"
+#include "audit.h"
 #include "ecc_err.h"
 #include "operations.h"
 
@@ -14,6 +15,19 @@ static void fail(struct ecc_req *req, int rc, const char *why)
 	                : rc == ECC_ERR_NOTFOUND  ? "no such operation"
 	                : rc == ECC_ERR_FORBIDDEN ? "not an operation of your team or cases"
 	                                          : NULL);
+}
+
+/* The chain and the timeline are evidence: who looked is audited. */
+static void audit_view(struct ecc_req *req, const char *action, int64_t id)
+{
+	char target[40];
+	struct ecc_audit_entry e = {
+	    .actor = req->user.username, .action = action, .target = target, .ip = req->ip};
+
+	g_snprintf(target, sizeof(target), "operation:%" G_GINT64_FORMAT, (gint64)id);
+	if (ecc_audit_append(req->hub->store, &e, NULL) != ECC_OK)
+		g_warning("op=%" G_GINT64_FORMAT ": %s by %s not audited", (gint64)id, action,
+		          req->user.username);
 }
 
 static bool op_param(struct ecc_req *req, int64_t *id)
@@ -139,10 +153,12 @@ void api_operations_chain(struct ecc_req *req)
 	if (!op_param(req, &id))
 		return;
 	rc = ecc_operations_chain(req->hub->operations, &req->user, id, &out);
-	if (rc != ECC_OK)
+	if (rc != ECC_OK) {
 		fail(req, rc, NULL);
-	else
-		ecc_req_json(req, 200, out);
+		return;
+	}
+	audit_view(req, "operation.chain_view", id);
+	ecc_req_json(req, 200, out);
 }
 
 void api_operations_timeline(struct ecc_req *req)
@@ -161,8 +177,10 @@ void api_operations_timeline(struct ecc_req *req)
 		return;
 	}
 	rc = ecc_operations_timeline(req->hub->operations, &req->user, id, (int)max, &out);
-	if (rc != ECC_OK)
+	if (rc != ECC_OK) {
 		fail(req, rc, rc == ECC_ERR_EXISTS ? "the operation has not started" : NULL);
-	else
-		ecc_req_json(req, 200, out);
+		return;
+	}
+	audit_view(req, "operation.timeline_view", id);
+	ecc_req_json(req, 200, out);
 }

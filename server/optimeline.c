@@ -16,7 +16,9 @@ static cJSON *events(ecc_operations *o, int64_t id)
 {
 	sqlite3_stmt *s =
 	    ecc_store_stmt(o->hub->store, "SELECT id, ts, actor, action, detail FROM audit WHERE"
-	                                  " target = ? ORDER BY id LIMIT " G_STRINGIFY(MAX_ROWS));
+	                                  " target = ? AND action NOT IN ('operation.chain_view',"
+	                                  " 'operation.timeline_view') ORDER BY id"
+	                                  " LIMIT " G_STRINGIFY(MAX_ROWS));
 	char target[40];
 	cJSON *arr = cJSON_CreateArray();
 

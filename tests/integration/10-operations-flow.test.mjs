@@ -285,6 +285,7 @@ test('an operation records its units into a locked hash chain and watches its si
     const actions = tl.events.map((e) => e.action);
     for (const want of ['operation.start', 'operation.record_on', 'operation.link', 'operation.stop', 'operation.record_off'])
       assert.ok(actions.includes(want), `${want} on the timeline`);
+    assert.ok(!actions.includes('operation.chain_view'), 'reads are not events of the operation');
     assert.ok(tl.alerts.filter((x) => x.kind === 'geofence').length === 2);
     assert.ok(tl.alerts.filter((x) => x.kind === 'sos').length === 1, 'the SOS during the operation, not the one after');
     assert.ok(tl.alerts.every((x) => x.operation === op.id));
@@ -307,6 +308,9 @@ test('an operation records its units into a locked hash chain and watches its si
       assert.ok(audit.some((e) => e.action === action), action);
     const links = audit.filter((e) => e.action === 'operation.link' && e.target === `operation:${op.id}`);
     assert.equal(links.length, (await api('GET', `/operations/${op.id}/chain`)).json.count);
+    const views = (await api('GET', '/audit?limit=1000')).json.entries.filter((e) => e.target === `operation:${op.id}`);
+    assert.ok(views.some((e) => e.action === 'operation.timeline_view' && e.actor === 'officer1'), 'who read the timeline');
+    assert.ok(views.some((e) => e.action === 'operation.chain_view' && e.actor === 'admin'), 'who read the chain');
     assert.equal((await api('GET', '/audit/verify')).json.ok, true);
   });
 });
