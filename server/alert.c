@@ -17,7 +17,15 @@ struct ecc_alerts {
 	guint tick_id;
 	ecc_alerts_who_fn who; /* the duty roster: who gets an alert, who it climbs to */
 	void *who_data;
+	ecc_alerts_op_fn op_of; /* the operation a unit is on */
+	void *op_data;
 };
+
+void ecc_alerts_set_operation_fn(ecc_alerts *a, ecc_alerts_op_fn fn, void *data)
+{
+	a->op_of = fn;
+	a->op_data = data;
+}
 
 void ecc_alerts_set_router(ecc_alerts *a, ecc_alerts_who_fn who, void *data)
 {
@@ -59,7 +67,7 @@ static const struct event_kind {
 
 #define ALERT_COLS                                                                                 \
 	"id, ts, unit_id, kind, severity, state, message, device_ts, lat, lon, acked_by,"          \
-	" acked_at, escalated_at, cleared_at, assignee, escalate_to, subject"
+	" acked_at, escalated_at, cleared_at, assignee, escalate_to, subject, operation_id"
 
 static void add_opt_int(cJSON *o, const char *k, sqlite3_stmt *s, int i)
 {
@@ -106,6 +114,8 @@ static cJSON *row_json(sqlite3_stmt *s)
 		cJSON_AddStringToObject(o, "escalate_to", ecc_store_column_text(s, 15));
 	if (sqlite3_column_type(s, 16) != SQLITE_NULL)
 		cJSON_AddStringToObject(o, "subject", ecc_store_column_text(s, 16));
+	if (sqlite3_column_type(s, 17) != SQLITE_NULL)
+		cJSON_AddNumberToObject(o, "operation", (double)sqlite3_column_int64(s, 17));
 	return o;
 }
 
@@ -139,10 +149,10 @@ int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id
 {
 	sqlite3_stmt *s = ecc_store_stmt(a->st, "INSERT INTO alerts(ts, unit_id, kind, severity,"
 	                                        " message, device_ts, lat, lon, assignee,"
-	                                        " escalate_to, subject)"
-	                                        " VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+	                                        " escalate_to, subject, operation_id)"
+	                                        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
 	char *assigned;
-	int64_t id;
+	int64_t id, op;
 
 	if (!s)
 		return ECC_ERR_DB;
@@ -163,6 +173,11 @@ int ecc_alerts_raise(ecc_alerts *a, const struct ecc_alert_spec *sp, int64_t *id
 	g_free(assigned);
 	ecc_store_bind_text(s, 10, sp->escalate_to);
 	ecc_store_bind_text(s, 11, sp->subject);
+	op = sp->unit && a->op_of ? a->op_of(a->op_data, sp->unit) : 0;
+	if (op > 0)
+		sqlite3_bind_int64(s, 12, op);
+	else
+		sqlite3_bind_null(s, 12);
 	/* Alerts are evidence of what the center was told: durable. */
 	if (ecc_store_begin(a->st, true) != ECC_OK)
 		return ECC_ERR_DB;

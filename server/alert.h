@@ -87,4 +87,9 @@ void ecc_alerts_tick(ecc_alerts *a);
 typedef char *(*ecc_alerts_who_fn)(void *data, const char *role);
 void ecc_alerts_set_router(ecc_alerts *a, ecc_alerts_who_fn who, void *data);
 
+/* The active operation a unit is on (0: none): an alert raised for the unit
+ * names it ("operation" in its JSON; operations.h provides it). */
+typedef int64_t (*ecc_alerts_op_fn)(void *data, const char *unit);
+void ecc_alerts_set_operation_fn(ecc_alerts *a, ecc_alerts_op_fn fn, void *data);
+
 #endif

@@ -52,6 +52,7 @@ void api_recordings_get(struct ecc_req *req);
 void api_recordings_file(struct ecc_req *req);
 void api_recordings_lock(struct ecc_req *req);
 void api_recordings_unlock(struct ecc_req *req);
+void api_recordings_delete(struct ecc_req *req);
 
 /* api_map.c */
 
@@ -97,6 +98,17 @@ void api_cases_team_set(struct ecc_req *req);
 void api_cases_calendar(struct ecc_req *req);
 void api_cases_calendar_reload(struct ecc_req *req);
 void api_cases_report(struct ecc_req *req);
+
+/* api_operations.c */
+void api_operations_list(struct ecc_req *req);
+void api_operations_add(struct ecc_req *req);
+void api_operations_get(struct ecc_req *req);
+void api_operations_update(struct ecc_req *req);
+void api_operations_start(struct ecc_req *req);
+void api_operations_stop(struct ecc_req *req);
+void api_operations_cancel(struct ecc_req *req);
+void api_operations_chain(struct ecc_req *req);
+void api_operations_timeline(struct ecc_req *req);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

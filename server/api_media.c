@@ -304,6 +304,8 @@ static void lock(struct ecc_req *req, bool on)
 		                rc == ECC_ERR_NOTFOUND ? "no such recording"
 		                : rc == ECC_ERR_EXISTS
 		                    ? "the recording is being deleted by retention"
+		                : rc == ECC_ERR_FORBIDDEN
+		                    ? "the recording is evidence of an operation: it stays locked"
 		                    : NULL);
 	else
 		api__ok(req);
@@ -317,4 +319,28 @@ void api_recordings_lock(struct ecc_req *req)
 void api_recordings_unlock(struct ecc_req *req)
 {
 	lock(req, false);
+}
+
+void api_recordings_delete(struct ecc_req *req)
+{
+	int64_t id;
+	int rc;
+
+	if (!api__param_id(req, 0, &id)) {
+		ecc_req_error(req, 400, "bad_request", "recording id must be a positive integer");
+		return;
+	}
+	rc = ecc_recordings_delete(req->hub->recordings, id, req->user.username, req->ip);
+	if (rc == ECC_OK) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddBoolToObject(o, "ordered", true);
+		ecc_req_json(req, 202, o);
+		return;
+	}
+	ecc_router_fail(req, rc,
+	                rc == ECC_ERR_NOTFOUND ? "no such recording"
+	                : rc == ECC_ERR_FORBIDDEN
+	                    ? "the recording is locked as evidence: nobody deletes it"
+	                : rc == ECC_ERR_UNAVAIL ? "the recording's gateway is offline"
+	                                        : NULL);
 }

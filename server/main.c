@@ -8,6 +8,7 @@
 #include "ecc_log.h"
 #include "gateways.h"
 #include "gpsrx.h"
+#include "operations.h"
 #include "recordings.h"
 #include "streams.h"
 #include "duty.h"
@@ -88,6 +89,9 @@ static int run(const struct ecc_config *cfg)
 	if (!hub.streams)
 		goto out;
 	hub.recordings = ecc_recordings_new(&hub);
+	hub.operations = ecc_operations_new(&hub);
+	if (!hub.operations)
+		goto out;
 	hub.views = ecc_views_new(&hub);
 	hub.duty = ecc_duty_new(&hub);
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
@@ -116,6 +120,7 @@ out:
 	ecc_bus_free(hub.bus);
 	ecc_telemetry_free(hub.telemetry);
 	ecc_cases_free(hub.cases);
+	ecc_operations_free(hub.operations); /* listens to positions: after telemetry */
 	ecc_alerts_free(hub.alerts);
 	ecc_units_free(hub.units);
 	ecc_auth_free(hub.auth);

@@ -7,6 +7,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "gateways.h"
+#include "operations.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -133,6 +134,7 @@ void ecc_recordings_on_segment(ecc_recordings *r, const char *gw, const cJSON *s
 	g_message("unit=%s: segment filed: %s (%s)", unit, path,
 	          cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(seg, "cut_short")) ? "cut short"
 	                                                                           : "whole");
+	ecc_operations_on_segment(r->hub->operations, id); /* evidence of an operation */
 	{
 		cJSON *o = ecc_recordings_get(r, id);
 		if (o) {
@@ -315,6 +317,8 @@ int ecc_recordings_lock(ecc_recordings *r, int64_t id, bool locked, const char *
 
 	if (locked && being_deleted(r, id))
 		return ECC_ERR_EXISTS; /* the gateway knows no locks: too late */
+	if (!locked && ecc_operations_holds(r->hub->operations, id))
+		return ECC_ERR_FORBIDDEN; /* evidence of an operation: nobody unlocks it */
 	if (ecc_store_begin(r->hub->store, true) != ECC_OK)
 		return ECC_ERR_DB;
 	s = ecc_store_stmt(r->hub->store, "UPDATE recordings SET locked = ? WHERE id = ? AND"
@@ -339,6 +343,52 @@ int ecc_recordings_lock(ecc_recordings *r, int64_t id, bool locked, const char *
 }
 
 /* ---- retention ------------------------------------------------------------------ */
+
+static void order_delete(ecc_recordings *r, const char *gw, const char *path, const char *sha,
+                         const char *why);
+
+int ecc_recordings_delete(ecc_recordings *r, int64_t id, const char *actor, const char *ip)
+{
+	struct ecc_audit_entry e = {.actor = actor, .action = "recording.delete_request", .ip = ip};
+	sqlite3_stmt *s = ecc_store_stmt(r->hub->store, "SELECT gateway, path, sha256, locked FROM"
+	                                                " recordings WHERE id = ? AND"
+	                                                " deleted_at IS NULL");
+	char target[32], *gw = NULL, *path = NULL, *sha = NULL;
+	struct ecc_gateway *g;
+	bool locked = false;
+	int rc;
+
+	if (!s)
+		return ECC_ERR_DB;
+	sqlite3_bind_int64(s, 1, id);
+	rc = ecc_store_step(r->hub->store, s);
+	if (rc == SQLITE_ROW) {
+		gw = g_strdup(ecc_store_column_text(s, 0));
+		path = g_strdup(ecc_store_column_text(s, 1));
+		sha = g_strdup(ecc_store_column_text(s, 2));
+		locked = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	g_snprintf(target, sizeof(target), "recording:%" G_GINT64_FORMAT, (gint64)id);
+	e.target = target;
+	g = gw ? ecc_gateways_get(r->hub->gateways, gw) : NULL;
+	rc = rc != SQLITE_ROW   ? (rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB)
+	     : locked           ? ECC_ERR_FORBIDDEN
+	     : !g || !g->online ? ECC_ERR_UNAVAIL
+	                        : ECC_OK;
+	if (rc != ECC_ERR_NOTFOUND && rc != ECC_ERR_DB) {
+		/* refusals too: someone tried to delete evidence */
+		e.result = rc == ECC_OK ? "ok" : rc == ECC_ERR_FORBIDDEN ? "denied" : "error";
+		if (ecc_audit_append(r->hub->store, &e, NULL) != ECC_OK)
+			rc = ECC_ERR_DB;
+	}
+	if (rc == ECC_OK)
+		order_delete(r, gw, path, sha, "request");
+	g_free(gw);
+	g_free(path);
+	g_free(sha);
+	return rc;
+}
 
 static void order_delete(ecc_recordings *r, const char *gw, const char *path, const char *sha,
                          const char *why)

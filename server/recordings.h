@@ -15,7 +15,9 @@
  * deletion is audited with the file's hash.
  *
  * Thread: the main loop. Ownership: ecc_recordings_new borrows the hub.
- * Errors: ECC_ERR_NOTFOUND, ECC_ERR_DB.
+ * A segment linked to an operation (operations.h) stays locked: unlocking
+ * it is refused (ECC_ERR_FORBIDDEN), and a trigger keeps it undeleted.
+ * Errors: ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN, ECC_ERR_DB.
  */
 #ifndef ECC_RECORDINGS_H
 #define ECC_RECORDINGS_H
@@ -55,6 +57,12 @@ char *ecc_recordings_playlist(ecc_recordings *r, const char *unit, int64_t from,
 /* Locks or unlocks a segment (evidence of a case). Audited. */
 int ecc_recordings_lock(ecc_recordings *r, int64_t id, bool locked, const char *actor,
                         const char *ip);
+
+/* Asks the segment's gateway to delete it (audited, also when refused):
+ * ECC_OK (ordered; the gateway's confirmation marks it deleted),
+ * ECC_ERR_FORBIDDEN (locked: evidence), ECC_ERR_UNAVAIL (its gateway is
+ * offline), ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+int ecc_recordings_delete(ecc_recordings *r, int64_t id, const char *actor, const char *ip);
 
 /* Runs the retention pass now (also every [recordings] retention_check). */
 void ecc_recordings_retain(ecc_recordings *r);

@@ -60,7 +60,9 @@ const struct ecc_route ecc_routes[] = {
     {"POST", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_lock,
      "lock a segment as evidence: retention never deletes it"},
     {"DELETE", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_unlock,
-     "unlock a segment"},
+     "unlock a segment (not one of an operation)"},
+    {"DELETE", "/api/v1/recordings/{id}", ADMIN, 0, api_recordings_delete,
+     "ask the gateway to delete an unlocked segment (audited, refusals too)"},
 
     {"GET", "/api/v1/alerts", CENTER | OFFICER | JUDGE, 0, api_alerts_list,
      "alerts, newest first (state, unit, before, limit)"},
@@ -143,5 +145,26 @@ const struct ecc_route ecc_routes[] = {
      api_cases_node_done, "record a node done, by whom and on which day (audited)"},
     {"POST", "/api/v1/cases/{id}/close", CENTER | OFFICER | JUDGE, JSON, api_cases_close,
      "close a case; 终本 only when its conditions are met (audited)"},
+
+    /* Field operations (执行行动) of a case; scope: the center all, an
+     * officer the own team's, a judge the own cases' (operations.h). */
+    {"GET", "/api/v1/operations", CENTER | OFFICER | JUDGE, 0, api_operations_list,
+     "operations in the user's scope (state, case, team, limit, offset)"},
+    {"POST", "/api/v1/operations", CENTER, JSON, api_operations_add,
+     "create an operation for a case: type, site, units, members, planned times (audited)"},
+    {"GET", "/api/v1/operations/{id}", CENTER | OFFICER | JUDGE, 0, api_operations_get,
+     "one operation with its units, members and chain head"},
+    {"PATCH", "/api/v1/operations/{id}", CENTER, JSON, api_operations_update,
+     "change a planned operation (audited)"},
+    {"POST", "/api/v1/operations/{id}/start", CENTER, 0, api_operations_start,
+     "start: its units' streams record, their segments are linked and locked (audited)"},
+    {"POST", "/api/v1/operations/{id}/stop", CENTER, 0, api_operations_stop,
+     "stop: the last segments are linked, recording is restored (audited)"},
+    {"POST", "/api/v1/operations/{id}/cancel", CENTER, 0, api_operations_cancel,
+     "cancel a planned operation (audited)"},
+    {"GET", "/api/v1/operations/{id}/chain", CENTER | OFFICER | JUDGE, 0, api_operations_chain,
+     "the hash chain over the operation's segments"},
+    {"GET", "/api/v1/operations/{id}/timeline", CENTER | OFFICER | JUDGE, 0,
+     api_operations_timeline, "tracks, events, alerts and segments from start to end (or now)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -324,6 +324,66 @@ static const char *const migrations[] = {
     "CREATE INDEX case_nodes_alerted ON case_nodes(deadline) WHERE alert_id IS NOT NULL;"
     "CREATE INDEX case_nodes_unalerted ON case_nodes(deadline)"
     "  WHERE state = 'open' AND alert_id IS NULL;",
+
+    /* Field operations (执行行动) of a case: who, which units, where; the
+     * segments recorded during one, in a hash chain (operations.h). A
+     * segment of an operation is evidence: it stays locked and is never
+     * marked deleted (triggers, besides the checks in the code). Alerts
+     * raised for a unit on an active operation name it. */
+    "CREATE TABLE operations("
+    "  id INTEGER PRIMARY KEY,"
+    "  case_id INTEGER NOT NULL REFERENCES cases(id),"
+    "  type TEXT NOT NULL CHECK(type IN ('search','seizure','eviction','detention',"
+    "    'investigation','service','other')),"
+    "  title TEXT NOT NULL DEFAULT '',"
+    "  team TEXT NOT NULL DEFAULT '',"
+    "  site TEXT NOT NULL,"
+    "  planned_start INTEGER, planned_end INTEGER,"
+    "  started_at INTEGER, ended_at INTEGER,"
+    "  state TEXT NOT NULL DEFAULT 'planned' CHECK(state IN"
+    "    ('planned','active','ended','cancelled')),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE INDEX operations_state ON operations(state, team);"
+    "CREATE INDEX operations_case ON operations(case_id);"
+    "CREATE TABLE operation_members("
+    "  operation INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,"
+    "  username TEXT NOT NULL,"
+    "  PRIMARY KEY(operation, username)) WITHOUT ROWID;"
+    "CREATE TABLE operation_units("
+    "  operation INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,"
+    "  unit_id TEXT NOT NULL,"
+    "  PRIMARY KEY(operation, unit_id)) WITHOUT ROWID;"
+    "CREATE INDEX operation_units_unit ON operation_units(unit_id, operation);"
+    /* streams whose record flag an operation turned on (off again at stop) */
+    "CREATE TABLE operation_streams("
+    "  operation INTEGER NOT NULL REFERENCES operations(id) ON DELETE CASCADE,"
+    "  stream_id INTEGER NOT NULL,"
+    "  PRIMARY KEY(operation, stream_id)) WITHOUT ROWID;"
+    "CREATE TABLE operation_recordings("
+    "  operation INTEGER NOT NULL REFERENCES operations(id),"
+    "  recording_id INTEGER NOT NULL REFERENCES recordings(id),"
+    "  seq INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL,"
+    "  prev_link TEXT NOT NULL,"
+    "  link TEXT NOT NULL,"
+    "  linked_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(operation, seq),"
+    "  UNIQUE(operation, recording_id));"
+    "CREATE INDEX operation_recordings_rec ON operation_recordings(recording_id);"
+    "CREATE TRIGGER operation_recordings_no_update BEFORE UPDATE ON operation_recordings"
+    "  BEGIN SELECT RAISE(ABORT, 'the chain of an operation is append-only'); END;"
+    "CREATE TRIGGER operation_recordings_no_delete BEFORE DELETE ON operation_recordings"
+    "  BEGIN SELECT RAISE(ABORT, 'the chain of an operation is append-only'); END;"
+    "CREATE TRIGGER recordings_operation_locked BEFORE UPDATE OF locked, deleted_at"
+    "  ON recordings WHEN (new.locked = 0 OR new.deleted_at IS NOT NULL) AND EXISTS("
+    "  SELECT 1 FROM operation_recordings WHERE recording_id = new.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'a segment of an operation stays locked and kept'); END;"
+    "ALTER TABLE alerts ADD COLUMN operation_id INTEGER;"
+    /* an operation's events on its timeline: its rows of the audit log */
+    "CREATE INDEX audit_target ON audit(target, id);"
+    "CREATE INDEX alerts_operation ON alerts(operation_id) WHERE operation_id IS NOT NULL;",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

@@ -520,6 +520,42 @@ int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char
 	return ECC_OK;
 }
 
+int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
+{
+	struct live *l = by_id(s, id);
+	sqlite3_stmt *st;
+	cJSON *order;
+
+	if (!l)
+		return ECC_ERR_NOTFOUND;
+	if (l->record == record)
+		return ECC_OK;
+	st = ecc_store_stmt(s->hub->store, "UPDATE streams SET record = ? WHERE id = ?");
+	if (!st)
+		return ECC_ERR_DB;
+	sqlite3_bind_int(st, 1, record);
+	sqlite3_bind_int64(st, 2, id);
+	if (ecc_store_run(s->hub->store, st) != ECC_OK)
+		return ECC_ERR_DB;
+	l->record = record;
+	g_message("stream=%s unit=%s: recording %s", l->name, l->unit, record ? "on" : "off");
+	if (l->gateway[0]) {
+		/* the gateway keeps a running stream as it is: stop, start again
+		 * (a restart asked for here is no stall: as after assignment) */
+		l->was_live = false;
+		l->down_at = 0;
+		order = cJSON_CreateObject();
+		cJSON_AddStringToObject(order, "op", "stop");
+		cJSON_AddStringToObject(order, "stream", l->name);
+		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+		order = order_of(l);
+		cJSON_AddStringToObject(order, "op", "start");
+		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+	}
+	announce(s, l);
+	return ECC_OK;
+}
+
 int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char *ip)
 {
 	struct ecc_audit_entry e = {.actor = actor, .action = "stream.delete", .ip = ip};

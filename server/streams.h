@@ -47,6 +47,11 @@ int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char
 int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char *actor,
                          const char *ip, const char **why);
 
+/* Turns recording of stream id on or off (an operation records every
+ * assigned unit's streams); stored, and the gateway restarts the stream
+ * with the new flag. The caller audits. ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record);
+
 /* The unit of a stream, or NULL. */
 const char *ecc_streams_unit(ecc_streams *s, int64_t id);
 

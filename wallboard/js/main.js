@@ -10,6 +10,7 @@ import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
+import { OperationsPanel, OperationSites } from './operations/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -80,6 +81,10 @@ async function main() {
   // Case nodes due today and overdue, per team (流程节点).
   const board = new CaseBoard($('case-board'));
   board.load().catch(() => {});
+  // Active field operations (执行行动): the panel, their sites on the map.
+  const sites = new OperationSites(map, store, toMap);
+  const ops = new OperationsPanel($('ops-panel'), { names, onPick: (op) => sites.focus(op.id), onLoad: (l) => sites.set(l) });
+  if (me.user.role !== 'guest') { $('ops').hidden = false; ops.load().catch(() => {}); }
 
   // Drag a unit from the list or the map onto a tile.
   const drag = new UnitDrag({ tileAt: (x, y) => wall.tileAt(x, y), label: names,
@@ -127,8 +132,9 @@ async function main() {
   // of the page changes with the units themselves.
   store.onChange((kind) => {
     layer.redraw(kind);
+    sites.redraw();
     showCount(kind);
-    if (kind !== 'positions') wall.render();
+    if (kind !== 'positions') { wall.render(); ops.render(); }
   });
   onLanguage(() => {
     list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
@@ -137,6 +143,7 @@ async function main() {
     stats.draw();
     replay.render();
     board.render();
+    ops.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -167,6 +174,7 @@ async function main() {
           alerts.apply(m.alert);
           stats.draw();
           board.onAlert(m.alert);
+          if (m.alert.operation) ops.load().catch(() => {});
           if (eyes(m.alert)) {
             streams();
             wall.show(m.alert.unit, { mark: true }).catch(() => {});
@@ -191,7 +199,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, ops, sites };
 }
 
 main();

@@ -328,4 +328,17 @@ export default {
   'sup.prev': 'Previous',
   'sup.next_page': 'Next',
   'sup.range': 'Rows {from}–{to}',
+  // ---- field operations (执行行动) ----
+  'ops.title': 'Field operations',
+  'ops.none': 'No field operation under way',
+  'ops.elapsed': 'Elapsed',
+  'ops.units': 'Units ({n}): {list}',
+  'ops.sep': ', ',
+  'ops.type.search': 'Search',
+  'ops.type.seizure': 'Seizure',
+  'ops.type.eviction': 'Eviction',
+  'ops.type.detention': 'Detention',
+  'ops.type.investigation': 'Investigation',
+  'ops.type.service': 'Service of documents',
+  'ops.type.other': 'Other',
 };

@@ -328,4 +328,17 @@ export default {
   'sup.prev': '上一页',
   'sup.next_page': '下一页',
   'sup.range': '第 {from}–{to} 条',
+  // ---- field operations (执行行动) ----
+  'ops.title': '执行行动',
+  'ops.none': '当前无进行中的执行行动',
+  'ops.elapsed': '已进行时长',
+  'ops.units': '执法单元（{n}）：{list}',
+  'ops.sep': '、',
+  'ops.type.search': '搜查',
+  'ops.type.seizure': '查封/扣押',
+  'ops.type.eviction': '腾退',
+  'ops.type.detention': '拘留',
+  'ops.type.investigation': '调查',
+  'ops.type.service': '送达',
+  'ops.type.other': '其他',
 };

@@ -1,0 +1,2 @@
+export { OperationsPanel, elapsed } from './panel.js';
+export { OperationSites } from './sites.js';
