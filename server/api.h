@@ -98,6 +98,24 @@ void api_cases_calendar(struct ecc_req *req);
 void api_cases_calendar_reload(struct ecc_req *req);
 void api_cases_report(struct ecc_req *req);
 
+/* api_dispatch.c: instructions, reports up, incidents */
+void api_instructions_list(struct ecc_req *req);
+void api_instructions_add(struct ecc_req *req);
+void api_instructions_get(struct ecc_req *req);
+void api_instructions_ack(struct ecc_req *req);
+void api_reports_list(struct ecc_req *req);
+void api_reports_add(struct ecc_req *req);
+void api_reports_get(struct ecc_req *req);
+void api_reports_ack(struct ecc_req *req);
+void api_incidents_list(struct ecc_req *req);
+void api_incidents_add(struct ecc_req *req);
+void api_incidents_get(struct ecc_req *req);
+void api_incidents_candidates(struct ecc_req *req);
+void api_incidents_dispatch(struct ecc_req *req);
+void api_incidents_close(struct ecc_req *req);
+/* May user see this message of the WebSocket's dispatch channel? */
+bool api__dispatch_visible(struct ecc_hub *hub, const struct ecc_user *u, const cJSON *msg);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */
