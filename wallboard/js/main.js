@@ -10,6 +10,7 @@ import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
+import { IncidentPanel } from './incidents/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -100,6 +101,8 @@ async function main() {
   alerts.load().catch(() => {});
   const duty = canAck ? new DutyPanel($('duty'), me) : null;
   duty?.load().catch(() => {});
+  const incidents = canAck ? new IncidentPanel($('incidents'), map, config, toMap) : null;
+  incidents?.load().catch(() => {});
 
   const stats = new StatsStrip($('stats'), store, alerts);
   addEventListener('resize', () => stats.draw());
@@ -137,6 +140,7 @@ async function main() {
     stats.draw();
     replay.render();
     board.render();
+    incidents?.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -148,14 +152,16 @@ async function main() {
   };
 
   const bus = new EventBus({
-    channels: canAck ? ['units', 'alerts', 'duty'] : ['units', 'alerts'],
+    channels: canAck ? ['units', 'alerts', 'duty', 'dispatch'] : ['units', 'alerts'],
     onState: (s) => {
       $('banner').hidden = s === 'live';
       document.body.classList.toggle('conn-lost', s !== 'live');
       $('conn').className = `pill ${s === 'live' ? 'conn-ok' : 'conn-bad'}`;
       $('conn').dataset.i18n = s === 'live' ? 'conn.live' : 'conn.offline';
       $('conn').textContent = t($('conn').dataset.i18n);
-      if (s === 'live') { alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); }
+      if (s === 'live') {
+        alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); incidents?.load().catch(() => {});
+      }
     },
     onSessionEnd: () => toLogin(),
     onMessage: (m) => {
@@ -175,6 +181,7 @@ async function main() {
           }
           break;
         case 'duty': duty?.pushed(m.what); break;
+        case 'incident': incidents?.apply(m.incident); break;
         case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
@@ -191,7 +198,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, incidents };
 }
 
 main();
