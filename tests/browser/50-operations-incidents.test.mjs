@@ -3,7 +3,9 @@
 // list ranks the nearest online unit (ecc-devsim, held at a known point)
 // first, one click dispatches it, and the dialog follows the unit's
 // acknowledgment and arrival pushed over the WebSocket; the site is
-// marked on the map; strings come from the catalogue in both languages.
+// marked on the map; the instructions panel shows delivery and
+// acknowledgment per recipient and sends an instruction of its own;
+// strings come from the catalogue in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -72,11 +74,26 @@ test('an incident logged on the map is dispatched with one click', async (t) => 
   assert.match(await page.textContent('#incident-list'), /已到场/);
   await page.screenshot({ path: artifact('operations-incidents-1920.png') });
 
-  // English from the catalogue; closing removes the incident and its marker.
   await page.click('#incident-dialog .close');
+
+  // The dispatch's instruction on the instructions panel, acknowledged;
+  // an instruction sent from the wall reaches the other unit.
+  await page.waitForSelector('#instr-list .deliveries li[data-recipient="veh-near"].d-acked');
+  await page.click('#instr-new');
+  await page.selectOption('#instr-kind', 'unit');
+  await page.fill('#instr-target', 'veh-far');
+  await page.fill('#instr-text', '原地待命');
+  await page.click('#instr-send');
+  await sim.waitForOutput(/unit=veh-far: instruction \d+ acknowledged/, 10000);
+  await page.waitForSelector('#instr-list .deliveries li[data-recipient="veh-far"].d-acked', { timeout: 10000 });
+  assert.match(await page.textContent('#instr-list li:first-child'), /原地待命.*veh-far.*确认 \d\d:\d\d:\d\d/s);
+  await page.screenshot({ path: artifact('operations-instructions-1920.png') });
+
+  // English from the catalogue; closing removes the incident and its marker.
   await page.click('#lang');
   assert.match(await page.textContent('#incidents h2'), /Incidents/);
   assert.match(await page.textContent('#incident-list'), /Arrived/);
+  assert.match(await page.textContent('#instructions h2'), /Instructions/);
   await page.click('#incident-list li');
   await page.waitForSelector('#incident-dialog[open] #inc-outcome');
   await page.fill('#inc-outcome', '车辆已查封');

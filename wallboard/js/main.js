@@ -10,7 +10,7 @@ import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
-import { IncidentPanel } from './incidents/index.js';
+import { IncidentPanel, InstructionPanel } from './dispatch/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -103,6 +103,8 @@ async function main() {
   duty?.load().catch(() => {});
   const incidents = canAck ? new IncidentPanel($('incidents'), map, config, toMap) : null;
   incidents?.load().catch(() => {});
+  const instructions = canAck ? new InstructionPanel($('instructions')) : null;
+  instructions?.load().catch(() => {});
 
   const stats = new StatsStrip($('stats'), store, alerts);
   addEventListener('resize', () => stats.draw());
@@ -141,6 +143,7 @@ async function main() {
     replay.render();
     board.render();
     incidents?.render();
+    instructions?.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -161,6 +164,7 @@ async function main() {
       $('conn').textContent = t($('conn').dataset.i18n);
       if (s === 'live') {
         alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); incidents?.load().catch(() => {});
+        instructions?.load().catch(() => {});
       }
     },
     onSessionEnd: () => toLogin(),
@@ -182,6 +186,7 @@ async function main() {
           break;
         case 'duty': duty?.pushed(m.what); break;
         case 'incident': incidents?.apply(m.incident); break;
+        case 'instruction': instructions?.apply(m.instruction); break;
         case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
@@ -198,7 +203,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, incidents };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, incidents, instructions };
 }
 
 main();

@@ -1,0 +1,3 @@
+// Dispatch (应急调度、指令): incidents with one-click dispatch, and instructions.
+export { IncidentPanel } from './panel.js';
+export { InstructionPanel } from './instructions.js';

@@ -1,1 +1,0 @@
-export { IncidentPanel } from './panel.js';
