@@ -370,26 +370,37 @@ void api_incidents_candidates(struct ecc_req *req)
 
 void api_incidents_dispatch(struct ecc_req *req)
 {
-	bool bad = false;
+	bool bad = false, operation = false;
 	const char *text = opt_string(req->json, "text", &bad);
+	const cJSON *op = cJSON_GetObjectItemCaseSensitive(req->json, "operation");
 	char why[128] = "";
-	int64_t id;
+	int64_t id, op_id = 0;
+	cJSON *o;
 	int rc;
 
 	if (!id_param(req, "incident", &id))
 		return;
+	if (op && !cJSON_IsBool(op))
+		bad = true;
+	operation = cJSON_IsTrue(op);
 	if (bad) {
-		ecc_req_error(req, 400, "bad_request", "text is a string");
+		ecc_req_error(req, 400, "bad_request", "text is a string; operation true or false");
 		return;
 	}
 	rc = ecc_incidents_dispatch(req->hub->incidents, id,
 	                            cJSON_GetObjectItemCaseSensitive(req->json, "units"), text,
-	                            req->user.username, req->ip, why);
+	                            operation, req->user.username, req->ip, &op_id, why);
 	if (rc != ECC_OK) {
 		fail(req, rc, why);
 		return;
 	}
-	answer_object(req, 200, "incident", ecc_incidents_get(req->hub->incidents, id));
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "incident", ecc_incidents_get(req->hub->incidents, id));
+	if (op_id > 0)
+		cJSON_AddNumberToObject(o, "operation", (double)op_id);
+	else
+		cJSON_AddNullToObject(o, "operation");
+	ecc_req_json(req, 200, o);
 }
 
 void api_incidents_close(struct ecc_req *req)

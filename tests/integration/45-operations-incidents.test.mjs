@@ -148,7 +148,7 @@ test('an incident ranks units, dispatches the nearest, records arrival and escal
     const raw = await request(hub, 'POST', '/api/v1/incidents', { token: duty, raw: '{"source":', headers: { 'content-type': 'application/json' } });
     assert.equal(raw.status, 400);
     const fresh = (await post({ source: 'support', ...SITE })).json.incident;
-    for (const body of [{}, { units: [] }, { units: 'near' }, { units: [7] }]) {
+    for (const body of [{}, { units: [] }, { units: 'near' }, { units: [7] }, { units: ['far'], operation: 'yes' }]) {
       const r = await request(hub, 'POST', `/api/v1/incidents/${fresh.id}/dispatch`, { token: duty, body });
       assert.equal(r.status, 400, JSON.stringify(body));
     }
