@@ -4,7 +4,8 @@
 // first, one click dispatches it, and the dialog follows the unit's
 // acknowledgment and arrival pushed over the WebSocket; the site is
 // marked on the map; the instructions panel shows delivery and
-// acknowledgment per recipient and sends an instruction of its own;
+// acknowledgment per recipient and sends an instruction of its own; a
+// report up is told to its leader, who acknowledges on the wall;
 // strings come from the catalogue in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,6 +88,18 @@ test('an incident logged on the map is dispatched with one click', async (t) => 
   await sim.waitForOutput(/unit=veh-far: instruction \d+ acknowledged/, 10000);
   await page.waitForSelector('#instr-list .deliveries li[data-recipient="veh-far"].d-acked', { timeout: 10000 });
   assert.match(await page.textContent('#instr-list li:first-child'), /原地待命.*veh-far.*确认 \d\d:\d\d:\d\d/s);
+  // A report up to a named leader (here the logged-in admin): told at
+  // once, acknowledged with one click on the leader's own screen.
+  await page.click('#rep-new');
+  await page.fill('#rep-leaders', 'admin');
+  await page.fill('#rep-text', '现场发生冲突，请求指示');
+  await page.click('#rep-send');
+  await page.waitForSelector('#rep-list .leaders li[data-leader="admin"].told button.ack');
+  await page.click('#rep-list .leaders li[data-leader="admin"] button.ack');
+  await page.waitForSelector('#rep-list .leaders li[data-leader="admin"].acked');
+  const rep = (await request(hub, 'GET', '/api/v1/reports', { token })).json.reports[0];
+  assert.equal(rep.text, '现场发生冲突，请求指示');
+  assert.ok(rep.leaders[0].acked_at >= rep.leaders[0].told_at);
   await page.screenshot({ path: artifact('operations-instructions-1920.png') });
 
   // English from the catalogue; closing removes the incident and its marker.
@@ -94,6 +107,7 @@ test('an incident logged on the map is dispatched with one click', async (t) => 
   assert.match(await page.textContent('#incidents h2'), /Incidents/);
   assert.match(await page.textContent('#incident-list'), /Arrived/);
   assert.match(await page.textContent('#instructions h2'), /Instructions/);
+  assert.match(await page.textContent('#reports-up'), /Reports up.*acknowledged \d\d:\d\d:\d\d/s);
   await page.click('#incident-list li');
   await page.waitForSelector('#incident-dialog[open] #inc-outcome');
   await page.fill('#inc-outcome', '车辆已查封');

@@ -10,7 +10,7 @@ import { VideoGrid, LAYOUTS } from './videowall/grid.js';
 import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
-import { IncidentPanel, InstructionPanel } from './dispatch/index.js';
+import { IncidentPanel, InstructionPanel, ReportPanel } from './dispatch/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -105,6 +105,8 @@ async function main() {
   incidents?.load().catch(() => {});
   const instructions = canAck ? new InstructionPanel($('instructions')) : null;
   instructions?.load().catch(() => {});
+  const reports = canAck ? new ReportPanel($('reports-up'), me) : null;
+  reports?.load().catch(() => {});
 
   const stats = new StatsStrip($('stats'), store, alerts);
   addEventListener('resize', () => stats.draw());
@@ -144,6 +146,7 @@ async function main() {
     board.render();
     incidents?.render();
     instructions?.render();
+    reports?.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -164,7 +167,7 @@ async function main() {
       $('conn').textContent = t($('conn').dataset.i18n);
       if (s === 'live') {
         alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); incidents?.load().catch(() => {});
-        instructions?.load().catch(() => {});
+        instructions?.load().catch(() => {}); reports?.load().catch(() => {});
       }
     },
     onSessionEnd: () => toLogin(),
@@ -187,6 +190,7 @@ async function main() {
         case 'duty': duty?.pushed(m.what); break;
         case 'incident': incidents?.apply(m.incident); break;
         case 'instruction': instructions?.apply(m.instruction); break;
+        case 'report': reports?.apply(m.report); break;
         case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
@@ -203,7 +207,7 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, incidents, instructions };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, incidents, instructions, reports };
 }
 
 main();
