@@ -38,6 +38,19 @@ struct unit {
 	bool recording;
 	gint64 down_since_ms, warned_ms; /* monotonic; 0: connected / never warned */
 	int last_refusal;
+
+	/* instructions: "at" holds the unit at a point; an instruction with a
+	 * point sends it there at goto_speed m/s in a straight line */
+	bool held, heading, goto_on, never_ack;
+	double lat, lon, tlat, tlon, goto_speed, ack_after;
+	gint64 held_us;  /* monotonic time of the last steering step */
+	GSList *pending; /* struct pending_ack*: acknowledgments to send later */
+};
+
+struct pending_ack {
+	struct unit *u;
+	char *id;
+	guint timer;
 };
 
 struct ecc_sim {
@@ -57,6 +70,13 @@ static void unit_free(gpointer p)
 
 	if (u->timer)
 		g_source_remove(u->timer);
+	for (GSList *l = u->pending; l; l = l->next) {
+		struct pending_ack *pa = l->data;
+		g_source_remove(pa->timer);
+		g_free(pa->id);
+		g_free(pa);
+	}
+	g_slist_free(u->pending);
 	ecc_mqtt_free(u->mqtt);
 	ecc_mover_free(u->mover);
 	g_free(u->id);
@@ -89,6 +109,43 @@ static struct unit *find_unit(const ecc_sim *s, const char *id)
 			return u;
 	}
 	return NULL;
+}
+
+/* The instruction options of a units file entry: "at":{lat,lon},
+ * "ack_after":S (1), "ack":false (never acknowledges), "goto_speed":M/S (10),
+ * "goto":false (ignores target points). ECC_OK or ECC_ERR_INVAL (logged). */
+static int unit_orders_from_json(ecc_sim *s, struct unit *u, const cJSON *e)
+{
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(e, "at");
+	bool b;
+
+	u->goto_on = true;
+	u->goto_speed = 10;
+	u->ack_after = 1;
+	if (at && (ecc_json_get_number(at, "lat", &u->lat) != ECC_OK ||
+	           ecc_json_get_number(at, "lon", &u->lon) != ECC_OK || fabs(u->lat) > 90 ||
+	           fabs(u->lon) > 180)) {
+		g_warning("units file %s: unit=%s: \"at\" must be {\"lat\",\"lon\"}", s->units_file,
+		          u->id);
+		return ECC_ERR_INVAL;
+	}
+	u->held = at != NULL;
+	if ((cJSON_GetObjectItem(e, "ack_after") &&
+	     (ecc_json_get_number(e, "ack_after", &u->ack_after) != ECC_OK ||
+	      !(u->ack_after >= 0 && u->ack_after <= 3600))) ||
+	    (cJSON_GetObjectItem(e, "goto_speed") &&
+	     (ecc_json_get_number(e, "goto_speed", &u->goto_speed) != ECC_OK ||
+	      !(u->goto_speed > 0 && u->goto_speed <= 1000)))) {
+		g_warning("units file %s: unit=%s: \"ack_after\" is 0..3600 s, \"goto_speed\""
+		          " 0..1000 m/s",
+		          s->units_file, u->id);
+		return ECC_ERR_INVAL;
+	}
+	if (ecc_json_get_bool(e, "ack", &b) == ECC_OK)
+		u->never_ack = !b;
+	if (ecc_json_get_bool(e, "goto", &b) == ECC_OK)
+		u->goto_on = b;
+	return ECC_OK;
 }
 
 /* One entry of the units file; NULL (logged) when it is wrong. */
@@ -138,6 +195,10 @@ static struct unit *unit_from_json(ecc_sim *s, const cJSON *e, guint idx)
 	u->topic_evt = ecc_topic_unit(id, "event");
 	u->topic_cmd = ecc_topic_unit(id, "cmd");
 	u->topic_ack = ecc_topic_unit(id, "ack");
+	if (unit_orders_from_json(s, u, e) != ECC_OK) {
+		unit_free(u);
+		return NULL;
+	}
 	/* seeded by the id, so adding a unit to the file leaves the others alone */
 	u->mover = ecc_mover_new(s->roads, k, ecc_rng_derive(s->cfg.seed, g_str_hash(id)));
 	return u;
@@ -222,6 +283,39 @@ static void send_event(struct unit *u, const char *kind, const struct ecc_positi
 	          kind, p->lat, p->lon, ecc_mqtt_connected(u->mqtt) ? "" : " (queued, offline)");
 }
 
+/* A held unit reports its own point instead of the mover's, moving it
+ * toward the target of an instruction, if it has one. */
+static void steer(struct unit *u, struct ecc_position *p)
+{
+	gint64 now = g_get_monotonic_time();
+	double dt = u->held_us ? (double)(now - u->held_us) / 1e6 : 0;
+	double k = cos(u->lat * G_PI / 180.0) * 111320.0;
+	double dy = (u->tlat - u->lat) * 111320.0, dx = (u->tlon - u->lon) * k, dist, step;
+
+	u->held_us = now;
+	if (!u->held)
+		return;
+	p->speed = 0;
+	if (u->heading) {
+		dist = hypot(dx, dy);
+		step = u->goto_speed * dt;
+		if (step >= dist) {
+			u->lat = u->tlat;
+			u->lon = u->tlon;
+			u->heading = false;
+			g_message("unit=%s: at the instruction's point %.6f,%.6f", u->id, u->lat,
+			          u->lon);
+		} else {
+			u->lat += dy * step / dist / 111320.0;
+			u->lon += dx * step / dist / k;
+			p->speed = u->goto_speed;
+			p->heading = fmod(atan2(dx, dy) * 180.0 / G_PI + 360.0, 360.0);
+		}
+	}
+	p->lat = u->lat;
+	p->lon = u->lon;
+}
+
 static gboolean unit_tick(gpointer data)
 {
 	struct unit *u = data;
@@ -231,6 +325,7 @@ static gboolean unit_tick(gpointer data)
 
 	advance(u);
 	ecc_mover_position(u->mover, ecc_now_ms(), &p);
+	steer(u, &p);
 	low = ecc_mover_take_battery_low(u->mover);
 	if (!u->mqtt)
 		return G_SOURCE_CONTINUE;
@@ -278,7 +373,73 @@ static void ack(struct unit *u, const cJSON *cmd, const char *op, const char *er
 	cJSON_Delete(a);
 }
 
-/* ecc/unit/{id}/cmd: {"op":"camera","on":bool} turns the camera off or on. */
+static gboolean ack_later(gpointer data)
+{
+	struct pending_ack *pa = data;
+	struct unit *u = pa->u;
+	cJSON *a = cJSON_CreateObject();
+	char *text;
+
+	cJSON_AddNumberToObject(a, "ts", (double)ecc_now_ms());
+	cJSON_AddStringToObject(a, "op", "instruction");
+	cJSON_AddStringToObject(a, "id", pa->id);
+	cJSON_AddBoolToObject(a, "ok", true);
+	cJSON_AddBoolToObject(a, "acked", true);
+	text = ecc_json_print(a);
+	if (text)
+		unit_publish(u, u->topic_ack, text, (int)strlen(text), 1);
+	g_message("unit=%s: instruction %s acknowledged", u->id, pa->id);
+	cJSON_free(text);
+	cJSON_Delete(a);
+	u->pending = g_slist_remove(u->pending, pa);
+	g_free(pa->id);
+	g_free(pa);
+	return G_SOURCE_REMOVE;
+}
+
+/* {"op":"instruction","id":"42","text":..,"point":{lat,lon}|null}: answered
+ * at once (delivered), acknowledged after ack_after seconds (unless the
+ * unit never acknowledges), and a point, if any, becomes the unit's target. */
+static const char *on_instruction(struct unit *u, const cJSON *cmd)
+{
+	const cJSON *pt = cJSON_GetObjectItemCaseSensitive(cmd, "point");
+	const char *id = NULL;
+	struct ecc_position p;
+	struct pending_ack *pa;
+	double lat, lon;
+
+	if (ecc_json_get_string(cmd, "id", &id) != ECC_OK)
+		return "an instruction needs an \"id\"";
+	if (cJSON_IsObject(pt) && u->goto_on && ecc_json_get_number(pt, "lat", &lat) == ECC_OK &&
+	    ecc_json_get_number(pt, "lon", &lon) == ECC_OK) {
+		if (!u->held) {
+			advance(u);
+			ecc_mover_position(u->mover, ecc_now_ms(), &p);
+			u->lat = p.lat;
+			u->lon = p.lon;
+			u->held = true;
+		}
+		u->tlat = lat;
+		u->tlon = lon;
+		u->heading = true;
+		g_message("unit=%s: heading to %.6f,%.6f at %.1f m/s", u->id, lat, lon,
+		          u->goto_speed);
+	}
+	if (u->never_ack)
+		return NULL;
+	for (GSList *l = u->pending; l; l = l->next)
+		if (!strcmp(((struct pending_ack *)l->data)->id, id))
+			return NULL; /* a re-send of one already being acknowledged */
+	pa = g_new0(struct pending_ack, 1);
+	pa->u = u;
+	pa->id = g_strdup(id);
+	pa->timer = g_timeout_add((guint)(u->ack_after * 1000), ack_later, pa);
+	u->pending = g_slist_prepend(u->pending, pa);
+	return NULL;
+}
+
+/* ecc/unit/{id}/cmd: {"op":"camera","on":bool} turns the camera off or on;
+ * {"op":"instruction",..} (on_instruction). */
 static void on_message(void *user, const char *topic, const void *payload, size_t len, int qos,
                        bool retain)
 {
@@ -293,6 +454,8 @@ static void on_message(void *user, const char *topic, const void *payload, size_
 	if (ecc_json_parse_object(payload, len, 4096, &cmd) != ECC_OK ||
 	    ecc_json_get_string(cmd, "op", &op) != ECC_OK) {
 		error = "not a JSON object with an \"op\"";
+	} else if (strcmp(op, "instruction") == 0) {
+		error = on_instruction(u, cmd);
 	} else if (strcmp(op, "camera") != 0) {
 		error = "unknown op";
 	} else if (ecc_json_get_bool(cmd, "on", &on) != ECC_OK) {

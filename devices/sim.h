@@ -18,6 +18,13 @@
  * Each unit subscribes to its ecc/unit/{id}/cmd and answers on .../ack with
  * {"ts":ms,"op":..,"id":(the command's "id", if any),"ok":bool,"error":..};
  * {"op":"camera","on":false|true} turns its camera off or on.
+ * {"op":"instruction","id":"42","text":..,"point":{lat,lon}|null} is
+ * answered at once ({"op":"instruction","id":"42","ok":true}: delivered)
+ * and acknowledged after the entry's "ack_after" seconds (default 1) with
+ * {..,"acked":true}, or never when the entry says "ack": false; a point
+ * sends the unit there in a straight line at "goto_speed" m/s (default 10;
+ * "goto": false ignores points). An entry's "at": {"lat","lon"} holds the
+ * unit at that point (tests place units at known distances).
  *
  * Thread: the default GMainContext (timers, MQTT sources).
  * Ownership: ecc_sim_new returns a simulator the caller frees with

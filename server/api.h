@@ -109,6 +109,23 @@ void api_operations_stop(struct ecc_req *req);
 void api_operations_cancel(struct ecc_req *req);
 void api_operations_chain(struct ecc_req *req);
 void api_operations_timeline(struct ecc_req *req);
+/* api_dispatch.c: instructions, reports up, incidents */
+void api_instructions_list(struct ecc_req *req);
+void api_instructions_add(struct ecc_req *req);
+void api_instructions_get(struct ecc_req *req);
+void api_instructions_ack(struct ecc_req *req);
+void api_reports_list(struct ecc_req *req);
+void api_reports_add(struct ecc_req *req);
+void api_reports_get(struct ecc_req *req);
+void api_reports_ack(struct ecc_req *req);
+void api_incidents_list(struct ecc_req *req);
+void api_incidents_add(struct ecc_req *req);
+void api_incidents_get(struct ecc_req *req);
+void api_incidents_candidates(struct ecc_req *req);
+void api_incidents_dispatch(struct ecc_req *req);
+void api_incidents_close(struct ecc_req *req);
+/* May user see this message of the WebSocket's dispatch channel? */
+bool api__dispatch_visible(struct ecc_hub *hub, const struct ecc_user *u, const cJSON *msg);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

@@ -10,6 +10,7 @@
 #include "proto_telemetry.h"
 #include "ecc_json.h"
 #include "gateways.h"
+#include "instructions.h"
 #include "recordings.h"
 #include "streams.h"
 #include "views.h"
@@ -182,13 +183,27 @@ static void on_gw_live(ecc_bus *b, const struct ecc_topic *t, const char *topic,
 	ecc_views_on_media(b->hub->views, t->id, t->device, payload, len);
 }
 
-static void on_quiet(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
-                     size_t len)
+/* A unit's answer to a command: instructions are the instructions
+ * module's; other answers (camera) need nothing from the hub. */
+static void on_ack(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
+                   size_t len)
 {
-	(void)b;
-	(void)t;
-	(void)payload;
-	g_debug("topic=%s: %zu bytes (handled by a later module)", topic, len);
+	const char *op = NULL;
+	cJSON *o;
+
+	if (!ecc_units_lookup(b->hub->units, t->id)) {
+		drop(b, topic, "unknown unit");
+		return;
+	}
+	if (ecc_json_parse_object(payload, len, 16384, &o) != ECC_OK) {
+		drop(b, topic, "not a JSON object");
+		return;
+	}
+	if (ecc_json_get_string(o, "op", &op) == ECC_OK && !strcmp(op, "instruction"))
+		ecc_instructions_on_unit_ack(b->hub->instructions, t->id, o);
+	else
+		g_debug("topic=%s: %zu bytes, op %s", topic, len, op ? op : "?");
+	cJSON_Delete(o);
 }
 
 static const struct topic_route {
@@ -198,7 +213,7 @@ static const struct topic_route {
     {ECC_TOPIC_UNIT_TELEMETRY, on_telemetry},
     {ECC_TOPIC_OWNTRACKS, on_owntracks},
     {ECC_TOPIC_UNIT_EVENT, on_event},
-    {ECC_TOPIC_UNIT_ACK, on_quiet},
+    {ECC_TOPIC_UNIT_ACK, on_ack},
     {ECC_TOPIC_UNIT_STREAM, on_stream_announce},
     {ECC_TOPIC_GW_STATUS, on_gw_status},
     {ECC_TOPIC_GW_EVT, on_gw_evt},

@@ -95,6 +95,11 @@ static const struct key keys[] = {
     S("webrtc", "turn_password", webrtc_turn_password, ""),
     S("cases", "calendars", cases_calendars, ECC_CALENDAR_DIR),
     I("cases", "scan_seconds", cases_scan_seconds, 60, 1, 3600),
+    I("instructions", "resend_after", instr_resend_after, 60, 1, 86400),
+    I("instructions", "resend_max", instr_resend_max, 3, 0, 100),
+    I("reports", "escalate_after", reports_escalate_after, 300, 1, 86400),
+    I("incidents", "radius", incidents_radius, 100, 5, 100000),
+    I("incidents", "urgent_deadline", incidents_urgent_deadline, 7200, 1, 86400 * 7),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 

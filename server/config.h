@@ -98,6 +98,16 @@ struct ecc_config {
 	char *cases_calendars;
 	int cases_scan_seconds;
 
+	/* [instructions]: an unacknowledged delivery is re-sent every
+	 * resend_after seconds, and after resend_max re-sends raises an
+	 * instruction_unacked alert; [reports] escalate_after: a report up that a
+	 * leader has not acknowledged raises report_unacked; [incidents]: the
+	 * default arrival radius and the urgent response deadline (seed 001:
+	 * urgent requests within 2 hours) */
+	int instr_resend_after, instr_resend_max;
+	int reports_escalate_after;
+	int incidents_radius, incidents_urgent_deadline;
+
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];
 	int gps_count;

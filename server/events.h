@@ -20,6 +20,7 @@ enum ecc_event_kind {
 	ECC_EV_RECORDING, /* const cJSON *: a segment just filed, with "unit" */
 	ECC_EV_USER,      /* const char *: a username locked or given another role */
 	ECC_EV_DUTY,      /* const char *: what of the duty changed (signin, log, ...) */
+	ECC_EV_DISPATCH,  /* const cJSON *: {"type":"instruction"|"report"|"incident", ..} */
 
 	ECC_EV__COUNT
 };

@@ -31,6 +31,9 @@ typedef struct ecc_views ecc_views;
 typedef struct ecc_duty ecc_duty;
 typedef struct ecc_cases ecc_cases;
 typedef struct ecc_operations ecc_operations;
+typedef struct ecc_instructions ecc_instructions;
+typedef struct ecc_upreports ecc_upreports;
+typedef struct ecc_incidents ecc_incidents;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -51,6 +54,9 @@ struct ecc_hub {
 	ecc_duty *duty;
 	ecc_cases *cases;
 	ecc_operations *operations;
+	ecc_instructions *instructions; /* instructions, reports up, incidents */
+	ecc_upreports *upreports;
+	ecc_incidents *incidents;
 	ecc_ws *ws;
 	ecc_http *http;
 

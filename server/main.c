@@ -12,6 +12,9 @@
 #include "recordings.h"
 #include "streams.h"
 #include "duty.h"
+#include "incidents.h"
+#include "instructions.h"
+#include "upreports.h"
 #include "views.h"
 
 #include "http.h"
@@ -94,6 +97,9 @@ static int run(const struct ecc_config *cfg)
 		goto out;
 	hub.views = ecc_views_new(&hub);
 	hub.duty = ecc_duty_new(&hub);
+	hub.instructions = ecc_instructions_new(&hub);
+	hub.upreports = ecc_upreports_new(&hub);
+	hub.incidents = ecc_incidents_new(&hub);
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -119,6 +125,9 @@ out:
 	ecc_provision_free(hub.provision);
 	ecc_bus_free(hub.bus);
 	ecc_telemetry_free(hub.telemetry);
+	ecc_incidents_free(hub.incidents);
+	ecc_upreports_free(hub.upreports);
+	ecc_instructions_free(hub.instructions);
 	ecc_cases_free(hub.cases);
 	ecc_operations_free(hub.operations); /* listens to positions: after telemetry */
 	ecc_alerts_free(hub.alerts);

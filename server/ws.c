@@ -16,9 +16,10 @@
 #include <math.h>
 #include <string.h>
 
-#define CH_UNITS  (1u << 0)
-#define CH_ALERTS (1u << 1)
-#define CH_DUTY   (1u << 2)
+#define CH_UNITS    (1u << 0)
+#define CH_ALERTS   (1u << 1)
+#define CH_DUTY     (1u << 2)
+#define CH_DISPATCH (1u << 3)
 
 #define AUTH_GRACE_MS     10000
 #define OUTQ_MAX_MSGS     512
@@ -34,10 +35,12 @@ const struct ecc_ws_channel ecc_ws_channels[] = {
     /* a judge: the overdue alerts of its cases */
     {"alerts", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER) | ECC_ROLE_BIT(ECC_ROLE_JUDGE)},
     {"duty", ECC_ROLES_CENTER},
+    /* instructions, reports up, incidents: the center all, others theirs */
+    {"dispatch", ECC_ROLES_CENTER | ECC_ROLE_BIT(ECC_ROLE_OFFICER) | ECC_ROLE_BIT(ECC_ROLE_JUDGE)},
     {NULL, 0},
 };
 
-static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS, CH_DUTY};
+static const unsigned channel_bits[] = {CH_UNITS, CH_ALERTS, CH_DUTY, CH_DISPATCH};
 
 struct ws_pss {
 	struct client *c;
@@ -495,6 +498,11 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			ecc_ws__enqueue_json(c, o);
 			break;
 		}
+		case ECC_EV_DISPATCH:
+			if ((c->channels & CH_DISPATCH) &&
+			    api__dispatch_visible(ws->hub, &c->user, obj))
+				ecc_ws__enqueue_json(c, cJSON_Duplicate(obj, true));
+			break;
 		case ECC_EV_USER:
 			/* Locked, another role or a new password: its sessions ended. */
 			if (!strcmp(c->user.username, obj)) {

@@ -11,6 +11,7 @@ import { DutyPanel } from './duty/index.js';
 import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
 import { OperationsPanel, OperationSites } from './operations/index.js';
+import { IncidentPanel, InstructionPanel, ReportPanel } from './dispatch/index.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -105,6 +106,12 @@ async function main() {
   alerts.load().catch(() => {});
   const duty = canAck ? new DutyPanel($('duty'), me) : null;
   duty?.load().catch(() => {});
+  const incidents = canAck ? new IncidentPanel($('incidents'), map, config, toMap) : null;
+  incidents?.load().catch(() => {});
+  const instructions = canAck ? new InstructionPanel($('instructions')) : null;
+  instructions?.load().catch(() => {});
+  const reports = canAck ? new ReportPanel($('reports-up'), me) : null;
+  reports?.load().catch(() => {});
 
   const stats = new StatsStrip($('stats'), store, alerts);
   addEventListener('resize', () => stats.draw());
@@ -144,6 +151,9 @@ async function main() {
     replay.render();
     board.render();
     ops.render();
+    incidents?.render();
+    instructions?.render();
+    reports?.render();
   });
   // SOS or a camera switched on: that unit's video on the wall, the unit
   // selected and ringed on the map.
@@ -155,14 +165,17 @@ async function main() {
   };
 
   const bus = new EventBus({
-    channels: canAck ? ['units', 'alerts', 'duty'] : ['units', 'alerts'],
+    channels: canAck ? ['units', 'alerts', 'duty', 'dispatch'] : ['units', 'alerts'],
     onState: (s) => {
       $('banner').hidden = s === 'live';
       document.body.classList.toggle('conn-lost', s !== 'live');
       $('conn').className = `pill ${s === 'live' ? 'conn-ok' : 'conn-bad'}`;
       $('conn').dataset.i18n = s === 'live' ? 'conn.live' : 'conn.offline';
       $('conn').textContent = t($('conn').dataset.i18n);
-      if (s === 'live') { alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); }
+      if (s === 'live') {
+        alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); incidents?.load().catch(() => {});
+        instructions?.load().catch(() => {}); reports?.load().catch(() => {});
+      }
     },
     onSessionEnd: () => toLogin(),
     onMessage: (m) => {
@@ -183,6 +196,9 @@ async function main() {
           }
           break;
         case 'duty': duty?.pushed(m.what); break;
+        case 'incident': incidents?.apply(m.incident); break;
+        case 'instruction': instructions?.apply(m.instruction); break;
+        case 'report': reports?.apply(m.report); break;
         case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }
@@ -199,7 +215,8 @@ async function main() {
     toLogin();
   });
   // For tests and operators' consoles: what the map drew last.
-  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, ops, sites };
+  window.__ecc = { store, layer, map, bus, wall, list, alerts, card, duty, stats, replay, me, toMap, board, ops, sites,
+    incidents, instructions, reports };
 }
 
 main();
