@@ -34,10 +34,10 @@ export class ReportPanel {
     const mine = l.leader === this.me.user.username && !l.acked_at;
     return el('li', { className: l.acked_at ? 'acked' : l.escalated_at ? 'escalated' : 'told', dataset: { leader: l.leader } },
       el('span', { className: 'who', textContent: l.leader }),
-      el('span', { textContent: t('rep.told', { time: formatTime(l.told_at) }) }),
-      el('span', { className: 'st', textContent: l.acked_at ? t('rep.acked', { time: formatTime(l.acked_at) })
-        : l.escalated_at ? t('rep.escalated') : t('rep.not_acked') }),
-      mine ? el('button', { type: 'button', className: 'ack', textContent: t('rep.ack'),
+      el('span', { textContent: t('upr.told', { time: formatTime(l.told_at) }) }),
+      el('span', { className: 'st', textContent: l.acked_at ? t('upr.acked', { time: formatTime(l.acked_at) })
+        : l.escalated_at ? t('upr.escalated') : t('upr.not_acked') }),
+      mine ? el('button', { type: 'button', className: 'ack', textContent: t('upr.ack'),
         onclick: async (ev) => {
           ev.target.disabled = true;
           try { this.apply((await api('POST', `/reports/${r.id}/ack`)).report); } catch { ev.target.disabled = false; }
@@ -45,8 +45,8 @@ export class ReportPanel {
   }
 
   render() {
-    const head = el('div', { className: 'panel-head' }, el('h2', { textContent: t('rep.title') }),
-      el('button', { type: 'button', className: 'ghost', id: 'rep-new', textContent: t('rep.new'), onclick: () => this.form() }));
+    const head = el('div', { className: 'panel-head' }, el('h2', { textContent: t('upr.title') }),
+      el('button', { type: 'button', className: 'ghost', id: 'rep-new', textContent: t('upr.new'), onclick: () => this.form() }));
     const list = el('ul', { className: 'rep-list', id: 'rep-list' });
     for (const r of [...this.items.values()].sort((a, b) => b.id - a.id)) {
       list.append(el('li', { className: `rep state-${r.state} rep-${r.urgency}`, dataset: { id: String(r.id) } },
@@ -55,19 +55,19 @@ export class ReportPanel {
           el('span', { className: 'text', textContent: r.text })),
         el('ul', { className: 'leaders' }, ...r.leaders.map((l) => this.leader(r, l)))));
     }
-    if (!this.items.size) list.append(el('li', { className: 'none', textContent: t('rep.none') }));
+    if (!this.items.size) list.append(el('li', { className: 'none', textContent: t('upr.none') }));
     this.root.replaceChildren(head, list);
   }
 
   form() {
-    openDialog('rep-form', t('rep.new'), (body, d) => {
-      const leaders = el('input', { id: 'rep-leaders', placeholder: t('rep.leaders_hint') });
-      const text = el('textarea', { id: 'rep-text', rows: 3, placeholder: t('rep.text') });
+    openDialog('rep-form', t('upr.new'), (body, d) => {
+      const leaders = el('input', { id: 'rep-leaders', placeholder: t('upr.leaders_hint') });
+      const text = el('textarea', { id: 'rep-text', rows: 3, placeholder: t('upr.text') });
       const urgency = el('select', { id: 'rep-urgency' },
         el('option', { value: 'normal', textContent: t('inc.urgency.normal') }),
         el('option', { value: 'urgent', textContent: t('inc.urgency.urgent') }));
       const err = el('div', { className: 'error' });
-      const send = el('button', { type: 'button', id: 'rep-send', textContent: t('rep.send'),
+      const send = el('button', { type: 'button', id: 'rep-send', textContent: t('upr.send'),
         onclick: async () => {
           send.disabled = true;
           try {
@@ -77,8 +77,8 @@ export class ReportPanel {
             d.close();
           } catch (e) { err.textContent = e.message; send.disabled = false; }
         } });
-      body.append(el('label', {}, t('rep.leaders'), leaders), el('label', {}, t('inc.urgency'), urgency),
-        el('label', {}, t('rep.text'), text), err, send);
+      body.append(el('label', {}, t('upr.leaders'), leaders), el('label', {}, t('inc.urgency'), urgency),
+        el('label', {}, t('upr.text'), text), err, send);
     });
   }
 }
