@@ -35,12 +35,20 @@ static void why_set(char *why, const char *msg)
 }
 
 /* Is unit on an operation other than this incident's? Such units are not
- * offered and cannot be dispatched. wired to operations at merge */
+ * offered and cannot be dispatched (an active operation holds it). */
 static bool unit_on_operation(struct ecc_hub *hub, const char *unit)
 {
-	(void)hub;
-	(void)unit;
-	return false;
+	sqlite3_stmt *s = ecc_store_stmt(hub->store, "SELECT 1 FROM operation_units u JOIN"
+	                                             " operations o ON o.id = u.operation WHERE"
+	                                             " u.unit_id = ? AND o.state = 'active'");
+	bool on;
+
+	if (!s)
+		return false;
+	ecc_store_bind_text(s, 1, unit);
+	on = ecc_store_step(hub->store, s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return on;
 }
 
 /* Opens an operation for the incident with the units just dispatched (a

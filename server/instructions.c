@@ -31,13 +31,53 @@ static void why_set(char *why, const char *msg)
 		g_strlcpy(why, msg, WHY_MAX);
 }
 
-/* The units on an operation, to address an instruction to all of them.
- * wired to operations at merge */
+/* The units of an operation that is planned or under way, to address an
+ * instruction to all of them (g_free'd strings); NULL: no such operation. */
 static GPtrArray *resolve_operation_units(struct ecc_hub *hub, const char *operation)
 {
-	(void)hub;
-	(void)operation;
-	return NULL; /* NULL: no such operation */
+	char *end = NULL;
+	gint64 id = g_ascii_strtoll(operation, &end, 10);
+	sqlite3_stmt *s;
+	GPtrArray *units;
+	bool found;
+
+	if (!end || *end || id <= 0)
+		return NULL;
+	s = ecc_store_stmt(hub->store, "SELECT 1 FROM operations WHERE id = ? AND state IN"
+	                               " ('planned', 'active')");
+	if (!s)
+		return NULL;
+	sqlite3_bind_int64(s, 1, id);
+	found = ecc_store_step(hub->store, s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (!found)
+		return NULL;
+	units = g_ptr_array_new_with_free_func(g_free);
+	s = ecc_store_stmt(hub->store, "SELECT unit_id FROM operation_units WHERE operation = ?"
+	                               " ORDER BY unit_id");
+	if (s) {
+		sqlite3_bind_int64(s, 1, id);
+		while (ecc_store_step(hub->store, s) == SQLITE_ROW)
+			g_ptr_array_add(units, g_strdup(ecc_store_column_text(s, 0)));
+		sqlite3_reset(s);
+	}
+	return units;
+}
+
+/* Is user a member of operation (its id as text)? */
+static bool operation_member(struct ecc_hub *hub, const char *operation, const char *user)
+{
+	sqlite3_stmt *s = ecc_store_stmt(hub->store, "SELECT 1 FROM operation_members WHERE"
+	                                             " operation = ? AND username = ?");
+	bool yes;
+
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, g_ascii_strtoll(operation, NULL, 10));
+	ecc_store_bind_text(s, 2, user);
+	yes = ecc_store_step(hub->store, s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return yes;
 }
 
 /* ---- JSON of rows ------------------------------------------------------- */
@@ -162,7 +202,8 @@ bool ecc_instructions_addressed(ecc_instructions *in, const cJSON *instr, const 
 		unit = ecc_units_get(in->hub->units, target);
 		return unit && u->team[0] && !strcmp(unit->team, u->team);
 	}
-	return false; /* an operation: its members (wired to operations at merge) */
+	/* an operation: its members, and the officers of its units */
+	return operation_member(in->hub, target, u->username);
 }
 
 static bool center(const struct ecc_user *u)
