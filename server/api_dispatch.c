@@ -4,6 +4,7 @@
 #include "ecc_json.h"
 #include "incidents.h"
 #include "instructions.h"
+#include "operations.h"
 #include "upreports.h"
 
 #include <math.h>
@@ -368,12 +369,57 @@ void api_incidents_candidates(struct ecc_req *req)
 	ecc_req_json(req, 200, o);
 }
 
+/* A planned operation (执行行动, type other) for the incident's case with the
+ * units of the request, its site a circle round the incident's point. An
+ * operation belongs to a case: an incident without one has none. */
+static int incident_operation(struct ecc_req *req, int64_t incident, int64_t *op_id,
+                              char why[ECC_OPS_WHY])
+{
+	cJSON *inc = ecc_incidents_get(req->hub->incidents, incident), *body, *site;
+	const cJSON *kase = inc ? cJSON_GetObjectItem(inc, "case") : NULL;
+	const char *summary =
+	    inc ? cJSON_GetStringValue(cJSON_GetObjectItem(inc, "summary")) : NULL;
+	char *title;
+	int rc;
+
+	if (!inc) {
+		g_strlcpy(why, "no such incident", ECC_OPS_WHY);
+		return ECC_ERR_NOTFOUND;
+	}
+	if (!cJSON_IsNumber(kase) || kase->valuedouble <= 0) {
+		cJSON_Delete(inc);
+		g_strlcpy(why, "an operation belongs to a case: give the incident its case first",
+		          ECC_OPS_WHY);
+		return ECC_ERR_INVAL;
+	}
+	body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "case_id", kase->valuedouble);
+	cJSON_AddStringToObject(body, "type", "other");
+	title = g_strdup_printf("应急调度 #%" G_GINT64_FORMAT "%s%s", (gint64)incident,
+	                        summary && *summary ? "：" : "", summary ? summary : "");
+	cJSON_AddStringToObject(body, "title", title);
+	g_free(title);
+	site = cJSON_AddObjectToObject(body, "site");
+	cJSON_AddStringToObject(site, "type", "circle");
+	cJSON_AddNumberToObject(site, "lat", cJSON_GetNumberValue(cJSON_GetObjectItem(inc, "lat")));
+	cJSON_AddNumberToObject(site, "lon", cJSON_GetNumberValue(cJSON_GetObjectItem(inc, "lon")));
+	cJSON_AddNumberToObject(site, "radius_m",
+	                        cJSON_GetNumberValue(cJSON_GetObjectItem(inc, "radius_m")));
+	cJSON_AddItemToObject(
+	    body, "units",
+	    cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(req->json, "units"), 1));
+	rc = ecc_operations_create(req->hub->operations, &req->user, body, req->ip, op_id, why);
+	cJSON_Delete(body);
+	cJSON_Delete(inc);
+	return rc;
+}
+
 void api_incidents_dispatch(struct ecc_req *req)
 {
 	bool bad = false, operation = false;
 	const char *text = opt_string(req->json, "text", &bad);
 	const cJSON *op = cJSON_GetObjectItemCaseSensitive(req->json, "operation");
-	char why[128] = "";
+	char why[ECC_OPS_WHY] = "", why2[ECC_OPS_WHY];
 	int64_t id, op_id = 0;
 	cJSON *o;
 	int rc;
@@ -387,13 +433,26 @@ void api_incidents_dispatch(struct ecc_req *req)
 		ecc_req_error(req, 400, "bad_request", "text is a string; operation true or false");
 		return;
 	}
-	rc = ecc_incidents_dispatch(req->hub->incidents, id,
-	                            cJSON_GetObjectItemCaseSensitive(req->json, "units"), text,
-	                            operation, req->user.username, req->ip, &op_id, why);
-	if (rc != ECC_OK) {
+	/* the operation first (planned): whatever it refuses, nobody was sent */
+	if (operation && (rc = incident_operation(req, id, &op_id, why)) != ECC_OK) {
 		fail(req, rc, why);
 		return;
 	}
+	rc = ecc_incidents_dispatch(req->hub->incidents, id,
+	                            cJSON_GetObjectItemCaseSensitive(req->json, "units"), text,
+	                            req->user.username, req->ip, why);
+	if (rc != ECC_OK) {
+		if (op_id)
+			ecc_operations_cancel(req->hub->operations, &req->user, op_id, req->ip,
+			                      why2);
+		fail(req, rc, why);
+		return;
+	}
+	if (op_id &&
+	    ecc_operations_start(req->hub->operations, &req->user, op_id, req->ip, why) != ECC_OK)
+		g_warning("incident=%" G_GINT64_FORMAT ": operation %" G_GINT64_FORMAT
+		          " planned, not started: %s",
+		          (gint64)id, (gint64)op_id, why);
 	o = cJSON_CreateObject();
 	cJSON_AddItemToObject(o, "incident", ecc_incidents_get(req->hub->incidents, id));
 	if (op_id > 0)

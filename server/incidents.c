@@ -51,19 +51,6 @@ static bool unit_on_operation(struct ecc_hub *hub, const char *unit)
 	return on;
 }
 
-/* Opens an operation for the incident with the units just dispatched (a
- * dispatch with "operation": true); its id, or 0 when none was opened.
- * wired to operations at merge */
-static int64_t open_operation(struct ecc_hub *hub, int64_t incident, const cJSON *units,
-                              const char *actor)
-{
-	(void)hub;
-	(void)incident;
-	(void)units;
-	(void)actor;
-	return 0;
-}
-
 /* Great-circle distance in metres (haversine, mean Earth radius). */
 static double distance_m(double lat1, double lon1, double lat2, double lon2)
 {
@@ -419,8 +406,7 @@ cJSON *ecc_incidents_candidates(ecc_incidents *inc, int64_t id, bool with_offlin
 /* ---- dispatch, acknowledgment, arrival, closure --------------------------- */
 
 int ecc_incidents_dispatch(ecc_incidents *inc, int64_t id, const cJSON *units, const char *text,
-                           bool operation, const char *actor, const char *ip, int64_t *op_out,
-                           char *why)
+                           const char *actor, const char *ip, char *why)
 {
 	cJSON *i = ecc_incidents_get(inc, id), *d;
 	const char *state = "", *summary = "", *urgency = "normal";
@@ -531,8 +517,6 @@ int ecc_incidents_dispatch(ecc_incidents *inc, int64_t id, const cJSON *units, c
 			sqlite3_bind_int64(s, 2, id);
 			ecc_store_run(inc->st, s);
 		}
-		if (operation && op_out)
-			*op_out = open_operation(inc->hub, id, units, actor);
 		detail = ecc_json_print(units);
 		audit(inc, actor, "incident.dispatch", id, detail, ip);
 		cJSON_free(detail);

@@ -60,12 +60,10 @@ cJSON *ecc_incidents_list(ecc_incidents *inc, const char *state, int limit);
 cJSON *ecc_incidents_candidates(ecc_incidents *inc, int64_t id, bool with_offline, int limit);
 
 /* Sends each unit (a JSON array of ids) an instruction with the site as
- * target point, and records them on the incident; all or none. With
- * operation, also opens an operation for the incident with those units;
- * *op_out gets its id (0: none opened; operations are wired at merge). */
+ * target point, and records them on the incident; all or none. (A
+ * dispatch that also opens an operation: api_dispatch.c.) */
 int ecc_incidents_dispatch(ecc_incidents *inc, int64_t id, const cJSON *units, const char *text,
-                           bool operation, const char *actor, const char *ip, int64_t *op_out,
-                           char *why);
+                           const char *actor, const char *ip, char *why);
 
 int ecc_incidents_close(ecc_incidents *inc, int64_t id, const char *outcome, const char *actor,
                         const char *ip, char *why);

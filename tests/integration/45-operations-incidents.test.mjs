@@ -135,6 +135,37 @@ test('an incident ranks units, dispatches the nearest, records arrival and escal
     await ws.next((m) => m.type === 'alert' && m.alert.id === alert.alert.id && m.alert.state === 'cleared', 5000, 'the alert cleared');
   });
 
+  await t.test('a dispatch may open an operation of the case: started, the unit then held by it', async () => {
+    const kase = await request(hub, 'POST', '/api/v1/cases', { token, body: {
+      number: '（2026）黑0781执611号', filed_on: '2026-11-02', team: '执行一组' } });
+    assert.equal(kase.status, 201, kase.text);
+    const noCase = (await request(hub, 'POST', '/api/v1/incidents', { token: duty,
+      body: { source: 'party', ...SITE } })).json.incident;
+    let r = await request(hub, 'POST', `/api/v1/incidents/${noCase.id}/dispatch`,
+      { token: duty, body: { units: ['far'], operation: true } });
+    assert.equal(r.status, 400, 'an operation needs the incident\'s case');
+    assert.match(r.json.error.message, /case/);
+    assert.equal((await request(hub, 'GET', `/api/v1/incidents/${noCase.id}`, { token })).json.incident.state, 'new',
+      'and nobody was sent');
+    const inc = (await request(hub, 'POST', '/api/v1/incidents', { token: duty,
+      body: { source: 'party', ...SITE, case: kase.json.case.id, summary: '被执行人车辆出现' } })).json.incident;
+    r = await request(hub, 'POST', `/api/v1/incidents/${inc.id}/dispatch`,
+      { token: duty, body: { units: ['far'], operation: true } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(typeof r.json.operation, 'number');
+    const op = (await request(hub, 'GET', `/api/v1/operations/${r.json.operation}`, { token })).json.operation;
+    assert.equal(op.state, 'active');
+    assert.deepEqual(op.units, ['far']);
+    assert.equal(op.case_id, kase.json.case.id);
+    assert.equal(op.site.type, 'circle');
+    assert.match(op.title, /被执行人车辆出现/);
+    // on an operation now: not offered for another incident
+    const other = (await request(hub, 'POST', '/api/v1/incidents', { token: duty, body: { source: 'tip', ...SITE } })).json.incident;
+    const cands = (await request(hub, 'GET', `/api/v1/incidents/${other.id}/candidates`, { token })).json.candidates;
+    assert.ok(!cands.some((c) => c.unit === 'far'), 'a unit on an operation is not a candidate');
+    assert.equal((await request(hub, 'POST', `/api/v1/operations/${op.id}/stop`, { token: duty })).status, 200);
+  });
+
   await t.test('roles and bad input get clear 4xx answers', async () => {
     const post = (body, tok = duty) => request(hub, 'POST', '/api/v1/incidents', { token: tok, body });
     assert.equal((await post({ source: 'tip', ...SITE }, officer)).status, 403);
