@@ -98,6 +98,9 @@ void api_cases_calendar(struct ecc_req *req);
 void api_cases_calendar_reload(struct ecc_req *req);
 void api_cases_report(struct ecc_req *req);
 
+/* api_evidence.c */
+void api_units_evidence(struct ecc_req *req);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */

@@ -95,6 +95,7 @@ static const struct key keys[] = {
     S("webrtc", "turn_password", webrtc_turn_password, ""),
     S("cases", "calendars", cases_calendars, ECC_CALENDAR_DIR),
     I("cases", "scan_seconds", cases_scan_seconds, 60, 1, 3600),
+    S("evidence", "signing_key", evidence_key, "evidence.key"),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 

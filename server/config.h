@@ -98,6 +98,10 @@ struct ecc_config {
 	char *cases_calendars;
 	int cases_scan_seconds;
 
+	/* [evidence]: the court's Ed25519 signing key (a file in the database's
+	 * folder unless absolute; created on first start, mode 0600) */
+	char *evidence_key;
+
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];
 	int gps_count;

@@ -44,6 +44,9 @@ void ecc_req_unref(struct ecc_req *r)
 	g_free(r->range);
 	if (r->file_fd >= 0)
 		close(r->file_fd);
+	if (r->src)
+		r->src->release(r->src_ctx);
+	g_free(r->src_buf);
 	if (r->qtable)
 		g_hash_table_destroy(r->qtable);
 	if (r->body)
@@ -168,6 +171,23 @@ void ecc_req_file(struct ecc_req *r, const char *path, const char *content_type)
 	r->answered = true;
 }
 
+/* A streamed answer is written in pieces of this size. */
+#define STREAM_CHUNK (256 * 1024)
+
+void ecc_req_stream(struct ecc_req *r, const char *content_type, const struct ecc_req_source *src,
+                    void *ctx)
+{
+	g_free(r->resp_body);
+	r->resp_body = NULL;
+	r->status = 200;
+	r->content_type = content_type;
+	r->src = src;
+	r->src_ctx = ctx;
+	r->src_buf = g_malloc(LWS_PRE + STREAM_CHUNK);
+	r->resp_len = 0;
+	r->answered = true;
+}
+
 void ecc_req_header(struct ecc_req *r, const char *name, const char *value)
 
 {
@@ -198,6 +218,30 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
 	                                   end);
 }
 
+/* The next piece of a streamed answer; the connection closes after the
+ * last (the answer has no Content-Length). Returns as write_answer. */
+static int write_stream(struct lws *wsi, struct http_pss *pss)
+{
+	struct ecc_req *r = pss->req;
+	long n = r->src->read(r->src_ctx, r->src_buf + LWS_PRE, STREAM_CHUNK);
+
+	if (n == 0)
+		return 0; /* the producer calls ecc_req_finish when it has more */
+	if (n > 0) {
+		if (lws_write(wsi, r->src_buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		r->resp_sent += (size_t)n;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	r->wsi = NULL;
+	ecc_req_unref(r);
+	pss->req = NULL;
+	if (n != -1)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 /* Returns -1 to close the connection, 0 to go on. */
 static int write_answer(struct lws *wsi, struct http_pss *pss)
 {
@@ -209,7 +253,8 @@ static int write_answer(struct lws *wsi, struct http_pss *pss)
 
 	if (!r->headers_sent) {
 		if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->content_type,
-		                                r->resp_len, &p, end))
+		                                r->src ? LWS_ILLEGAL_HTTP_CONTENT_LEN : r->resp_len,
+		                                &p, end))
 			return -1;
 		for (size_t i = 0; i < G_N_ELEMENTS(api_headers); i++)
 			if (add_header(wsi, api_headers[i][0], api_headers[i][1], &p, end))
@@ -224,6 +269,8 @@ static int write_answer(struct lws *wsi, struct http_pss *pss)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
+	if (r->src)
+		return write_stream(wsi, pss);
 	chunk = MIN(r->resp_len - r->resp_sent, sizeof(buf) - LWS_PRE - 1);
 	final = r->resp_sent + chunk == r->resp_len;
 	if (r->file_fd >= 0) {

@@ -30,6 +30,7 @@ typedef struct ecc_recordings ecc_recordings;
 typedef struct ecc_views ecc_views;
 typedef struct ecc_duty ecc_duty;
 typedef struct ecc_cases ecc_cases;
+typedef struct ecc_evidence ecc_evidence;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -49,6 +50,7 @@ struct ecc_hub {
 	ecc_views *views;
 	ecc_duty *duty;
 	ecc_cases *cases;
+	ecc_evidence *evidence;
 	ecc_ws *ws;
 	ecc_http *http;
 

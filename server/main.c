@@ -11,6 +11,7 @@
 #include "recordings.h"
 #include "streams.h"
 #include "duty.h"
+#include "evidence.h"
 #include "views.h"
 
 #include "http.h"
@@ -90,6 +91,9 @@ static int run(const struct ecc_config *cfg)
 	hub.recordings = ecc_recordings_new(&hub);
 	hub.views = ecc_views_new(&hub);
 	hub.duty = ecc_duty_new(&hub);
+	hub.evidence = ecc_evidence_new(&hub);
+	if (!hub.evidence)
+		goto out;
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -105,6 +109,7 @@ static int run(const struct ecc_config *cfg)
 	rc = 0;
 out:
 	ecc_http_free(hub.http);
+	ecc_evidence_free(hub.evidence);
 	ecc_ws_free(hub.ws);
 	ecc_duty_free(hub.duty);
 	ecc_views_free(hub.views);
@@ -139,7 +144,7 @@ int main(int argc, char **argv)
 		printf("usage: ecc-hub [--config FILE] [COMMAND ...]\n"
 		       "  without a command: run the hub\n"
 		       "  commands: user add, unit add, gateway add, audit verify, routes,"
-		       " config keys\n");
+		       " config keys, evidence-key\n");
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);

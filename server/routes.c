@@ -62,6 +62,10 @@ const struct ecc_route ecc_routes[] = {
     {"DELETE", "/api/v1/recordings/{id}/lock", ADMIN | COMMANDER, 0, api_recordings_unlock,
      "unlock a segment"},
 
+    /* ---- evidence packages ---- */
+    {"GET", "/api/v1/units/{id}/evidence", CENTER | JUDGE, 0, api_units_evidence,
+     "a unit's recordings from..to as a signed BagIt evidence package (tar; audited)"},
+
     {"GET", "/api/v1/alerts", CENTER | OFFICER | JUDGE, 0, api_alerts_list,
      "alerts, newest first (state, unit, before, limit)"},
     /* a judge or officer: the overdue alerts of their cases */
