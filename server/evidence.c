@@ -10,7 +10,7 @@
 #include <string.h>
 
 /* The pipe holds at most this much before the worker waits for the client. */
-#define PIPE_MAX (8u * 1024 * 1024)
+#define PIPE_MAX (16u * 1024 * 1024)
 
 struct ecc_evidence {
 	struct ecc_hub *hub;

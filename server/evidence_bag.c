@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 /* Pieces handed to the HTTP side, and the read size of segment files. */
-#define PIECE (1024 * 1024)
+#define PIECE (4 * 1024 * 1024)
 #define READ  (1024 * 1024)
 
 struct bag {
