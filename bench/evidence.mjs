@@ -54,9 +54,14 @@ try {
   const t0 = Date.now() - HOURS * 3600 * 1000 - 60000;
   let sql = 'BEGIN;\n';
   let ts = Date.now();
+  // every unit first: writing the files blocks this process for minutes,
+  // longer than the hub keeps an idle connection
   for (let u = 0; u < UNITS; u++) {
     const id = `bc-${String(u + 1).padStart(2, '0')}`;
     await addUnit(hub, token, { id, name: id, kind: 'bodycam' });
+  }
+  for (let u = 0; u < UNITS; u++) {
+    const id = `bc-${String(u + 1).padStart(2, '0')}`;
     fs.mkdirSync(path.join(rec, id), { recursive: true });
     const buf = crypto.randomBytes(segBytes);
     for (let i = 0; i < perUnit; i++) {
@@ -100,8 +105,10 @@ try {
       const poll = (async () => {
         while (polling) {
           const a = process.hrtime.bigint();
-          await request(hub, 'GET', '/api/v1/health');
-          rows.health.push(Number(process.hrtime.bigint() - a) / 1e6);
+          try { // an idle keep-alive connection may have been closed meanwhile
+            await request(hub, 'GET', '/api/v1/health');
+            rows.health.push(Number(process.hrtime.bigint() - a) / 1e6);
+          } catch { rows.healthErrors = (rows.healthErrors || 0) + 1; }
           await new Promise((res) => setTimeout(res, 100));
         }
       })();
