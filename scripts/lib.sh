@@ -12,6 +12,7 @@ export PATH
 ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libglib2.0-dev libwebsockets-dev libwebsockets-evlib-glib libmosquitto-dev
  mosquitto mosquitto-clients libcjson-dev libsodium-dev libsqlite3-dev sqlite3 libcsv-dev
+ libarchive-dev libssl-dev
  gpsd gpsd-clients python3 chromium fonts-noto-cjk iproute2 util-linux
  procps ca-certificates openssl
  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev

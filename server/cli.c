@@ -1,4 +1,5 @@
-/* cli: user add, unit add, gateway add, audit verify, routes, config keys. */
+/* cli: user add, unit add, gateway add, audit verify, routes, config keys,
+ * evidence-key. */
 #define G_LOG_DOMAIN "ecc-cli"
 
 #include "cli.h"
@@ -7,6 +8,7 @@
 #include "bus.h"
 #include "cases.h"
 #include "ecc_err.h"
+#include "evidence.h"
 #include "hub.h"
 #include "provision.h"
 #include "router.h"
@@ -318,14 +320,46 @@ static int cmd_cases(const struct ecc_config *cfg, int argc, char **argv)
 	return ecc_cases_cli(cfg, argc, argv);
 }
 
+/* evidence-key: the court's public key (base64; ecc-verify --key takes it)
+ * and its fingerprint; the key is created as the hub would create it. */
+static int cmd_evidence_key(const struct ecc_config *cfg, int argc, char **argv)
+{
+	uint8_t sk[ECC_EV_SK_BYTES], pk[ECC_EV_PK_BYTES];
+	char *path = ecc_evidence_key_path(cfg), *b64, *fp;
+	bool created = false;
+	int rc = ecc_ev_key_load(path, true, sk, pk, &created);
+
+	(void)argc;
+	(void)argv;
+	sodium_memzero(sk, sizeof(sk));
+	if (rc != ECC_OK) {
+		fprintf(stderr, "ecc-hub: the evidence key %s cannot be used: %s\n", path,
+		        ecc_strerror(rc));
+		g_free(path);
+		return 1;
+	}
+	b64 = ecc_ev_pk_base64(pk);
+	fp = ecc_ev_fingerprint(pk);
+	printf("%s\nfingerprint %s\nkey file %s%s\n", b64, fp, path, created ? " (created)" : "");
+	g_free(b64);
+	g_free(fp);
+	g_free(path);
+	return 0;
+}
+
 static const struct command {
 	const char *word1, *word2;
 	int (*fn)(const struct ecc_config *cfg, int argc, char **argv);
 } commands[] = {
-    {"user", "add", cmd_user_add},       {"unit", "add", cmd_unit_add},
-    {"gateway", "add", cmd_gateway_add}, {"audit", "verify", cmd_audit_verify},
-    {"routes", NULL, cmd_routes},        {"config", "keys", cmd_config_keys},
-    {"cases", NULL, cmd_cases},          {NULL, NULL, NULL},
+    {"user", "add", cmd_user_add},
+    {"unit", "add", cmd_unit_add},
+    {"gateway", "add", cmd_gateway_add},
+    {"audit", "verify", cmd_audit_verify},
+    {"routes", NULL, cmd_routes},
+    {"config", "keys", cmd_config_keys},
+    {"cases", NULL, cmd_cases},
+    {"evidence-key", NULL, cmd_evidence_key},
+    {NULL, NULL, NULL},
 };
 
 static const struct command *find(int argc, char **argv)
@@ -351,7 +385,7 @@ int ecc_cli_run(const struct ecc_config *cfg, int argc, char **argv)
 	if (!c) {
 		fprintf(stderr,
 		        "ecc-hub: unknown command '%s' (user add, unit add, gateway add, cases,"
-		        " audit verify, routes, config keys)\n",
+		        " audit verify, routes, config keys, evidence-key)\n",
 		        argc ? argv[0] : "");
 		return 2;
 	}

@@ -7,6 +7,7 @@
  *   ecc-hub --config FILE audit verify
  *   ecc-hub routes            (the REST route table and WebSocket channels, JSON)
  *   ecc-hub config keys       (every configuration key and its default)
+ *   ecc-hub --config FILE evidence-key  (the court's public signing key, fingerprint)
  *
  * Why: first setup and recovery work without a browser; the same modules
  * as the daemon do the work (auth, units, provision, audit), so the rules and

@@ -100,6 +100,7 @@ static const struct key keys[] = {
     I("reports", "escalate_after", reports_escalate_after, 300, 1, 86400),
     I("incidents", "radius", incidents_radius, 100, 5, 100000),
     I("incidents", "urgent_deadline", incidents_urgent_deadline, 7200, 1, 86400 * 7),
+    S("evidence", "signing_key", evidence_key, "evidence.key"),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 

@@ -107,6 +107,9 @@ struct ecc_config {
 	int instr_resend_after, instr_resend_max;
 	int reports_escalate_after;
 	int incidents_radius, incidents_urgent_deadline;
+	/* [evidence]: the court's Ed25519 signing key (a file in the database's
+	 * folder unless absolute; created on first start, mode 0600) */
+	char *evidence_key;
 
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];

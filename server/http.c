@@ -10,6 +10,7 @@
 #include <libwebsockets.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,6 +45,9 @@ void ecc_req_unref(struct ecc_req *r)
 	g_free(r->range);
 	if (r->file_fd >= 0)
 		close(r->file_fd);
+	if (r->src)
+		r->src->release(r->src_ctx);
+	g_free(r->src_buf);
 	if (r->qtable)
 		g_hash_table_destroy(r->qtable);
 	if (r->body)
@@ -168,6 +172,29 @@ void ecc_req_file(struct ecc_req *r, const char *path, const char *content_type)
 	r->answered = true;
 }
 
+/* A streamed answer is written in pieces of this size. */
+#define STREAM_CHUNK (4 * 1024 * 1024)
+
+void ecc_req_stream(struct ecc_req *r, const char *content_type, const struct ecc_req_source *src,
+                    void *ctx)
+{
+	g_free(r->resp_body);
+	r->resp_body = NULL;
+	r->status = 200;
+	r->content_type = content_type;
+	r->src = src;
+	r->src_ctx = ctx;
+	r->src_buf = g_malloc(LWS_PRE + STREAM_CHUNK);
+	/* a long stream: a send buffer that takes whole pieces */
+	if (r->wsi) {
+		int fd = lws_get_socket_fd(r->wsi), size = STREAM_CHUNK;
+		if (fd >= 0)
+			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	}
+	r->resp_len = 0;
+	r->answered = true;
+}
+
 void ecc_req_header(struct ecc_req *r, const char *name, const char *value)
 
 {
@@ -198,6 +225,30 @@ static int add_header(struct lws *wsi, const char *name, const char *value, unsi
 	                                   end);
 }
 
+/* The next piece of a streamed answer; the connection closes after the
+ * last (the answer has no Content-Length). Returns as write_answer. */
+static int write_stream(struct lws *wsi, struct http_pss *pss)
+{
+	struct ecc_req *r = pss->req;
+	long n = r->src->read(r->src_ctx, r->src_buf + LWS_PRE, STREAM_CHUNK);
+
+	if (n == 0)
+		return 0; /* the producer calls ecc_req_finish when it has more */
+	if (n > 0) {
+		if (lws_write(wsi, r->src_buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP) != (int)n)
+			return -1;
+		r->resp_sent += (size_t)n;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	r->wsi = NULL;
+	ecc_req_unref(r);
+	pss->req = NULL;
+	if (n != -1)
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
+}
+
 /* Returns -1 to close the connection, 0 to go on. */
 static int write_answer(struct lws *wsi, struct http_pss *pss)
 {
@@ -209,7 +260,8 @@ static int write_answer(struct lws *wsi, struct http_pss *pss)
 
 	if (!r->headers_sent) {
 		if (lws_add_http_common_headers(wsi, (unsigned)r->status, r->content_type,
-		                                r->resp_len, &p, end))
+		                                r->src ? LWS_ILLEGAL_HTTP_CONTENT_LEN : r->resp_len,
+		                                &p, end))
 			return -1;
 		for (size_t i = 0; i < G_N_ELEMENTS(api_headers); i++)
 			if (add_header(wsi, api_headers[i][0], api_headers[i][1], &p, end))
@@ -224,6 +276,8 @@ static int write_answer(struct lws *wsi, struct http_pss *pss)
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
+	if (r->src)
+		return write_stream(wsi, pss);
 	chunk = MIN(r->resp_len - r->resp_sent, sizeof(buf) - LWS_PRE - 1);
 	final = r->resp_sent + chunk == r->resp_len;
 	if (r->file_fd >= 0) {
@@ -591,6 +645,10 @@ ecc_http *ecc_http_new(struct ecc_hub *hub)
 	info.vhost_name = "ecc";
 	info.max_http_header_data = 8192;
 	info.timeout_secs = 30;
+	/* lws drains what a socket did not take in pieces of this size, one per
+	 * loop turn: the default 4 KiB held a streamed evidence export to
+	 * about 100 MB/s; one streamed piece per turn instead */
+	info.pt_serv_buf_size = STREAM_CHUNK + LWS_PRE;
 	if (*c->tls_cert) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = c->tls_cert;

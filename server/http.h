@@ -62,6 +62,24 @@ struct ecc_req {
 	GPtrArray *resp_headers; /* "name:" and value, alternating, owned */
 	bool answered;
 	bool headers_sent;
+
+	/* a streamed answer (ecc_req_stream) */
+	const struct ecc_req_source *src;
+	void *src_ctx;
+	unsigned char *src_buf;
+};
+
+/*
+ * The producer of a streamed answer of unknown length (sent without a
+ * Content-Length, the connection closes after it). read fills buf (up to
+ * cap bytes) and returns how many, 0 when nothing is ready yet (the
+ * producer calls ecc_req_finish, on the main loop, when there is), -1 at
+ * the end, -2 on a failure (the connection is cut: the client sees a
+ * truncated body). release runs once when the request is freed.
+ */
+struct ecc_req_source {
+	long (*read)(void *ctx, unsigned char *buf, size_t cap);
+	void (*release)(void *ctx);
 };
 
 #define ECC_SESSION_COOKIE "ecc_session"
@@ -88,6 +106,11 @@ void ecc_req_header(struct ecc_req *r, const char *name, const char *value);
 /* Answers with a file (Range: bytes=A-B honoured: 206, or 416 when out of
  * the file); content_type e.g. "video/mp4". 404 when it cannot be opened. */
 void ecc_req_file(struct ecc_req *r, const char *path, const char *content_type);
+
+/* Answers with a stream (status 200, content_type); ctx is released
+ * through src->release when the request ends, however it ends. */
+void ecc_req_stream(struct ecc_req *r, const char *content_type, const struct ecc_req_source *src,
+                    void *ctx);
 
 /* Sends the answer set above (for asynchronous handlers). */
 

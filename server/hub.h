@@ -34,6 +34,7 @@ typedef struct ecc_operations ecc_operations;
 typedef struct ecc_instructions ecc_instructions;
 typedef struct ecc_upreports ecc_upreports;
 typedef struct ecc_incidents ecc_incidents;
+typedef struct ecc_evidence ecc_evidence;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -57,6 +58,7 @@ struct ecc_hub {
 	ecc_instructions *instructions; /* instructions, reports up, incidents */
 	ecc_upreports *upreports;
 	ecc_incidents *incidents;
+	ecc_evidence *evidence;
 	ecc_ws *ws;
 	ecc_http *http;
 

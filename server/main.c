@@ -15,6 +15,7 @@
 #include "incidents.h"
 #include "instructions.h"
 #include "upreports.h"
+#include "evidence.h"
 #include "views.h"
 
 #include "http.h"
@@ -100,6 +101,9 @@ static int run(const struct ecc_config *cfg)
 	hub.instructions = ecc_instructions_new(&hub);
 	hub.upreports = ecc_upreports_new(&hub);
 	hub.incidents = ecc_incidents_new(&hub);
+	hub.evidence = ecc_evidence_new(&hub);
+	if (!hub.evidence)
+		goto out;
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -115,6 +119,7 @@ static int run(const struct ecc_config *cfg)
 	rc = 0;
 out:
 	ecc_http_free(hub.http);
+	ecc_evidence_free(hub.evidence);
 	ecc_ws_free(hub.ws);
 	ecc_duty_free(hub.duty);
 	ecc_views_free(hub.views);
@@ -153,7 +158,7 @@ int main(int argc, char **argv)
 		printf("usage: ecc-hub [--config FILE] [COMMAND ...]\n"
 		       "  without a command: run the hub\n"
 		       "  commands: user add, unit add, gateway add, audit verify, routes,"
-		       " config keys\n");
+		       " config keys, evidence-key\n");
 		return 0;
 	}
 	signal(SIGPIPE, SIG_IGN);

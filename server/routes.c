@@ -64,6 +64,10 @@ const struct ecc_route ecc_routes[] = {
     {"DELETE", "/api/v1/recordings/{id}", ADMIN, 0, api_recordings_delete,
      "ask the gateway to delete an unlocked segment (audited, refusals too)"},
 
+    /* ---- evidence packages ---- */
+    {"GET", "/api/v1/units/{id}/evidence", CENTER | JUDGE, 0, api_units_evidence,
+     "a unit's recordings from..to as a signed BagIt evidence package (tar; audited)"},
+
     {"GET", "/api/v1/alerts", CENTER | OFFICER | JUDGE, 0, api_alerts_list,
      "alerts, newest first (state, unit, before, limit)"},
     /* a judge or officer: the overdue alerts of their cases */
