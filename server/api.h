@@ -128,6 +128,7 @@ void api_incidents_close(struct ecc_req *req);
 bool api__dispatch_visible(struct ecc_hub *hub, const struct ecc_user *u, const cJSON *msg);
 /* api_evidence.c */
 void api_units_evidence(struct ecc_req *req);
+void api_operations_export(struct ecc_req *req);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

@@ -170,6 +170,9 @@ const struct ecc_route ecc_routes[] = {
      "the hash chain over the operation's segments"},
     {"GET", "/api/v1/operations/{id}/timeline", CENTER | OFFICER | JUDGE, 0,
      api_operations_timeline, "tracks, events, alerts and segments from start to end (or now)"},
+    {"GET", "/api/v1/operations/{id}/export", CENTER | JUDGE, 0, api_operations_export,
+     "the operation as a signed evidence package (BagIt, tar): its segments in chain order,"
+     " positions, events, instructions, audit (audited)"},
     /* ---- instructions (指令), reports up (上报), incidents (应急调度) ---- */
     {"GET", "/api/v1/instructions", CENTER | OFFICER | JUDGE, 0, api_instructions_list,
      "instructions, newest first, with each recipient's delivery and acknowledgment times"

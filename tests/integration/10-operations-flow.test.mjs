@@ -274,6 +274,52 @@ test('an operation records its units into a locked hash chain and watches its si
     t.diagnostic(`${chain.count} segments in the chain of operation ${op.id}`);
   });
 
+  await t.test('stop -> export -> ecc-verify passes; a changed byte fails naming the file', async () => {
+    const { execFile } = await import('node:child_process');
+    const run = (cmd, args) => new Promise((resolve) => execFile(cmd, args, { maxBuffer: 1 << 24 },
+      (err, stdout, stderr) => resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr })));
+    const VERIFY = path.join(path.dirname(BIN.hub), '..', 'tools/verify/ecc-verify');
+    const pub = (await hub.cli(['evidence-key'])).stdout.split('\n')[0];
+    const chain = (await api('GET', `/operations/${op.id}/chain`)).json;
+    const res = await fetch(`${hub.url}/api/v1/operations/${op.id}/export`,
+      { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200, res.status === 200 ? '' : await res.text());
+    assert.match(res.headers.get('content-disposition'), new RegExp(`ecc-operation-${op.id}\\.tar`));
+    const tar = path.join(dir, 'op.tar');
+    fs.writeFileSync(tar, Buffer.from(await res.arrayBuffer()));
+    let v = await run(VERIFY, [tar, '--key', pub]);
+    t.diagnostic(v.stdout.trim().split('\n').slice(-3).join(' | '));
+    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.match(v.stdout, new RegExp(`chain of ${chain.count} links, head ${chain.head}`),
+      'the package\'s chain is the operation\'s');
+    const into = path.join(dir, 'opx');
+    fs.mkdirSync(into, { recursive: true });
+    assert.equal((await run('tar', ['-xf', tar, '-C', into])).code, 0);
+    const bag = path.join(into, `ecc-operation-${op.id}`);
+    for (const f of ['data/positions.geojson', 'data/events.json', 'data/instructions.json', 'data/audit.json',
+      'data/operation.json', 'data/chain.json'])
+      assert.ok(fs.existsSync(path.join(bag, f)), f);
+    const units = new Set(JSON.parse(fs.readFileSync(path.join(bag, 'data/positions.geojson'), 'utf8'))
+      .features.map((f) => f.properties.unit));
+    assert.ok(units.has('op-a'), 'the positions of the unit that left the site');
+    assert.ok([...units].every((u) => u === 'op-a' || u === 'op-b'), `only the operation's units: ${[...units]}`);
+    const segs = fs.readdirSync(path.join(bag, 'data/segments'));
+    assert.equal(segs.length, chain.count);
+    // one byte changed in one segment: ecc-verify names it
+    const victim = path.join(bag, 'data/segments', segs[0]);
+    const bytes = fs.readFileSync(victim);
+    bytes[bytes.length >> 1] ^= 0xff;
+    fs.writeFileSync(victim, bytes);
+    v = await run(VERIFY, [bag, '--key', pub]);
+    assert.notEqual(v.code, 0);
+    assert.match(v.stdout, new RegExp(`data/segments/${segs[0].replace(/\./g, '\\.')}`), v.stdout);
+    // the audit excerpt holds this very export, and the operation's changes
+    const audit = JSON.parse(fs.readFileSync(path.join(bag, 'data/audit.json'), 'utf8')).audit;
+    assert.ok(audit.some((a) => a.action === 'evidence.export' && a.target === `operation:${op.id}`),
+      'the export is in the audit log');
+    assert.ok(audit.some((a) => a.action === 'operation.start'), 'and the operation\'s start');
+  });
+
   await t.test('the timeline: tracks, events, alerts and segments of the operation', async () => {
     const tl = (await api('GET', `/operations/${op.id}/timeline`, undefined, officer1)).json;
     assert.equal(tl.from, op.started_at);
