@@ -191,6 +191,9 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 	atomic_store(&r->keyframe_seen, false);
 	atomic_store(&r->first_pts, GST_CLOCK_TIME_NONE);
 	r->cache = ecc_gopcache_of(vtee);
+	if (vtee != r->fed_by)
+		r->recorded_end = GST_CLOCK_TIME_NONE; /* a new pipeline, new times */
+	r->fed_by = vtee;
 	r->last_key = r->tick_vend = GST_CLOCK_TIME_NONE;
 	atomic_store(&r->replay_due, false);
 	atomic_store(&r->heard_us, 0);
@@ -458,6 +461,14 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 		return;
 	g_warning("stream=%s: recording stopped: %s", r->stream, why);
 	r->failed = true;
+	g_mutex_lock(&r->lock);
+	for (GList *l = r->outs; l; l = l->next) {
+		GstClockTime end = ((struct out *)l->data)->end_pts;
+		if (GST_CLOCK_TIME_IS_VALID(end) &&
+		    (!GST_CLOCK_TIME_IS_VALID(r->recorded_end) || end > r->recorded_end))
+			r->recorded_end = end;
+	}
+	g_mutex_unlock(&r->lock);
 	/* the tees' outputs go back, or every retry would leave two behind */
 	ecc_tee_drop(&r->vtee_pad, r->vsink);
 	ecc_tee_drop(&r->atee_pad, r->asink);

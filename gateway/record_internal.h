@@ -47,6 +47,14 @@ struct ecc_recorder {
 	 * route puts the cached frames before it. */
 	ecc_gopcache *cache;
 	atomic_bool replay_due;
+	/* Attached again to the same tee after a failure: the picture was
+	 * recorded up to recorded_end, and a cached GOP that starts before it
+	 * would record those frames twice, in two overlapping files (the
+	 * timeline could not place them). Such a recording waits for the next
+	 * key frame instead. fed_by: the tee of the last attach (compared, not
+	 * held). */
+	GstElement *fed_by;
+	GstClockTime recorded_end;
 	/* Sound that stops (a camera's microphone, a lost RTP track) must not
 	 * hold back the picture: a muxer waits for both, and the picture would
 	 * fill its queue and stop the source. heard_us: monotonic us of the last

@@ -294,7 +294,8 @@ GstPadProbeReturn ecc_rec_video_gate(GstPad *pad, GstPadProbeInfo *info, gpointe
 	if (GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT)) {
 		/* between key frames: from the cached one, or from the next */
 		cached = ecc_gopcache_first_pts(r->cache);
-		if (!GST_CLOCK_TIME_IS_VALID(cached))
+		if (!GST_CLOCK_TIME_IS_VALID(cached) ||
+		    (GST_CLOCK_TIME_IS_VALID(r->recorded_end) && cached < r->recorded_end))
 			return GST_PAD_PROBE_DROP;
 		atomic_store(&r->first_pts, cached);
 		atomic_store(&r->replay_due, true);
