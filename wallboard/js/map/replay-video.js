@@ -132,7 +132,9 @@ export class ReplayVideo {
       while (this.target && this.player) {
         const { ms: at, play: go } = this.target, t0 = performance.now();
         this.target = null;
-        await this.player.seekToWall(at);
+        // paused, the seek is done when its frame is on the screen (under
+        // load Chromium reports 'seeked' before it paints)
+        await this.player.seekToWall(at, { waitPaint: !go });
         this.seekMs = 0.7 * this.seekMs + 0.3 * (performance.now() - t0);
         if (go && this.video?.paused) await this.video.play().catch(() => {});
       }
