@@ -9,6 +9,7 @@
 #include "ecc_log.h"
 #include "evidence.h"
 #include "operations.h"
+#include "recordings.h"
 
 #include <string.h>
 
@@ -41,6 +42,18 @@ static char *safe_name(const char *id)
 	                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-", '_');
 }
 
+/* A segment's name in the bag: unit, local start time, recording id. */
+static char *segment_name(const char *unit, int64_t t0, int64_t id)
+{
+	char *safe = safe_name(unit), *stamp = local_stamp(t0, "%Y%m%d-%H%M%S");
+	char *name = g_strdup_printf("%s_%s.%03d_r%" G_GINT64_FORMAT ".mp4", safe, stamp,
+	                             (int)(t0 % 1000), (gint64)id);
+
+	g_free(safe);
+	g_free(stamp);
+	return name;
+}
+
 /* ---- the data files ---------------------------------------------------------------- */
 
 static bool add_segments(struct ecc_req *req, struct ecc_ev_package *p, const char *unit,
@@ -50,13 +63,10 @@ static bool add_segments(struct ecc_req *req, struct ecc_ev_package *p, const ch
 	    req->hub->store, "SELECT id, root, path, sha256, t0, t1, bytes FROM recordings"
 	                     " WHERE unit_id = ? AND deleted_at IS NULL AND t1 > ? AND t0 < ?"
 	                     " ORDER BY t0, id");
-	char *safe = safe_name(unit);
 	int rc;
 
-	if (!s) {
-		g_free(safe);
+	if (!s)
 		return false;
-	}
 	ecc_store_bind_text(s, 1, unit);
 	sqlite3_bind_int64(s, 2, from);
 	sqlite3_bind_int64(s, 3, to);
@@ -64,20 +74,16 @@ static bool add_segments(struct ecc_req *req, struct ecc_ev_package *p, const ch
 		int64_t id = sqlite3_column_int64(s, 0), t0 = sqlite3_column_int64(s, 4);
 		char *file = g_build_filename(ecc_store_column_text(s, 1),
 		                              ecc_store_column_text(s, 2), NULL);
-		char *stamp = local_stamp(t0, "%Y%m%d-%H%M%S");
-		char *name = g_strdup_printf("%s_%s.%03d_r%" G_GINT64_FORMAT ".mp4", safe, stamp,
-		                             (int)(t0 % 1000), (gint64)id);
+		char *name = segment_name(unit, t0, id);
 		ecc_ev_package_segment(p, id, file, name, ecc_store_column_text(s, 3), unit, t0,
 		                       sqlite3_column_int64(s, 5),
 		                       (uint64_t)sqlite3_column_int64(s, 6));
 		g_hash_table_add(targets,
 		                 g_strdup_printf("recording:%" G_GINT64_FORMAT, (gint64)id));
 		g_free(file);
-		g_free(stamp);
 		g_free(name);
 	}
 	sqlite3_reset(s);
-	g_free(safe);
 	return rc == SQLITE_DONE;
 }
 
@@ -411,33 +417,22 @@ static bool add_instructions(struct ecc_req *req, struct ecc_ev_package *p, int6
 static bool add_chain_segments(struct ecc_req *req, struct ecc_ev_package *p, const cJSON *chain,
                                GHashTable *targets)
 {
-	sqlite3_stmt *s = ecc_store_stmt(req->hub->store, "SELECT root, path FROM recordings"
-	                                                  " WHERE id = ?");
 	const cJSON *l;
 
-	if (!s)
-		return false;
 	cJSON_ArrayForEach(l, cJSON_GetObjectItem(chain, "links"))
 	{
 		int64_t id = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(l, "recording"));
 		int64_t t0 = (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(l, "t0"));
 		const char *unit = cJSON_GetStringValue(cJSON_GetObjectItem(l, "unit"));
 		const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(l, "sha256"));
-		char *file = NULL, *safe, *stamp, *name;
+		char *file = NULL, *name, owner[65];
 
-		sqlite3_bind_int64(s, 1, id);
-		if (ecc_store_step(req->hub->store, s) == SQLITE_ROW)
-			file = g_build_filename(ecc_store_column_text(s, 0),
-			                        ecc_store_column_text(s, 1), NULL);
-		sqlite3_reset(s);
-		if (!file || !unit || !sha) {
+		if (ecc_recordings_file(req->hub->recordings, id, &file, owner) != ECC_OK ||
+		    !unit || !sha) {
 			g_free(file);
 			return false;
 		}
-		safe = safe_name(unit);
-		stamp = local_stamp(t0, "%Y%m%d-%H%M%S");
-		name = g_strdup_printf("%s_%s.%03d_r%" G_GINT64_FORMAT ".mp4", safe, stamp,
-		                       (int)(t0 % 1000), (gint64)id);
+		name = segment_name(unit, t0, id);
 		ecc_ev_package_segment(
 		    p, id, file, name, sha, unit, t0,
 		    (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItem(l, "t1")),
@@ -445,8 +440,6 @@ static bool add_chain_segments(struct ecc_req *req, struct ecc_ev_package *p, co
 		g_hash_table_add(targets,
 		                 g_strdup_printf("recording:%" G_GINT64_FORMAT, (gint64)id));
 		g_free(file);
-		g_free(safe);
-		g_free(stamp);
 		g_free(name);
 	}
 	return true;

@@ -153,3 +153,15 @@ int ecc_audit_verify(ecc_store *st, int64_t *first_bad, int64_t *rows)
 		*rows = n;
 	return rc;
 }
+
+void ecc_audit_about(ecc_store *st, const char *actor, const char *action, const char *kind,
+                     int64_t id, const char *detail, const char *ip)
+{
+	char target[64];
+	struct ecc_audit_entry e = {
+	    .actor = actor, .action = action, .target = target, .detail = detail, .ip = ip};
+
+	g_snprintf(target, sizeof(target), "%s:%" G_GINT64_FORMAT, kind, (gint64)id);
+	if (ecc_audit_append(st, &e, NULL) != ECC_OK)
+		g_warning("%s=%" G_GINT64_FORMAT ": %s not audited", kind, (gint64)id, action);
+}

@@ -35,6 +35,11 @@ struct ecc_audit_entry {
  * receives the new row's id. */
 int ecc_audit_append(ecc_store *st, const struct ecc_audit_entry *e, int64_t *id_out);
 
+/* Appends an entry about object kind id (target "kind:id"); a row that
+ * cannot be written is logged as a warning. */
+void ecc_audit_about(ecc_store *st, const char *actor, const char *action, const char *kind,
+                     int64_t id, const char *detail, const char *ip);
+
 /*
  * Walks the whole chain. Returns ECC_OK when every row holds (and *first_bad
  * is 0), ECC_ERR_INVAL when a row does not (and *first_bad is its id, or the

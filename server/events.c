@@ -1,6 +1,8 @@
 /* events: synchronous listeners per event kind. */
 #include "events.h"
 
+#include <cjson/cJSON.h>
+
 #include <glib.h>
 
 struct listener {
@@ -45,4 +47,17 @@ void ecc_events_emit(ecc_events *ev, enum ecc_event_kind kind, const void *obj)
 		struct listener *l = &g_array_index(a, struct listener, i);
 		l->fn(l->user, kind, obj);
 	}
+}
+
+void ecc_events_emit_item(ecc_events *ev, enum ecc_event_kind kind, const char *name, void *item)
+{
+	cJSON *o;
+
+	if (!item)
+		return;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", name);
+	cJSON_AddItemToObject(o, name, item);
+	ecc_events_emit(ev, kind, o);
+	cJSON_Delete(o);
 }

@@ -33,4 +33,8 @@ void ecc_events_free(ecc_events *ev);
 void ecc_events_listen(ecc_events *ev, enum ecc_event_kind kind, ecc_event_fn fn, void *user);
 void ecc_events_emit(ecc_events *ev, enum ecc_event_kind kind, const void *obj);
 
+/* Emits {"type": name, name: item} (a cJSON object, taken; nothing when
+ * NULL): how a module tells the WebSocket an object's new state. */
+void ecc_events_emit_item(ecc_events *ev, enum ecc_event_kind kind, const char *name, void *item);
+
 #endif

@@ -175,27 +175,14 @@ cJSON *ecc_incidents_list(ecc_incidents *inc, const char *state, int limit)
 static void audit(ecc_incidents *inc, const char *actor, const char *action, int64_t id,
                   const char *detail, const char *ip)
 {
-	char target[40];
-	struct ecc_audit_entry e = {
-	    .actor = actor, .action = action, .target = target, .detail = detail, .ip = ip};
-
-	g_snprintf(target, sizeof(target), "incident:%" G_GINT64_FORMAT, id);
-	if (ecc_audit_append(inc->st, &e, NULL) != ECC_OK)
-		g_warning("incident=%" G_GINT64_FORMAT ": %s not audited", id, action);
+	ecc_audit_about(inc->st, actor, action, "incident", id, detail, ip);
 }
 
+/* Tells the WebSocket (the `dispatch` channel) the incident's state. */
 static void announce(ecc_incidents *inc, int64_t id)
 {
-	cJSON *o = cJSON_CreateObject(), *i = ecc_incidents_get(inc, id);
-
-	if (!i) {
-		cJSON_Delete(o);
-		return;
-	}
-	cJSON_AddStringToObject(o, "type", "incident");
-	cJSON_AddItemToObject(o, "incident", i);
-	ecc_events_emit(inc->hub->events, ECC_EV_DISPATCH, o);
-	cJSON_Delete(o);
+	ecc_events_emit_item(inc->hub->events, ECC_EV_DISPATCH, "incident",
+	                     ecc_incidents_get(inc, id));
 }
 
 static void rebuild_watch(ecc_incidents *inc)

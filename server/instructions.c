@@ -240,28 +240,14 @@ cJSON *ecc_instructions_list(ecc_instructions *in, const struct ecc_user *user, 
 static void audit(ecc_instructions *in, const char *actor, const char *action, int64_t id,
                   const char *detail, const char *ip)
 {
-	char target[40];
-	struct ecc_audit_entry e = {
-	    .actor = actor, .action = action, .target = target, .detail = detail, .ip = ip};
-
-	g_snprintf(target, sizeof(target), "instruction:%" G_GINT64_FORMAT, id);
-	if (ecc_audit_append(in->st, &e, NULL) != ECC_OK)
-		g_warning("instruction=%" G_GINT64_FORMAT ": %s not audited", id, action);
+	ecc_audit_about(in->st, actor, action, "instruction", id, detail, ip);
 }
 
 /* Tells the WebSocket (the `dispatch` channel) the instruction's state. */
 static void announce(ecc_instructions *in, int64_t id)
 {
-	cJSON *o = cJSON_CreateObject(), *i = ecc_instructions_get(in, id);
-
-	if (!i) {
-		cJSON_Delete(o);
-		return;
-	}
-	cJSON_AddStringToObject(o, "type", "instruction");
-	cJSON_AddItemToObject(o, "instruction", i);
-	ecc_events_emit(in->hub->events, ECC_EV_DISPATCH, o);
-	cJSON_Delete(o);
+	ecc_events_emit_item(in->hub->events, ECC_EV_DISPATCH, "instruction",
+	                     ecc_instructions_get(in, id));
 }
 
 /* Publishes instruction id to unit over MQTT (QoS 1). */

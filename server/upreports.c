@@ -148,27 +148,13 @@ cJSON *ecc_upreports_list(ecc_upreports *up, const struct ecc_user *user, int64_
 static void audit(ecc_upreports *up, const char *actor, const char *action, int64_t id,
                   const char *detail, const char *ip)
 {
-	char target[40];
-	struct ecc_audit_entry e = {
-	    .actor = actor, .action = action, .target = target, .detail = detail, .ip = ip};
-
-	g_snprintf(target, sizeof(target), "report:%" G_GINT64_FORMAT, id);
-	if (ecc_audit_append(up->st, &e, NULL) != ECC_OK)
-		g_warning("report=%" G_GINT64_FORMAT ": %s not audited", id, action);
+	ecc_audit_about(up->st, actor, action, "report", id, detail, ip);
 }
 
+/* Tells the WebSocket (the `dispatch` channel) the report's state. */
 static void announce(ecc_upreports *up, int64_t id)
 {
-	cJSON *o = cJSON_CreateObject(), *r = ecc_upreports_get(up, id);
-
-	if (!r) {
-		cJSON_Delete(o);
-		return;
-	}
-	cJSON_AddStringToObject(o, "type", "report");
-	cJSON_AddItemToObject(o, "report", r);
-	ecc_events_emit(up->hub->events, ECC_EV_DISPATCH, o);
-	cJSON_Delete(o);
+	ecc_events_emit_item(up->hub->events, ECC_EV_DISPATCH, "report", ecc_upreports_get(up, id));
 }
 
 int ecc_upreports_create(ecc_upreports *up, const char *text, const cJSON *leaders,

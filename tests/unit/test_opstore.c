@@ -27,18 +27,6 @@ static void exec_refused(sqlite3 *db, const char *sql, const char *why)
 	sqlite3_free(msg);
 }
 
-static sqlite3_int64 query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s;
-	sqlite3_int64 v;
-
-	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
-	g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static void test_linked_segment_kept(void)
 {
 	char *dir = ecc_test_tmpdir(), *path = g_build_filename(dir, "ecc.db", NULL);
@@ -60,12 +48,14 @@ static void test_linked_segment_kept(void)
 	exec_refused(db, "UPDATE recordings SET deleted_at = 5 WHERE id = 7", "stays locked");
 	exec_refused(db, "UPDATE operation_recordings SET link = 'x'", "append-only");
 	exec_refused(db, "DELETE FROM operation_recordings", "append-only");
-	g_assert_cmpint(query_int(db, "SELECT locked FROM recordings WHERE id = 7"), ==, 1);
-	g_assert_cmpint(query_int(db, "SELECT count(*) FROM operation_recordings"), ==, 1);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT locked FROM recordings WHERE id = 7"), ==,
+	                1);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT count(*) FROM operation_recordings"), ==, 1);
 	/* a segment of no operation is unlocked and deleted as before */
 	exec_ok(db, "UPDATE recordings SET locked = 1 WHERE id = 8;"
 	            "UPDATE recordings SET locked = 0, deleted_at = 5 WHERE id = 8;");
-	g_assert_cmpint(query_int(db, "SELECT deleted_at FROM recordings WHERE id = 8"), ==, 5);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT deleted_at FROM recordings WHERE id = 8"),
+	                ==, 5);
 	ecc_store_close(st);
 	ecc_test_rmtree(dir);
 	g_free(path);

@@ -31,19 +31,6 @@ static void fx_teardown(struct fx *f, gconstpointer data)
 	g_free(f->dir);
 }
 
-/* The single integer or text a query returns. */
-static sqlite3_int64 query_int(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *s;
-	sqlite3_int64 v;
-
-	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &s, NULL), ==, SQLITE_OK);
-	g_assert_cmpint(sqlite3_step(s), ==, SQLITE_ROW);
-	v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
-}
-
 static char *query_text(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -60,7 +47,7 @@ static bool has_column(sqlite3 *db, const char *table, const char *column)
 {
 	char *sql = g_strdup_printf(
 	    "SELECT COUNT(*) FROM pragma_table_info('%s') WHERE name = '%s'", table, column);
-	bool yes = query_int(db, sql) == 1;
+	bool yes = ecc_test_query_int(db, sql) == 1;
 
 	g_free(sql);
 	return yes;
@@ -70,7 +57,7 @@ static bool has_object(sqlite3 *db, const char *type, const char *name)
 {
 	char *sql = g_strdup_printf(
 	    "SELECT COUNT(*) FROM sqlite_master WHERE type = '%s' AND name = '%s'", type, name);
-	bool yes = query_int(db, sql) == 1;
+	bool yes = ecc_test_query_int(db, sql) == 1;
 
 	g_free(sql);
 	return yes;
@@ -96,7 +83,8 @@ static void test_new_file_latest(struct fx *f, gconstpointer data)
 	g_assert_cmpint(ecc_store_open(f->path, &st), ==, ECC_OK);
 	db = ecc_store_db(st);
 	g_assert_cmpint(ecc_store_version(st), ==, ecc_store_latest_version());
-	g_assert_cmpint(query_int(db, "PRAGMA user_version"), ==, ecc_store_latest_version());
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA user_version"), ==,
+	                ecc_store_latest_version());
 	for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
 		g_test_message("table %s", tables[i]);
 		g_assert_true(has_object(db, "table", tables[i]));
@@ -108,8 +96,8 @@ static void test_new_file_latest(struct fx *f, gconstpointer data)
 	mode = query_text(db, "PRAGMA journal_mode");
 	g_assert_cmpstr(mode, ==, "wal");
 	g_free(mode);
-	g_assert_cmpint(query_int(db, "PRAGMA foreign_keys"), ==, 1);
-	g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1); /* NORMAL */
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA foreign_keys"), ==, 1);
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA synchronous"), ==, 1); /* NORMAL */
 	ecc_store_close(st);
 }
 
@@ -134,7 +122,7 @@ static void test_migrate_from_v1(struct fx *f, gconstpointer data)
 	g_assert_cmpint(ecc_store_open(f->path, &st), ==, ECC_OK);
 	db = ecc_store_db(st);
 	g_assert_cmpint(ecc_store_version(st), ==, ecc_store_latest_version());
-	g_assert_cmpint(query_int(db, "SELECT COUNT(*) FROM units"), ==, 1);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT COUNT(*) FROM units"), ==, 1);
 	v = query_text(db, "SELECT name || '|' || kind || '|' || team || '|' || lat FROM units"
 	                   " WHERE id = 'bc-01'");
 	g_assert_cmpstr(v, ==, "执法记录仪 1|bodycam|A|47.1");
@@ -146,7 +134,8 @@ static void test_migrate_from_v1(struct fx *f, gconstpointer data)
 	/* the columns migration 2 adds, empty on old rows and writable */
 	g_assert_true(has_column(db, "units", "owntracks"));
 	g_assert_true(has_column(db, "users", "unit_id"));
-	g_assert_cmpint(query_int(db, "SELECT COUNT(*) FROM units WHERE owntracks IS NULL"), ==, 1);
+	g_assert_cmpint(
+	    ecc_test_query_int(db, "SELECT COUNT(*) FROM units WHERE owntracks IS NULL"), ==, 1);
 	exec(db, "UPDATE units SET owntracks = 'zhang/phone' WHERE id = 'bc-01'");
 	exec(db, "UPDATE users SET unit_id = 'bc-01' WHERE username = 'zhang'");
 	/* the OwnTracks mapping is unique */
@@ -189,18 +178,18 @@ static void test_migrate_case_deadlines(struct fx *f, gconstpointer data)
 
 	g_assert_cmpint(ecc_store_open(f->path, &st), ==, ECC_OK);
 	db = ecc_store_db(st);
-	g_assert_cmpint(query_int(db, "SELECT count(*) FROM case_deadlines"), ==, 2);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT count(*) FROM case_deadlines"), ==, 2);
 	v = query_text(db,
 	               "SELECT group_concat(x, ',') FROM (SELECT n.id || ':' || d.due AS x FROM"
 	               " case_nodes n JOIN case_deadlines d ON d.id = n.deadline ORDER BY n.id)");
 	g_assert_cmpstr(v, ==, "1:2026-11-05,2:2026-11-05,3:2026-11-03");
 	g_free(v);
-	g_assert_cmpint(query_int(db, "SELECT deadline IS NULL FROM case_nodes WHERE id = 4"), ==,
-	                1);
+	g_assert_cmpint(
+	    ecc_test_query_int(db, "SELECT deadline IS NULL FROM case_nodes WHERE id = 4"), ==, 1);
 	/* the kept counts: open nodes per deadline and team, per case */
-	g_assert_cmpint(query_int(db, "SELECT sum(n) FROM case_open_counts WHERE team = 'T1'"), ==,
-	                3);
-	g_assert_cmpint(query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 3);
+	g_assert_cmpint(
+	    ecc_test_query_int(db, "SELECT sum(n) FROM case_open_counts WHERE team = 'T1'"), ==, 3);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 3);
 	/* done and open nodes read through one view */
 	v = query_text(db, "SELECT group_concat(due, ',') FROM (SELECT due FROM case_nodes_due"
 	                   " ORDER BY id)");
@@ -210,12 +199,13 @@ static void test_migrate_case_deadlines(struct fx *f, gconstpointer data)
 	g_assert_cmpstr((v = query_text(db, "SELECT state FROM alerts WHERE id = 7")), ==,
 	                "cleared");
 	g_free(v);
-	g_assert_cmpint(query_int(db, "SELECT count(*) FROM case_nodes WHERE alert_id IS NOT NULL"),
-	                ==, 0);
+	g_assert_cmpint(
+	    ecc_test_query_int(db, "SELECT count(*) FROM case_nodes WHERE alert_id IS NOT NULL"),
+	    ==, 0);
 	/* the triggers keep the counts as nodes are done */
 	exec(db, "UPDATE case_nodes SET state = 'done' WHERE id = 1");
-	g_assert_cmpint(query_int(db, "SELECT sum(n) FROM case_open_counts"), ==, 2);
-	g_assert_cmpint(query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 2);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT sum(n) FROM case_open_counts"), ==, 2);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT open_nodes FROM cases WHERE id = 1"), ==, 2);
 	ecc_store_close(st);
 }
 
@@ -239,7 +229,8 @@ static void test_newer_refused(struct fx *f, gconstpointer data)
 	g_test_assert_expected_messages();
 	/* and the file was left as it was */
 	g_assert_cmpint(sqlite3_open(f->path, &db), ==, SQLITE_OK);
-	g_assert_cmpint(query_int(db, "PRAGMA user_version"), ==, ecc_store_latest_version() + 1);
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA user_version"), ==,
+	                ecc_store_latest_version() + 1);
 	sqlite3_close(db);
 }
 
@@ -272,7 +263,7 @@ static void test_durable_commit(struct fx *f, gconstpointer data)
 	db = ecc_store_db(st);
 	g_assert_cmpint(ecc_store_begin(st, true), ==, ECC_OK);
 	g_assert_false(sqlite3_get_autocommit(db));
-	g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 2); /* FULL */
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA synchronous"), ==, 2); /* FULL */
 	s = ecc_store_stmt(st, "INSERT INTO units(id, name, kind, created_at) VALUES(?,?,?,?)");
 	g_assert_nonnull(s);
 	ecc_store_bind_text(s, 1, "veh-1");
@@ -282,13 +273,14 @@ static void test_durable_commit(struct fx *f, gconstpointer data)
 	g_assert_cmpint(ecc_store_run(st, s), ==, ECC_OK);
 	g_assert_cmpint(ecc_store_commit(st), ==, ECC_OK);
 	g_assert_true(sqlite3_get_autocommit(db));
-	g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1); /* back to NORMAL */
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA synchronous"), ==, 1); /* back to NORMAL */
 	/* a second connection sees it: it is committed, not pending */
 	{
 		sqlite3 *other;
 		g_assert_cmpint(sqlite3_open(f->path, &other), ==, SQLITE_OK);
-		g_assert_cmpint(query_int(other, "SELECT COUNT(*) FROM units WHERE id = 'veh-1'"),
-		                ==, 1);
+		g_assert_cmpint(
+		    ecc_test_query_int(other, "SELECT COUNT(*) FROM units WHERE id = 'veh-1'"), ==,
+		    1);
 		sqlite3_close(other);
 	}
 	ecc_store_close(st);
@@ -303,13 +295,13 @@ static void test_rollback(struct fx *f, gconstpointer data)
 	g_assert_cmpint(ecc_store_open(f->path, &st), ==, ECC_OK);
 	db = ecc_store_db(st);
 	g_assert_cmpint(ecc_store_begin(st, false), ==, ECC_OK);
-	g_assert_cmpint(query_int(db, "PRAGMA synchronous"), ==, 1);
+	g_assert_cmpint(ecc_test_query_int(db, "PRAGMA synchronous"), ==, 1);
 	g_assert_cmpint(ecc_store_exec(st, "INSERT INTO units(id, name, kind, created_at)"
 	                                   " VALUES('d1', 'd', 'drone', 1)"),
 	                ==, ECC_OK);
 	ecc_store_rollback(st);
 	g_assert_true(sqlite3_get_autocommit(db));
-	g_assert_cmpint(query_int(db, "SELECT COUNT(*) FROM units"), ==, 0);
+	g_assert_cmpint(ecc_test_query_int(db, "SELECT COUNT(*) FROM units"), ==, 0);
 	ecc_store_rollback(st); /* outside a transaction: nothing to do */
 	ecc_store_close(st);
 }

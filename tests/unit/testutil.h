@@ -28,4 +28,9 @@ char *ecc_test_repeat(const char *unit, size_t n);
 char *ecc_test_nested(const char *prefix, const char *open, const char *middle, const char *close,
                       const char *suffix, size_t depth);
 
+/* The single integer a query returns; fails the test otherwise
+ * (testutil_sql.c: only tests that link SQLite use it). */
+typedef struct sqlite3 sqlite3;
+long long ecc_test_query_int(sqlite3 *db, const char *sql);
+
 #endif
