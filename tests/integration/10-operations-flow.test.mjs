@@ -7,7 +7,9 @@
 // low from the start, so retention deletes every unlocked segment it can:
 // the operation's segments survive it, and a delete or unlock request too.
 // A unit that leaves the site raises one geofence alert naming the unit,
-// the operation and the distance; coming back clears it. An officer of
+// the operation and the distance; coming back clears it. An instruction to
+// the operation reaches both units and each acknowledges it. Stopped, the
+// operation exports as a signed package that ecc-verify checks. An officer of
 // another team gets 403; bad input gets a clear 4xx.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -226,6 +228,20 @@ test('an operation records its units into a locked hash chain and watches its si
     assert.equal((await sos()).operation, op.id);
   });
 
+  await t.test('an instruction to the operation reaches both units; each simulated unit acknowledges it', async () => {
+    const sent = await api('POST', '/instructions', { target_kind: 'operation', target: String(op.id),
+      text: '到达现场后原地待命', point: { lat: CENTER[0], lon: CENTER[1] } });
+    assert.equal(sent.status, 201, sent.text);
+    const done = await waitFor(async () => {
+      const i = (await api('GET', `/instructions/${sent.json.instruction.id}`)).json.instruction;
+      return i.deliveries.length === 2 && i.deliveries.every((d) => d.delivered_at && d.acked_at) && i;
+    }, { timeout: 20000, what: 'both units delivered and acknowledged' });
+    assert.deepEqual(done.deliveries.map((d) => d.recipient).sort(), ['op-a', 'op-b']);
+    assert.ok(done.deliveries.every((d) => d.acked_by === `unit:${d.recipient}`));
+    assert.equal(done.state, 'acked');
+    t.diagnostic(`instruction acknowledged ${Math.max(...done.deliveries.map((d) => d.acked_at - d.sent_at))} ms after sending`);
+  });
+
   r = await api('POST', `/operations/${op.id}/stop`);
   assert.equal(r.status, 200, r.text);
   op = r.json.operation;
@@ -299,6 +315,9 @@ test('an operation records its units into a locked hash chain and watches its si
     for (const f of ['data/positions.geojson', 'data/events.json', 'data/instructions.json', 'data/audit.json',
       'data/operation.json', 'data/chain.json'])
       assert.ok(fs.existsSync(path.join(bag, f)), f);
+    const log = JSON.parse(fs.readFileSync(path.join(bag, 'data/instructions.json'), 'utf8')).instructions;
+    assert.ok(log.some((i) => i.target_kind === 'operation' && i.deliveries.length === 2 &&
+      i.deliveries.every((d) => d.acked_at)), 'the instruction log holds the acknowledged instruction');
     const units = new Set(JSON.parse(fs.readFileSync(path.join(bag, 'data/positions.geojson'), 'utf8'))
       .features.map((f) => f.properties.unit));
     assert.ok(units.has('op-a'), 'the positions of the unit that left the site');
