@@ -46,9 +46,7 @@ export class OperationsPanel {
       el('span', { className: 'op-type', textContent: t(`ops.type.${op.type}`) }),
       el('span', { className: 'op-case', textContent: op.case_number }),
       el('span', { className: 'op-elapsed', dataset: { since: String(op.started_at) },
-        title: t('ops.elapsed'), textContent: elapsed(Date.now() - op.started_at) }),
-      el('a', { className: 'op-open', href: `/operation.html?id=${op.id}`, target: '_blank',
-        textContent: t('ops.open'), onclick: (e) => e.stopPropagation() })),
+        title: t('ops.elapsed'), textContent: elapsed(Date.now() - op.started_at) })),
     op.title ? el('div', { className: 'op-title', textContent: op.title }) : null,
     el('div', { className: 'op-units', textContent: t('ops.units', {
       n: op.units.length, list: op.units.map((u) => this.names(u)).join(t('ops.sep')) }) })))));
