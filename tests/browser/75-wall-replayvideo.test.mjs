@@ -21,9 +21,6 @@ test('track replay plays the recorded video in step with the slider', async (t) 
     { id: 'bc-75', name: '执法记录仪75', camera: { width: 640, height: 360, bitrate: 600 } });
   cleanup(t, () => sim.stopClean());
   await waitStream(hub, token, stream.id, 'live', 20000);
-  const second = await cameraUnit(hub, token, dir,
-    { id: 'bc-76', name: '执法记录仪76', camera: { width: 320, height: 180, bitrate: 300 } });
-  cleanup(t, () => second.sim.stopClean());
   const segs = await waitFor(async () => {
     const s = await segments(hub, token, 'bc-75');
     return s.length >= 3 && s;
@@ -109,18 +106,24 @@ test('track replay plays the recorded video in step with the slider', async (t) 
   assert.ok(Math.abs(run.drift) < 1500, `the video stays with the slider (${run.drift.toFixed(0)} ms)`);
   assert.equal(run.pausedAfter, true, 'and pauses with it');
 
-  // Two units side by side: a second camera recorded meanwhile; replayed
+  // Two units side by side: a second camera (started only now, so that the
+  // seeks above run on the load they always had) records; replayed
   // together, each box shows its own unit's recording of the same moment.
+  const second = await cameraUnit(hub, token, dir,
+    { id: 'bc-76', name: '执法记录仪76', camera: { width: 320, height: 180, bitrate: 300 } });
+  cleanup(t, () => second.sim.stopClean());
   const two = await waitFor(async () => {
     const s = await segments(hub, token, 'bc-76');
     return s.length >= 2 && s;
   }, { timeout: 30000, what: 'two segments of the second unit' });
-  await page.evaluate(() => window.__ecc.replay.add('bc-76'));
+  const both = two[1].t0 + 500;
+  await waitFor(async () => (await segments(hub, token, 'bc-75')).some((x) => x.t0 <= both && x.t1 > both),
+    { timeout: 20000, what: 'the first camera\'s segment of that moment filed' });
+  await page.evaluate(() => { window.__ecc.replay.to = Date.now(); return window.__ecc.replay.add('bc-76'); });
   await page.waitForFunction(() => [...window.__ecc.replay.videos.values()].every((v) => v.player),
     null, { timeout: 15000 });
   assert.equal(await page.$$eval('.replay-rec', (b) => b.map((x) => x.dataset.unit).join()), 'bc-75,bc-76');
   assert.equal(await page.textContent('.replay-rec[data-unit="bc-76"] .replay-rec-name'), '执法记录仪76');
-  const both = Math.max(two[1].t0, segs.at(-1).t0) + 500;
   const pictures = await page.evaluate(async (ms) => {
     const r = window.__ecc.replay, s = document.getElementById('replay-slider');
     s.value = String(ms);
