@@ -18,7 +18,7 @@ ECC_DEBS="build-essential cmake pkg-config clang libclang-rt-14-dev clang-format
  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgstrtspserver-1.0-dev
  libgstreamer-plugins-bad1.0-dev libnice-dev gstreamer1.0-nice
  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
- gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav
+ gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
  libpango1.0-dev libcairo2-dev libfontconfig-dev ffmpeg nginx libnginx-mod-rtmp"
 
 ecc_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
