@@ -113,7 +113,7 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       // segment from the buffer so hls.js loads it again, then seek.
       const at = video.currentTime;
       for (let i = 0; i < 2; i++) {
-        if (await presented(at, i ? 3000 : 1500)) return true;
+        if (await presented(at, 3000)) return true;
         const f = frags.find((x) => at < x.start + x.duration);
         if (hls && f) {
           hls.trigger(window.Hls.Events.BUFFER_FLUSHING,
