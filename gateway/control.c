@@ -154,7 +154,13 @@ static void start_stream(ecc_control *c, const cJSON *o)
 		push = NULL;
 	}
 	old = g_hash_table_lookup(c->streams, id);
-	if (!old || strcmp(ecc_stream_url(old), url) != 0) {
+	/* Recording switched on (an operation started; or the order again
+	 * after the broker came back): the running stream records from its
+	 * cached GOP, live viewers and ingest undisturbed. Off: the stream
+	 * starts again without recording, its open segment closed whole. */
+	if (old && record && !ecc_stream_records(old) && !strcmp(ecc_stream_url(old), url))
+		ecc_stream_record_on(old);
+	if (!old || strcmp(ecc_stream_url(old), url) != 0 || (!record && ecc_stream_records(old))) {
 		if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
 			g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
 			return;

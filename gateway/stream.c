@@ -768,6 +768,28 @@ int ecc_stream_set_restream(ecc_stream *s, const char *url)
 	return ECC_OK;
 }
 
+bool ecc_stream_record_on(ecc_stream *s)
+{
+	if (s->record)
+		return true;
+	s->record = true;
+	g_message("stream=%s: recording on", s->id);
+	if (!s->pipeline || s->rec)
+		return true; /* the next build records */
+	s->rec = ecc_recorder_new(s->cfg, s->id, s->unit, s->cb.segment, s->user);
+	/* tracks known: the recorder starts from the cached GOP at once;
+	 * else attach_branches starts it with the others */
+	if (atomic_load(&s->attached))
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
+		                    s->acodec, 0, 0);
+	return true;
+}
+
+bool ecc_stream_records(const ecc_stream *s)
+{
+	return s->record;
+}
+
 ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view)
 {
 	return g_hash_table_lookup(s->viewers, view);

@@ -67,6 +67,12 @@ ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
 /* Pushes the stream live to url (rtmp://, rtmps://, srt://; restream.h),
  * or stops pushing (NULL). ECC_OK or ECC_ERR_INVAL (another scheme). */
 int ecc_stream_set_restream(ecc_stream *s, const char *url);
+/* Starts recording a running stream without restarting it: the first
+ * segment starts from the cached GOP, so the recording begins at the last
+ * key frame. Turning recording off closes segments: the caller replaces
+ * the stream (see control.c). */
+bool ecc_stream_record_on(ecc_stream *s);
+bool ecc_stream_records(const ecc_stream *s);
 /* Ends one viewer (no callback). false: no such viewer. */
 bool ecc_stream_unwatch(ecc_stream *s, const char *view);
 

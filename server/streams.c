@@ -540,14 +540,14 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 	l->record = record;
 	g_message("stream=%s unit=%s: recording %s", l->name, l->unit, record ? "on" : "off");
 	if (l->gateway[0]) {
-		/* the gateway keeps a running stream as it is: stop, start again
-		 * (a restart asked for here is no stall: as after assignment) */
-		l->was_live = false;
-		l->down_at = 0;
-		order = cJSON_CreateObject();
-		cJSON_AddStringToObject(order, "op", "stop");
-		cJSON_AddStringToObject(order, "stream", l->name);
-		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+		/* The order again with the new flag: the gateway starts recording
+		 * a running stream from its cached GOP, undisturbed; recording off
+		 * starts the stream again (a restart asked for here is no stall:
+		 * as after assignment). */
+		if (!record) {
+			l->was_live = false;
+			l->down_at = 0;
+		}
 		order = order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
