@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-gw-stream"
 
 #include "stream.h"
+#include "chain.h"
 #include "gopcache.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
@@ -11,6 +12,7 @@
 #include "tee.h"
 #include "transcode.h"
 
+#include <gst/video/video.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@
 #define TRACKS_MS          1500
 #define SOUND_MS           6000 /* how long an announced sound track is waited for */
 #define REC_RETRY_MS       5000 /* a failed recording branch starts again after */
+#define KEY_MS             2000 /* a publishing phone is asked for a key frame this often */
 
 enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
 
@@ -46,10 +49,14 @@ struct ecc_stream {
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
 	ecc_snapshot *snap;
-	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
-	ecc_transcode *h264; /* H.265 sources: H.264 for viewers, while any watch */
-	ecc_transcode *opus; /* the sound in Opus for viewers, while any watch */
-	ecc_restream *push;  /* a live push to a streaming platform, or NULL */
+	GHashTable *viewers;         /* view id -> ecc_viewer*, owned */
+	ecc_transcode *h264;         /* H.265 sources: H.264 for viewers, while any watch */
+	ecc_transcode *opus;         /* the sound in Opus for viewers, while any watch */
+	ecc_restream *push;          /* a live push to a streaming platform, or NULL */
+	ecc_publisher *pub;          /* the webrtc: source of a phone's camera, or NULL */
+	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
+	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
+	gint64 key_asked;            /* monotonic ms */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -64,63 +71,6 @@ struct ecc_stream {
 	gint64 rec_failed_ms; /* when the recording branch last failed */
 	char error[256];
 };
-
-/* ---- codec chains --------------------------------------------------------- */
-
-/* What follows a source pad, by RTP encoding-name or elementary caps. Video
- * ends in avc/hvc1 (what mp4mux takes); audio in AAC (G.711 is transcoded to
- * AAC for the recording: mp4mux cannot carry it; the video is untouched). */
-static const struct chain {
-	const char *match;
-	bool rtp;
-	bool video;
-	const char *codec;
-	const char *desc;
-} chains[] = {
-#define VTEE " ! tee name=t allow-not-linked=true"
-#define H264 "h264parse config-interval=-1 ! video/x-h264,stream-format=avc,alignment=au" VTEE
-#define H265 "h265parse config-interval=-1 ! video/x-h265,stream-format=hvc1,alignment=au" VTEE
-#define AAC  "aacparse ! audio/mpeg,mpegversion=4,stream-format=raw" VTEE
-#define G711                                                                                       \
-	"audioconvert ! audioresample ! avenc_aac ! aacparse ! audio/mpeg,stream-format=raw" VTEE
-    {"H264", true, true, "h264", "rtph264depay ! " H264},
-    {"H265", true, true, "h265", "rtph265depay ! " H265},
-    {"MPEG4-GENERIC", true, false, "aac", "rtpmp4gdepay ! " AAC},
-    {"MP4A-LATM", true, false, "aac", "rtpmp4adepay ! " AAC},
-    {"PCMA", true, false, "pcma", "rtppcmadepay ! alawdec ! " G711},
-    {"PCMU", true, false, "pcmu", "rtppcmudepay ! mulawdec ! " G711},
-    {"video/x-h264", false, true, "h264", H264},
-    {"video/x-h265", false, true, "h265", H265},
-    {"audio/mpeg", false, false, "aac", AAC},
-    {"audio/x-alaw", false, false, "pcma", "alawdec ! " G711},
-    {"audio/x-mulaw", false, false, "pcmu", "mulawdec ! " G711},
-    {NULL, false, false, NULL, NULL},
-#undef VTEE
-#undef H264
-#undef H265
-#undef AAC
-#undef G711
-};
-
-static const struct chain *find_chain(GstCaps *caps)
-{
-	const GstStructure *st = gst_caps_get_structure(caps, 0);
-	const char *name = gst_structure_get_name(st);
-	bool rtp = !strcmp(name, "application/x-rtp");
-	const char *key = rtp ? gst_structure_get_string(st, "encoding-name") : name;
-	int mpegversion = 0;
-
-	if (!key)
-		return NULL;
-	/* AAC only: MP3 (mpegversion 1) is not a field camera's audio. */
-	if (!rtp && !strcmp(name, "audio/mpeg") &&
-	    (!gst_structure_get_int(st, "mpegversion", &mpegversion) || mpegversion == 1))
-		return NULL;
-	for (const struct chain *c = chains; c->match; c++)
-		if (c->rtp == rtp && !g_ascii_strcasecmp(c->match, key))
-			return c;
-	return NULL;
-}
 
 /* ---- health probe (streaming thread) -------------------------------------- */
 
@@ -142,7 +92,7 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 {
 	ecc_stream *s = data;
 	GstCaps *caps = gst_pad_get_current_caps(pad);
-	const struct chain *c;
+	const struct ecc_chain *c;
 	GstElement *bin;
 	GstPad *sink;
 	GError *err = NULL;
@@ -150,7 +100,7 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 	(void)src;
 	if (!caps)
 		caps = gst_pad_query_caps(pad, NULL);
-	c = find_chain(caps);
+	c = ecc_chain_find(caps);
 	if (!c || (c->video && s->vtee) || (!c->video && s->atee)) {
 		/* an unknown or a second track: drained and ignored */
 		GstElement *sinkel = gst_element_factory_make("fakesink", NULL);
@@ -262,6 +212,12 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 		*demux = gst_element_factory_make("flvdemux", NULL);
 		if (src)
 			g_object_set(src, "location", s->url, "timeout", 5, NULL);
+	} else if (!strcmp(s->url, "webrtc:")) {
+		/* a phone publishing (publish.h): the pipeline holds the publisher's */
+		s->pub = s->cb.publish.answer
+		             ? ecc_publisher_new(s->cfg, s->id, &s->cb.publish, s->user)
+		             : NULL;
+		src = *demux = s->pub ? ecc_publisher_element(s->pub) : NULL;
 	} else if (g_str_has_prefix(s->url, "srt://")) {
 		src = gst_element_factory_make("srtsrc", NULL);
 		*demux = gst_element_factory_make("tsdemux", NULL);
@@ -289,7 +245,8 @@ static int build(ecc_stream *s)
 	s->pipeline = gst_pipeline_new(s->id);
 	src = make_source(s, &demux);
 	if (!src || !demux) {
-		g_snprintf(s->error, sizeof(s->error), "unsupported URL (rtsp, rtmp or srt)");
+		g_snprintf(s->error, sizeof(s->error),
+		           "unsupported URL (rtsp, rtmp, srt or webrtc)");
 		if (src && src != demux)
 			gst_object_unref(src);
 		if (demux && demux != src)
@@ -366,6 +323,10 @@ static void teardown(ecc_stream *s)
 		gst_object_unref(s->pipeline);
 		s->pipeline = NULL;
 	}
+	if (s->pub)
+		ecc_publisher_end(s->pub, "reconnecting"); /* the phone publishes again */
+	ecc_publisher_free(s->pub);
+	s->pub = NULL;
 	ecc_recorder_free(s->rec); /* reports a segment it could not close as cut short */
 	s->rec = NULL;
 	ecc_snapshot_free(s->snap);
@@ -406,6 +367,8 @@ static void restart(ecc_stream *s, const char *why)
 	schedule_retry(s);
 }
 
+static void apply_pending(ecc_stream *s);
+
 static void start(ecc_stream *s)
 {
 	if (build(s) != ECC_OK) {
@@ -414,9 +377,12 @@ static void start(ecc_stream *s)
 		s->retry_id = g_timeout_add(RETRY_MAX_MS, retry_cb, s);
 		return;
 	}
-	set_state(s, g_str_has_prefix(s->url, "srt://") ? ST_WAITING : ST_STARTING);
+	/* an SRT listener waits for its caller, a webrtc: stream for its phone */
+	set_state(s, g_str_has_prefix(s->url, "srt://") || s->pub ? ST_WAITING : ST_STARTING);
 	if (gst_element_set_state(s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
 		restart(s, "the source did not start");
+	else
+		apply_pending(s);
 }
 
 static gboolean retry_cb(gpointer data)
@@ -551,6 +517,15 @@ static gboolean tick(gpointer data)
 			                    s->vcodec, s->acodec, 0, 0);
 		}
 	}
+	if (s->pub && s->vtee && s->state == ST_LIVE && ecc_mono_ms() - s->key_asked >= KEY_MS) {
+		/* a phone's encoder sends key frames only when asked (RTCP PLI):
+		 * the recording splits and viewers join at them */
+		GstPad *p = gst_element_get_static_pad(s->vtee, "sink");
+		gst_pad_push_event(
+		    p, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+		gst_object_unref(p);
+		s->key_asked = ecc_mono_ms();
+	}
 	switch (s->state) {
 	case ST_STARTING:
 	case ST_STALLED:
@@ -561,7 +536,7 @@ static gboolean tick(gpointer data)
 		else if (s->state == ST_STALLED && age_ms >= RESTART_STALLED_MS)
 			restart(s, "the source stalled");
 		break;
-	case ST_WAITING: /* an SRT listener waits for its caller */
+	case ST_WAITING: /* an SRT listener waits for its caller, a webrtc: source its phone */
 		if (age_ms >= 0 && age_ms < STALL_MS)
 			set_state(s, ST_LIVE);
 		break;
@@ -654,6 +629,7 @@ ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stre
 	s->user = user;
 	s->retry_ms = RETRY_MIN_MS;
 	s->state = ST_STOPPED;
+	s->pending_ice = g_ptr_array_new_with_free_func(g_free);
 	s->tick_id = g_timeout_add_seconds(1, tick, s);
 	start(s);
 	return s;
@@ -699,6 +675,9 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s->transport);
 	g_hash_table_destroy(s->viewers);
 	ecc_restream_free(s->push);
+	g_free(s->pending);
+	g_free(s->pending_sdp);
+	g_ptr_array_free(s->pending_ice, TRUE);
 	g_free(s);
 }
 
@@ -733,12 +712,12 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mo
 	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
 	/* sound, when the stream has it: the tee carries AAC (for the recording),
 	 * which MP4 takes as is and WebRTC needs in Opus */
-	if (s->atee && mode == ECC_VIEWER_WEBRTC && !s->opus)
+	if (s->atee && mode == ECC_VIEWER_WEBRTC && !s->opus && strcmp(s->acodec, "opus") != 0)
 		s->opus = ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
 	if (s->atee)
-		stee = mode == ECC_VIEWER_FMP4 ? s->atee
-		       : s->opus               ? ecc_transcode_tee(s->opus)
-		                               : NULL;
+		stee = mode == ECC_VIEWER_FMP4 || !strcmp(s->acodec, "opus") ? s->atee
+		       : s->opus ? ecc_transcode_tee(s->opus)
+		                 : NULL;
 	v = htee ? ecc_viewer_new(s->cfg, view, mode, GST_BIN(s->pipeline), htee, stee, cb, user)
 	         : NULL;
 	if (!v) {
@@ -797,4 +776,79 @@ const char *ecc_stream_url(const ecc_stream *s)
 const char *ecc_stream_state(const ecc_stream *s)
 {
 	return state_names[s->state];
+}
+
+/* ---- a phone publishing (webrtc: streams) ------------------------------------- */
+
+static void clear_pending(ecc_stream *s)
+{
+	g_clear_pointer(&s->pending, g_free);
+	g_clear_pointer(&s->pending_sdp, g_free);
+	g_ptr_array_set_size(s->pending_ice, 0);
+}
+
+/* The waiting session's offer (and candidates) to the new pipeline's
+ * publisher. */
+static void apply_pending(ecc_stream *s)
+{
+	bool audio = false;
+
+	if (!s->pending || !s->pub)
+		return;
+	if (ecc_publisher_offer(s->pub, s->pending, s->pending_sdp, &audio) != ECC_OK) {
+		s->cb.publish.ended(s->user, s->pending, "the offer is not SDP");
+		clear_pending(s);
+		return;
+	}
+	/* the recording waits for the announced sound, as for a camera's */
+	atomic_store(&s->audio_announced, audio);
+	for (guint i = 0; i < s->pending_ice->len; i++) {
+		char *mline = g_ptr_array_index(s->pending_ice, i), *cand = strchr(mline, ' ');
+		ecc_publisher_ice(s->pub, s->pending, (unsigned)atoi(mline), cand + 1);
+	}
+	clear_pending(s);
+}
+
+int ecc_stream_publish(ecc_stream *s, const char *session, const char *sdp)
+{
+	if (strcmp(s->url, "webrtc:") != 0)
+		return ECC_ERR_INVAL;
+	if (s->pending)
+		s->cb.publish.ended(s->user, s->pending, "a newer session replaced it");
+	clear_pending(s);
+	s->pending = g_strdup(session);
+	s->pending_sdp = g_strdup(sdp);
+	if (s->pub && !ecc_publisher_session(s->pub) && s->pipeline && !s->finish_id &&
+	    s->state == ST_WAITING) {
+		apply_pending(s);
+		return ECC_OK;
+	}
+	/* a new session records into a new segment, from a new pipeline */
+	s->retry_ms = RETRY_MIN_MS;
+	restart(s, "a new publisher session");
+	return ECC_OK;
+}
+
+int ecc_stream_publish_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand)
+{
+	if (s->pending && !strcmp(s->pending, session)) {
+		if (strncmp(cand, "candidate:", 10) != 0)
+			return ECC_ERR_INVAL;
+		g_ptr_array_add(s->pending_ice, g_strdup_printf("%u %s", mline, cand));
+		return ECC_OK;
+	}
+	return s->pub ? ecc_publisher_ice(s->pub, session, mline, cand) : ECC_ERR_NOTFOUND;
+}
+
+bool ecc_stream_unpublish(ecc_stream *s, const char *session, const char *why)
+{
+	if (s->pending && !strcmp(s->pending, session)) {
+		clear_pending(s);
+		return true;
+	}
+	if (!s->pub || g_strcmp0(ecc_publisher_session(s->pub), session) != 0)
+		return false;
+	/* the open segment closes; the stream waits for the phone again */
+	restart(s, why);
+	return true;
 }

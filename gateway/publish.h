@@ -1,0 +1,63 @@
+/*
+ * publish: the source of a stream that a browser publishes (a phone's
+ * camera and microphone, the handheld page's "开始执法记录"): a webrtcbin
+ * that receives H.264 and Opus, in place of rtspsrc for a camera.
+ *
+ * Why: a phone is a unit's camera like any other; its picture goes through
+ * the same chain (depayloader, parser, tee) into the recording's crash-safe
+ * segments, the thumbnail and the live viewers. webrtcbin answers the
+ * browser's offer; a receiving webrtcbin needs its RECVONLY transceivers
+ * before the offer arrives (DESIGN.md), so they are added at once: H.264
+ * for the picture (what the viewers take without transcoding) and Opus for
+ * the sound. Candidates go out on the configured addresses only (ice.h).
+ *
+ * One publisher session at a time: the stream (stream.c) builds a new
+ * pipeline, with a new publisher, for each session, so a reconnecting
+ * phone's recording resumes in a new segment.
+ *
+ * Signalling: the answer, the gateway's ICE candidates and the session's end
+ * (ICE failed) go to the callbacks on the main loop, by session id (the
+ * publisher may be gone by then). Thread: the main loop, except where said.
+ */
+#ifndef ECC_GW_PUBLISH_H
+#define ECC_GW_PUBLISH_H
+
+#include "gwconfig.h"
+
+#include <gst/gst.h>
+#include <stdbool.h>
+
+typedef struct ecc_publisher ecc_publisher;
+
+struct ecc_publisher_cb {
+	void (*answer)(void *user, const char *session, const char *sdp);
+	void (*ice)(void *user, const char *session, unsigned mline, const char *candidate);
+	void (*ended)(void *user, const char *session, const char *why);
+};
+
+/* A publisher for stream (its name in logs); NULL (logged) without
+ * webrtcbin. */
+ecc_publisher *ecc_publisher_new(const struct ecc_gwconfig *cfg, const char *stream,
+                                 const struct ecc_publisher_cb *cb, void *user);
+
+/* Its webrtcbin (borrowed; add it to the pipeline, connect "pad-added"). */
+GstElement *ecc_publisher_element(ecc_publisher *p);
+
+/* The browser's offer for session: webrtcbin answers (cb->answer).
+ * *audio: the offer sends sound. ECC_OK, ECC_ERR_INVAL (a bad SDP), or
+ * ECC_ERR_EXISTS (a session runs already). */
+int ecc_publisher_offer(ecc_publisher *p, const char *session, const char *sdp, bool *audio);
+
+/* One of the browser's candidates; ignored unless for the running session. */
+int ecc_publisher_ice(ecc_publisher *p, const char *session, unsigned mline, const char *candidate);
+
+/* The running session, or NULL. */
+const char *ecc_publisher_session(const ecc_publisher *p);
+
+/* Tells the callbacks the running session ends (why), if there is one. */
+void ecc_publisher_end(ecc_publisher *p, const char *why);
+
+/* Frees (after the pipeline holding its webrtcbin stopped). */
+void ecc_publisher_free(ecc_publisher *p);
+
+#endif
