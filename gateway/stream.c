@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-gw-stream"
 
 #include "stream.h"
+#include "stream_internal.h"
 #include "chain.h"
 #include "gopcache.h"
 #include "ecc_err.h"
@@ -19,7 +20,6 @@
 #define STALL_MS           3000
 #define RESTART_STALLED_MS 6000
 #define FIRST_FRAME_MS     15000
-#define RETRY_MIN_MS       500
 #define RETRY_MAX_MS       5000
 #define FINISH_MS          3000
 #define TRACKS_MS          1500
@@ -27,50 +27,8 @@
 #define REC_RETRY_MS       5000 /* a failed recording branch starts again after */
 #define KEY_MS             2000 /* a publishing phone is asked for a key frame this often */
 
-enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
-
 static const char *const state_names[] = {"starting", "waiting",  "live",
                                           "stalled",  "retrying", "stopped"};
-
-struct ecc_stream {
-	const struct ecc_gwconfig *cfg;
-	char *id, *unit, *url, *transport;
-	bool record;
-	struct ecc_stream_callbacks cb;
-	void *user;
-
-	GstElement *pipeline;
-	guint bus_watch;
-	GstElement *vtee, *atee; /* owned by the pipeline; set from streaming threads */
-	char vcodec[16], acodec[16];
-	atomic_bool attached;        /* recording and thumbnail branches added */
-	atomic_bool all_tracks;      /* the demuxer said no-more-pads */
-	atomic_bool audio_announced; /* the RTSP session description has sound */
-	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
-	ecc_recorder *rec;
-	ecc_snapshot *snap;
-	GHashTable *viewers;         /* view id -> ecc_viewer*, owned */
-	ecc_transcode *h264;         /* H.265 sources: H.264 for viewers, while any watch */
-	ecc_transcode *opus;         /* the sound in Opus for viewers, while any watch */
-	ecc_restream *push;          /* a live push to a streaming platform, or NULL */
-	ecc_publisher *pub;          /* the webrtc: source of a phone's camera, or NULL */
-	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
-	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
-	gint64 key_asked;            /* monotonic ms */
-
-	atomic_uint_fast64_t frames, bytes;
-	atomic_int_fast64_t last_frame_us; /* monotonic */
-	uint64_t prev_frames, prev_bytes;
-	gint64 prev_at;
-
-	enum state state;
-	gint64 state_since; /* monotonic ms */
-	unsigned reconnects;
-	unsigned retry_ms;
-	guint retry_id, finish_id, tick_id;
-	gint64 rec_failed_ms; /* when the recording branch last failed */
-	char error[256];
-};
 
 /* ---- health probe (streaming thread) -------------------------------------- */
 
@@ -229,7 +187,6 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 
 static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data);
 static void set_state(ecc_stream *s, enum state st);
-static void restart(ecc_stream *s, const char *why);
 
 static void on_sync_error(GstBus *bus, GstMessage *m, gpointer pipeline)
 {
@@ -353,7 +310,7 @@ static gboolean finished_cb(gpointer data)
 }
 
 /* Tears down (after closing the open segment) and retries with backoff. */
-static void restart(ecc_stream *s, const char *why)
+void ecc_stream__restart(ecc_stream *s, const char *why)
 {
 	if (s->state == ST_RETRYING || s->finish_id)
 		return;
@@ -367,8 +324,6 @@ static void restart(ecc_stream *s, const char *why)
 	schedule_retry(s);
 }
 
-static void apply_pending(ecc_stream *s);
-
 static void start(ecc_stream *s)
 {
 	if (build(s) != ECC_OK) {
@@ -380,9 +335,9 @@ static void start(ecc_stream *s)
 	/* an SRT listener waits for its caller, a webrtc: stream for its phone */
 	set_state(s, g_str_has_prefix(s->url, "srt://") || s->pub ? ST_WAITING : ST_STARTING);
 	if (gst_element_set_state(s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-		restart(s, "the source did not start");
+		ecc_stream__restart(s, "the source did not start");
 	else
-		apply_pending(s);
+		ecc_stream__apply_pending(s);
 }
 
 static gboolean retry_cb(gpointer data)
@@ -437,13 +392,13 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 			end_viewers(s, err->message);
 		} else {
 			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
-			restart(s, err->message);
+			ecc_stream__restart(s, err->message);
 		}
 		g_clear_error(&err);
 		g_free(dbg);
 		break;
 	case GST_MESSAGE_EOS:
-		restart(s, "the source ended the stream");
+		ecc_stream__restart(s, "the source ended the stream");
 		break;
 	case GST_MESSAGE_ELEMENT:
 		if (s->rec && ecc_recorder_on_message(s->rec, m) && s->finish_id &&
@@ -532,9 +487,9 @@ static gboolean tick(gpointer data)
 		if (age_ms >= 0 && age_ms < STALL_MS)
 			set_state(s, ST_LIVE);
 		else if (s->state == ST_STARTING && ecc_mono_ms() - s->state_since > FIRST_FRAME_MS)
-			restart(s, "no video from the source");
+			ecc_stream__restart(s, "no video from the source");
 		else if (s->state == ST_STALLED && age_ms >= RESTART_STALLED_MS)
-			restart(s, "the source stalled");
+			ecc_stream__restart(s, "the source stalled");
 		break;
 	case ST_WAITING: /* an SRT listener waits for its caller, a webrtc: source its phone */
 		if (age_ms >= 0 && age_ms < STALL_MS)
@@ -776,79 +731,4 @@ const char *ecc_stream_url(const ecc_stream *s)
 const char *ecc_stream_state(const ecc_stream *s)
 {
 	return state_names[s->state];
-}
-
-/* ---- a phone publishing (webrtc: streams) ------------------------------------- */
-
-static void clear_pending(ecc_stream *s)
-{
-	g_clear_pointer(&s->pending, g_free);
-	g_clear_pointer(&s->pending_sdp, g_free);
-	g_ptr_array_set_size(s->pending_ice, 0);
-}
-
-/* The waiting session's offer (and candidates) to the new pipeline's
- * publisher. */
-static void apply_pending(ecc_stream *s)
-{
-	bool audio = false;
-
-	if (!s->pending || !s->pub)
-		return;
-	if (ecc_publisher_offer(s->pub, s->pending, s->pending_sdp, &audio) != ECC_OK) {
-		s->cb.publish.ended(s->user, s->pending, "the offer is not SDP");
-		clear_pending(s);
-		return;
-	}
-	/* the recording waits for the announced sound, as for a camera's */
-	atomic_store(&s->audio_announced, audio);
-	for (guint i = 0; i < s->pending_ice->len; i++) {
-		char *mline = g_ptr_array_index(s->pending_ice, i), *cand = strchr(mline, ' ');
-		ecc_publisher_ice(s->pub, s->pending, (unsigned)atoi(mline), cand + 1);
-	}
-	clear_pending(s);
-}
-
-int ecc_stream_publish(ecc_stream *s, const char *session, const char *sdp)
-{
-	if (strcmp(s->url, "webrtc:") != 0)
-		return ECC_ERR_INVAL;
-	if (s->pending)
-		s->cb.publish.ended(s->user, s->pending, "a newer session replaced it");
-	clear_pending(s);
-	s->pending = g_strdup(session);
-	s->pending_sdp = g_strdup(sdp);
-	if (s->pub && !ecc_publisher_session(s->pub) && s->pipeline && !s->finish_id &&
-	    s->state == ST_WAITING) {
-		apply_pending(s);
-		return ECC_OK;
-	}
-	/* a new session records into a new segment, from a new pipeline */
-	s->retry_ms = RETRY_MIN_MS;
-	restart(s, "a new publisher session");
-	return ECC_OK;
-}
-
-int ecc_stream_publish_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand)
-{
-	if (s->pending && !strcmp(s->pending, session)) {
-		if (strncmp(cand, "candidate:", 10) != 0)
-			return ECC_ERR_INVAL;
-		g_ptr_array_add(s->pending_ice, g_strdup_printf("%u %s", mline, cand));
-		return ECC_OK;
-	}
-	return s->pub ? ecc_publisher_ice(s->pub, session, mline, cand) : ECC_ERR_NOTFOUND;
-}
-
-bool ecc_stream_unpublish(ecc_stream *s, const char *session, const char *why)
-{
-	if (s->pending && !strcmp(s->pending, session)) {
-		clear_pending(s);
-		return true;
-	}
-	if (!s->pub || g_strcmp0(ecc_publisher_session(s->pub), session) != 0)
-		return false;
-	/* the open segment closes; the stream waits for the phone again */
-	restart(s, why);
-	return true;
 }
