@@ -12,11 +12,20 @@
 
 struct ecc_publisher {
 	const struct ecc_gwconfig *cfg;
+	enum ecc_publisher_kind kind;
 	char *stream;
 	char *session; /* the running session, or NULL */
 	struct ecc_publisher_cb cb;
 	void *user;
 	GstElement *wrtc; /* a reference of ours */
+	/* a camera: its talk-back (the walls' voices to the phone) */
+	GstBin *pipeline;     /* where the talk-back and talks live, once added */
+	GstElement *talkback; /* "silence ! audiomixer name=mix ! opusenc ! rtpopuspay" */
+	/* a talk: its decoded sound into a camera's mixer */
+	ecc_publisher *cam; /* borrowed: it outlives the talk */
+	GstElement *voice;  /* "rtpopusdepay ! opusdec ! ..." once the sound comes */
+	GstPad *mix_pad;    /* cam's mixer input it feeds (a ghost pad on cam's talk-back) */
+	GMutex lock;        /* voice, mix_pad: set in a streaming thread */
 };
 
 /* What the phone may send: H.264 (the viewers take it as it is; Chromium
@@ -25,6 +34,17 @@ struct ecc_publisher {
 	"application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,"                       \
 	"packetization-mode=(string)1"
 #define AUDIO_CAPS "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000"
+/* The talk-back to the phone: silence, mixed with the voices of the walls
+ * that talk to it, in Opus (payload type 111: Chromium's for Opus; the
+ * answer keeps the offer's numbers). Always flowing, so a talk starts
+ * without a renegotiation; the mixer waits 100 ms for a late voice. */
+#define TALKBACK                                                                                   \
+	"audiotestsrc is-live=true wave=silence samplesperbuffer=960 ! "                           \
+	"audio/x-raw,rate=48000,channels=1 ! audiomixer name=mix latency=100000000 ! "             \
+	"audioconvert ! opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111"
+#define VOICE                                                                                      \
+	"rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "                                 \
+	"audio/x-raw,rate=48000,channels=1 ! queue max-size-time=500000000 leaky=downstream"
 
 /* ---- to the main loop ------------------------------------------------------ */
 
@@ -168,7 +188,8 @@ static void add_recvonly(GstElement *wrtc, const char *caps_text)
 }
 
 ecc_publisher *ecc_publisher_new(const struct ecc_gwconfig *cfg, const char *stream,
-                                 const struct ecc_publisher_cb *cb, void *user)
+                                 enum ecc_publisher_kind kind, const struct ecc_publisher_cb *cb,
+                                 void *user)
 {
 	GstElement *wrtc = gst_element_factory_make("webrtcbin", NULL);
 	ecc_publisher *p;
@@ -179,14 +200,22 @@ ecc_publisher *ecc_publisher_new(const struct ecc_gwconfig *cfg, const char *str
 	}
 	p = g_new0(ecc_publisher, 1);
 	p->cfg = cfg;
+	p->kind = kind;
+	g_mutex_init(&p->lock);
 	p->stream = g_strdup(stream);
 	p->cb = *cb;
 	p->user = user;
 	p->wrtc = gst_object_ref_sink(wrtc);
 	gst_util_set_object_arg(G_OBJECT(wrtc), "bundle-policy", "max-bundle");
 	ecc_ice_setup(wrtc, cfg, stream);
-	add_recvonly(wrtc, VIDEO_CAPS);
-	add_recvonly(wrtc, AUDIO_CAPS);
+	if (kind == ECC_PUBLISHER_CAMERA)
+		add_recvonly(wrtc, VIDEO_CAPS);
+	else /* a wall's voice: the jitter buffer short */
+		g_object_set(wrtc, "latency", 100, NULL);
+	/* a camera's sound is sendrecv (the talk-back goes the other way):
+	 * its transceiver comes with the talk-back's sink pad */
+	if (kind == ECC_PUBLISHER_TALK)
+		add_recvonly(wrtc, AUDIO_CAPS);
 	g_signal_connect(wrtc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), p);
 	g_signal_connect(wrtc, "notify::ice-connection-state", G_CALLBACK(on_ice_state), p);
 	return p;
@@ -253,11 +282,156 @@ void ecc_publisher_end(ecc_publisher *p, const char *why)
 		notify(&p->cb, p->user, p->session, NOTE_ENDED, 0, why);
 }
 
+/* ---- talk-back (a camera) and talks (a wall's voice) ------------------------------ */
+
+bool ecc_publisher_talkback(ecc_publisher *p, GstBin *pipeline)
+{
+	GError *err = NULL;
+	GstCaps *caps;
+	GstPad *src, *sink;
+	bool ok;
+
+	p->pipeline = pipeline;
+	p->talkback = gst_parse_bin_from_description(TALKBACK, TRUE, &err);
+	if (!p->talkback) {
+		g_warning("stream=%s: no talk-back: %s", p->stream, err ? err->message : "?");
+		g_clear_error(&err);
+		return false;
+	}
+	gst_object_ref_sink(p->talkback);
+	gst_bin_add(pipeline, p->talkback);
+	caps = gst_caps_from_string(AUDIO_CAPS);
+	sink = gst_element_request_pad(p->wrtc, gst_element_get_pad_template(p->wrtc, "sink_%u"),
+	                               NULL, caps);
+	gst_caps_unref(caps);
+	src = gst_element_get_static_pad(p->talkback, "src");
+	ok = sink && gst_pad_link(src, sink) == GST_PAD_LINK_OK;
+	if (!ok)
+		g_warning("stream=%s: the talk-back cannot be linked to webrtcbin", p->stream);
+	gst_object_unref(src);
+	if (sink)
+		gst_object_unref(sink);
+	return ok;
+}
+
+/* A new input of the camera's mixer, ghosted on its talk-back bin (any
+ * thread). */
+static GstPad *mixer_input(ecc_publisher *cam)
+{
+	GstElement *mix = cam->talkback ? gst_bin_get_by_name(GST_BIN(cam->talkback), "mix") : NULL;
+	GstPad *req = mix ? gst_element_request_pad_simple(mix, "sink_%u") : NULL, *ghost = NULL;
+
+	if (req) {
+		ghost = gst_ghost_pad_new(NULL, req);
+		gst_pad_set_active(ghost, TRUE);
+		gst_element_add_pad(cam->talkback, gst_object_ref(ghost));
+		gst_object_unref(req);
+	}
+	if (mix)
+		gst_object_unref(mix);
+	return ghost;
+}
+
+static void mixer_release(ecc_publisher *cam, GstPad *ghost)
+{
+	GstPad *req = gst_ghost_pad_get_target(GST_GHOST_PAD(ghost));
+	GstElement *mix = req ? gst_pad_get_parent_element(req) : NULL;
+
+	gst_pad_set_active(ghost, FALSE);
+	gst_element_remove_pad(cam->talkback, ghost);
+	if (mix) {
+		gst_element_release_request_pad(mix, req);
+		gst_object_unref(mix);
+	}
+	if (req)
+		gst_object_unref(req);
+	gst_object_unref(ghost);
+}
+
+/* A talk's sound arrived (webrtcbin's thread): decoded into the mixer. */
+static void talk_pad_added(GstElement *wrtc, GstPad *pad, gpointer data)
+{
+	ecc_publisher *t = data;
+	GError *err = NULL;
+	GstElement *voice;
+	GstPad *in, *out;
+
+	(void)wrtc;
+	if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
+		return;
+	g_mutex_lock(&t->lock);
+	if (t->voice || !(voice = gst_parse_bin_from_description(VOICE, TRUE, &err))) {
+		g_clear_error(&err);
+		g_mutex_unlock(&t->lock);
+		return;
+	}
+	t->voice = gst_object_ref(voice);
+	t->mix_pad = mixer_input(t->cam);
+	gst_bin_add(t->pipeline, voice);
+	gst_element_sync_state_with_parent(voice);
+	in = gst_element_get_static_pad(voice, "sink");
+	out = gst_element_get_static_pad(voice, "src");
+	if (gst_pad_link(pad, in) != GST_PAD_LINK_OK || !t->mix_pad ||
+	    gst_pad_link(out, t->mix_pad) != GST_PAD_LINK_OK)
+		g_warning("stream=%s: a wall's voice cannot reach the phone", t->stream);
+	else
+		g_message("stream=%s: talk %s: the wall's voice goes to the phone", t->stream,
+		          t->session ? t->session : "?");
+	gst_object_unref(in);
+	gst_object_unref(out);
+	g_mutex_unlock(&t->lock);
+}
+
+bool ecc_publisher_talk_start(ecc_publisher *t, ecc_publisher *cam, GstBin *pipeline)
+{
+	if (t->kind != ECC_PUBLISHER_TALK || !cam->talkback)
+		return false;
+	t->cam = cam;
+	t->pipeline = pipeline;
+	g_signal_connect(t->wrtc, "pad-added", G_CALLBACK(talk_pad_added), t);
+	gst_bin_add(pipeline, t->wrtc);
+	return gst_element_sync_state_with_parent(t->wrtc);
+}
+
+/* A talk leaves the pipeline (main loop): its webrtcbin and voice stop,
+ * the mixer input goes. */
+static void talk_stop(ecc_publisher *t)
+{
+	g_mutex_lock(&t->lock);
+	if (t->mix_pad) {
+		GstPad *peer = gst_pad_get_peer(t->mix_pad);
+		if (peer) {
+			gst_pad_unlink(peer, t->mix_pad);
+			gst_object_unref(peer);
+		}
+	}
+	g_mutex_unlock(&t->lock);
+	gst_element_set_locked_state(t->wrtc, TRUE);
+	gst_element_set_state(t->wrtc, GST_STATE_NULL);
+	gst_bin_remove(t->pipeline, t->wrtc);
+	if (t->voice) {
+		gst_element_set_locked_state(t->voice, TRUE);
+		gst_element_set_state(t->voice, GST_STATE_NULL);
+		gst_bin_remove(t->pipeline, t->voice);
+		gst_object_unref(t->voice);
+		t->voice = NULL;
+	}
+	if (t->mix_pad)
+		mixer_release(t->cam, t->mix_pad);
+	t->mix_pad = NULL;
+	t->pipeline = NULL;
+}
+
 void ecc_publisher_free(ecc_publisher *p)
 {
 	if (!p)
 		return;
 	g_signal_handlers_disconnect_by_data(p->wrtc, p);
+	if (p->kind == ECC_PUBLISHER_TALK && p->pipeline)
+		talk_stop(p);
+	if (p->talkback)
+		gst_object_unref(p->talkback);
+	g_mutex_clear(&p->lock);
 	gst_object_unref(p->wrtc);
 	g_free(p->session);
 	g_free(p->stream);

@@ -11,6 +11,11 @@
  * for the picture (what the viewers take without transcoding) and Opus for
  * the sound. Candidates go out on the configured addresses only (ice.h).
  *
+ * Push-to-talk (对讲): a wall talks to the phone through a second,
+ * receive-only webrtcbin in the same pipeline (a talk), whose voice is
+ * mixed into the camera's talk-back; the phone's own sound comes to the
+ * wall as the stream's sound, like a camera's.
+ *
  * One publisher session at a time: the stream (stream.c) builds a new
  * pipeline, with a new publisher, for each session, so a reconnecting
  * phone's recording resumes in a new segment.
@@ -35,10 +40,25 @@ struct ecc_publisher_cb {
 	void (*ended)(void *user, const char *session, const char *why);
 };
 
+/* A phone's camera (H.264 and Opus in; the talk-back out on the sound's
+ * m-line), or a wall talking to that phone (push-to-talk: Opus in). */
+enum ecc_publisher_kind { ECC_PUBLISHER_CAMERA, ECC_PUBLISHER_TALK };
+
 /* A publisher for stream (its name in logs); NULL (logged) without
  * webrtcbin. */
 ecc_publisher *ecc_publisher_new(const struct ecc_gwconfig *cfg, const char *stream,
-                                 const struct ecc_publisher_cb *cb, void *user);
+                                 enum ecc_publisher_kind kind, const struct ecc_publisher_cb *cb,
+                                 void *user);
+
+/* A camera's talk-back, added to pipeline (after its webrtcbin, before the
+ * offer): silence mixed with the voices of the walls talking to the
+ * phone, sent to it as Opus. false (logged) when it cannot be built. */
+bool ecc_publisher_talkback(ecc_publisher *p, GstBin *pipeline);
+
+/* A talk t (kind TALK) into camera cam's talk-back: its webrtcbin joins
+ * pipeline (cam's), and the wall's voice, decoded, goes into cam's mixer
+ * once it flows. cam outlives t; ecc_publisher_free(t) takes it out. */
+bool ecc_publisher_talk_start(ecc_publisher *t, ecc_publisher *cam, GstBin *pipeline);
 
 /* Its webrtcbin (borrowed; add it to the pipeline, connect "pad-added"). */
 GstElement *ecc_publisher_element(ecc_publisher *p);

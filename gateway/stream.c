@@ -173,7 +173,8 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 	} else if (!strcmp(s->url, "webrtc:")) {
 		/* a phone publishing (publish.h): the pipeline holds the publisher's */
 		s->pub = s->cb.publish.answer
-		             ? ecc_publisher_new(s->cfg, s->id, &s->cb.publish, s->user)
+		             ? ecc_publisher_new(s->cfg, s->id, ECC_PUBLISHER_CAMERA,
+		                                 &s->cb.publish, s->user)
 		             : NULL;
 		src = *demux = s->pub ? ecc_publisher_element(s->pub) : NULL;
 	} else if (g_str_has_prefix(s->url, "srt://")) {
@@ -217,6 +218,8 @@ static int build(ecc_stream *s)
 		gst_bin_add(GST_BIN(s->pipeline), demux);
 		gst_element_link(src, demux);
 	}
+	if (s->pub && !ecc_publisher_talkback(s->pub, GST_BIN(s->pipeline)))
+		g_warning("stream=%s: no push-to-talk to the phone", s->id);
 	g_signal_connect(demux, "pad-added", G_CALLBACK(pad_added), s);
 	g_signal_connect(demux, "no-more-pads", G_CALLBACK(no_more_pads), s);
 	s->vtee = s->atee = NULL;
@@ -261,6 +264,7 @@ static void end_viewers(ecc_stream *s, const char *why)
 
 static void teardown(ecc_stream *s)
 {
+	ecc_stream__untalk(s, NULL, "the phone reconnects"); /* out of the pipeline first */
 	end_viewers(s, "reconnecting");
 	if (s->push)
 		ecc_restream_detach(s->push);

@@ -43,6 +43,7 @@ struct ecc_stream_callbacks {
 	ecc_segment_fn segment;                                      /* a segment closed */
 	void (*state)(void *user, ecc_stream *s, const char *state); /* state changed */
 	struct ecc_publisher_cb publish; /* a webrtc: stream's publisher sessions */
+	struct ecc_publisher_cb talk;    /* walls talking to its phone */
 };
 
 ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stream_spec *spec,
@@ -81,5 +82,13 @@ bool ecc_stream_unwatch(ecc_stream *s, const char *view);
 int ecc_stream_publish(ecc_stream *s, const char *session, const char *sdp);
 int ecc_stream_publish_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand);
 bool ecc_stream_unpublish(ecc_stream *s, const char *session, const char *why);
+
+/* A wall talking to the stream's phone (push-to-talk; publish.h): its
+ * offer, candidates, end. One talk at a time: a new one ends the older.
+ * ECC_OK, ECC_ERR_UNAVAIL (no phone publishes now), ECC_ERR_INVAL,
+ * ECC_ERR_NOTFOUND (not its talk). untalk: false when not its talk. */
+int ecc_stream_talk(ecc_stream *s, const char *session, const char *sdp);
+int ecc_stream_talk_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand);
+bool ecc_stream_untalk(ecc_stream *s, const char *session);
 
 #endif

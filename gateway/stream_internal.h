@@ -41,6 +41,7 @@ struct ecc_stream {
 	ecc_transcode *opus;         /* the sound in Opus for viewers, while any watch */
 	ecc_restream *push;          /* a live push to a streaming platform, or NULL */
 	ecc_publisher *pub;          /* the webrtc: source of a phone's camera, or NULL */
+	ecc_publisher *talk;         /* a wall talking to the phone, or NULL */
 	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
 	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
 	gint64 key_asked;            /* monotonic ms */
@@ -62,6 +63,10 @@ struct ecc_stream {
 /* stream.c: tears down (after closing the open segment) and retries with
  * backoff. */
 void ecc_stream__restart(ecc_stream *s, const char *why);
+
+/* stream_publish.c: the talk ends (its session, or any with NULL; told
+ * why), its branch leaves the pipeline. false: no such talk. */
+bool ecc_stream__untalk(ecc_stream *s, const char *session, const char *why);
 
 /* stream_publish.c: the waiting publisher session's offer (and candidates)
  * to the new pipeline's publisher; right after a start. */

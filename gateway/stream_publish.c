@@ -77,3 +77,44 @@ bool ecc_stream_unpublish(ecc_stream *s, const char *session, const char *why)
 	ecc_stream__restart(s, why);
 	return true;
 }
+
+/* ---- push-to-talk: a wall's voice to the phone ---------------------------------- */
+
+bool ecc_stream__untalk(ecc_stream *s, const char *session, const char *why)
+{
+	if (!s->talk || (session && g_strcmp0(ecc_publisher_session(s->talk), session) != 0))
+		return false;
+	if (why)
+		ecc_publisher_end(s->talk, why);
+	ecc_publisher_free(s->talk); /* its branch leaves the pipeline */
+	s->talk = NULL;
+	return true;
+}
+
+int ecc_stream_talk(ecc_stream *s, const char *session, const char *sdp)
+{
+	bool audio = false;
+
+	if (!s->pub || !s->pipeline || s->finish_id || !ecc_publisher_session(s->pub))
+		return ECC_ERR_UNAVAIL;
+	ecc_stream__untalk(s, NULL, "another wall talks");
+	s->talk = s->cb.talk.answer
+	              ? ecc_publisher_new(s->cfg, s->id, ECC_PUBLISHER_TALK, &s->cb.talk, s->user)
+	              : NULL;
+	if (!s->talk || !ecc_publisher_talk_start(s->talk, s->pub, GST_BIN(s->pipeline)) ||
+	    ecc_publisher_offer(s->talk, session, sdp, &audio) != ECC_OK || !audio) {
+		ecc_stream__untalk(s, NULL, NULL);
+		return ECC_ERR_INVAL;
+	}
+	return ECC_OK;
+}
+
+int ecc_stream_talk_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand)
+{
+	return s->talk ? ecc_publisher_ice(s->talk, session, mline, cand) : ECC_ERR_NOTFOUND;
+}
+
+bool ecc_stream_untalk(ecc_stream *s, const char *session)
+{
+	return ecc_stream__untalk(s, session, NULL);
+}

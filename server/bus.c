@@ -153,7 +153,7 @@ static void on_gw_status(ecc_bus *b, const struct ecc_topic *t, const char *topi
 
 /* A gateway's reports, by "type": health, state, hello -> streams;
  * segment, deleted -> recordings; offer, ice, view_end -> views;
- * publish_answer, publish_ice, publish_end -> publish. */
+ * publish_ and talk_ answer, ice, end -> publish. */
 static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                       size_t len)
 {
@@ -172,7 +172,7 @@ static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, 
 		ecc_recordings_on_deleted(b->hub->recordings, t->id, o);
 	else if (!strcmp(type, "offer") || !strcmp(type, "ice") || !strcmp(type, "view_end"))
 		ecc_views_on_gateway(b->hub->views, t->id, o);
-	else if (g_str_has_prefix(type, "publish_"))
+	else if (g_str_has_prefix(type, "publish_") || g_str_has_prefix(type, "talk_"))
 		ecc_publish_on_gateway(b->hub->publish, t->id, o);
 	else
 		ecc_streams_on_health(b->hub->streams, t->id, o);

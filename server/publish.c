@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-publish"
 
 #include "publish.h"
+#include "api.h"
 #include "audit.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
@@ -15,7 +16,8 @@
 #include <string.h>
 
 struct session {
-	char id[24];
+	char id[24]; /* "p...": a phone publishing; "t...": a wall talking to it */
+	bool talk;
 	void *client;
 	int64_t stream;
 	char gw[65], name[24]; /* the gateway and its name for the stream */
@@ -71,15 +73,30 @@ static void audit(ecc_publish *p, const char *actor, const char *ip, const char 
 	cJSON_Delete(detail);
 }
 
-static void order(ecc_publish *p, const struct session *w, const char *op, cJSON *o)
+/* what: "" (publish, talk), "_ice", "un" (unpublish, untalk) */
+static void order(ecc_publish *p, const struct session *w, const char *what, cJSON *o)
 {
+	const char *kind = w->talk ? "talk" : "publish";
+	char op[24];
+
+	if (!strcmp(what, "un"))
+		g_snprintf(op, sizeof(op), "un%s", kind);
+	else
+		g_snprintf(op, sizeof(op), "%s%s", kind, what);
 	cJSON_AddStringToObject(o, "op", op);
 	cJSON_AddStringToObject(o, "session", w->id);
 	ecc_gateways_send(p->hub->gateways, w->gw, o);
 }
 
-static void tell(ecc_publish *p, const struct session *w, const char *type, cJSON *o)
+/* what: "ing" (publishing, talking), "_answer", "_ice", "_end" */
+static void tell(ecc_publish *p, const struct session *w, const char *what, cJSON *o)
 {
+	char type[24];
+
+	if (!strcmp(what, "ing"))
+		g_strlcpy(type, w->talk ? "talking" : "publishing", sizeof(type));
+	else
+		g_snprintf(type, sizeof(type), "%s%s", w->talk ? "talk" : "publish", what);
 	cJSON_AddStringToObject(o, "type", type);
 	cJSON_AddStringToObject(o, "session", w->id);
 	cJSON_AddNumberToObject(o, "stream", (double)w->stream);
@@ -100,14 +117,15 @@ static void end(ecc_publish *p, struct session *w, const char *reason, bool tell
 	cJSON_AddStringToObject(d, "unit", w->unit);
 	cJSON_AddStringToObject(d, "reason", reason);
 	cJSON_AddNumberToObject(d, "seconds", (double)(ecc_mono_ms() - w->started) / 1000.0);
-	audit(p, w->user, w->ip, "publish.end", w->stream, d, NULL);
-	g_message("publish=%s of unit %s by %s ended: %s", w->id, w->unit, w->user, reason);
+	audit(p, w->user, w->ip, w->talk ? "talk.end" : "publish.end", w->stream, d, NULL);
+	g_message("%s=%s of unit %s by %s ended: %s", w->talk ? "talk" : "publish", w->id, w->unit,
+	          w->user, reason);
 	if (tell_gw)
-		order(p, w, "unpublish", cJSON_CreateObject());
+		order(p, w, "un", cJSON_CreateObject());
 	if (tell_client) {
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "reason", reason);
-		tell(p, w, "publish_end", o);
+		tell(p, w, "_end", o);
 	}
 	if (on_purpose)
 		ecc_streams_publish_stopped(p->hub->streams, w->stream);
@@ -133,7 +151,7 @@ static void end_where(ecc_publish *p, bool (*match)(const struct session *, cons
 
 static bool of_unit(const struct session *w, const void *unit)
 {
-	return !strcmp(w->unit, unit);
+	return !w->talk && !strcmp(w->unit, unit);
 }
 
 static bool of_client(const struct session *w, const void *client)
@@ -146,14 +164,51 @@ static bool on_gateway(const struct session *w, const void *gw)
 	return !strcmp(w->gw, gw);
 }
 
+/* A new session of client on stream (unit's): audited, and the client told
+ * publishing / talking. */
+static int begin(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
+                 int64_t stream, const char *unit, bool talk, const char **why)
+{
+	struct session *w = g_new0(struct session, 1);
+	unsigned char raw[8];
+	cJSON *d, *o;
+
+	if (!ecc_streams_where(p->hub->streams, stream, w->gw, w->name)) {
+		g_free(w);
+		*why = "no gateway holds the unit's stream now";
+		return ECC_ERR_UNAVAIL;
+	}
+	randombytes_buf(raw, sizeof(raw));
+	w->talk = talk;
+	w->id[0] = talk ? 't' : 'p';
+	sodium_bin2hex(w->id + 1, sizeof(w->id) - 1, raw, sizeof(raw));
+	w->client = client;
+	w->stream = stream;
+	g_strlcpy(w->unit, unit, sizeof(w->unit));
+	g_strlcpy(w->user, user->username, sizeof(w->user));
+	g_strlcpy(w->ip, ip ? ip : "", sizeof(w->ip));
+	w->started = ecc_mono_ms();
+	g_hash_table_insert(p->by_id, w->id, w);
+
+	d = cJSON_CreateObject();
+	cJSON_AddStringToObject(d, "session", w->id);
+	cJSON_AddStringToObject(d, "unit", w->unit);
+	cJSON_AddStringToObject(d, "gateway", w->gw);
+	audit(p, w->user, w->ip, talk ? "talk.start" : "publish.start", stream, d, NULL);
+	g_message("%s=%s of unit %s (stream %" G_GINT64_FORMAT ") by %s on gw=%s",
+	          talk ? "talk" : "publish", w->id, w->unit, stream, w->user, w->gw);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "unit", w->unit);
+	cJSON_AddItemToObject(o, "ice_servers", ecc_views_ice_servers(p->hub->cfg));
+	tell(p, w, "ing", o);
+	return ECC_OK;
+}
+
 int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
                       const char **why)
 {
 	static char reason[128];
-	struct session *w;
 	int64_t stream = 0;
-	unsigned char raw[8];
-	cJSON *d, *o;
 	int rc;
 
 	if (!user->unit[0]) {
@@ -172,35 +227,35 @@ int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user,
 	}
 	/* one phone camera per unit: the newest connection wins */
 	end_where(p, of_unit, user->unit, "a new connection of the unit replaced it", true, true);
-	w = g_new0(struct session, 1);
-	if (!ecc_streams_where(p->hub->streams, stream, w->gw, w->name)) {
-		g_free(w);
-		*why = "no gateway holds the unit's stream now";
-		return ECC_ERR_UNAVAIL;
-	}
-	randombytes_buf(raw, sizeof(raw));
-	w->id[0] = 'p';
-	sodium_bin2hex(w->id + 1, sizeof(w->id) - 1, raw, sizeof(raw));
-	w->client = client;
-	w->stream = stream;
-	g_strlcpy(w->unit, user->unit, sizeof(w->unit));
-	g_strlcpy(w->user, user->username, sizeof(w->user));
-	g_strlcpy(w->ip, ip ? ip : "", sizeof(w->ip));
-	w->started = ecc_mono_ms();
-	g_hash_table_insert(p->by_id, w->id, w);
+	return begin(p, client, user, ip, stream, user->unit, false, why);
+}
 
-	d = cJSON_CreateObject();
-	cJSON_AddStringToObject(d, "session", w->id);
-	cJSON_AddStringToObject(d, "unit", w->unit);
-	cJSON_AddStringToObject(d, "gateway", w->gw);
-	audit(p, w->user, w->ip, "publish.start", stream, d, NULL);
-	g_message("publish=%s of unit %s (stream %" G_GINT64_FORMAT ") by %s on gw=%s", w->id,
-	          w->unit, stream, w->user, w->gw);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "unit", w->unit);
-	cJSON_AddItemToObject(o, "ice_servers", ecc_views_ice_servers(p->hub->cfg));
-	tell(p, w, "publishing", o);
-	return ECC_OK;
+int ecc_publish_talk(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
+                     int64_t stream, const char **why)
+{
+	const char *unit = ecc_streams_unit(p->hub->streams, stream);
+	struct ecc_unit *u = unit ? ecc_units_get(p->hub->units, unit) : NULL;
+	cJSON *js = unit ? ecc_streams_get_json(p->hub->streams, stream) : NULL;
+	const char *url = NULL;
+	bool published;
+
+	ecc_json_get_string(js, "url", &url);
+	published = url && !strcmp(url, ECC_STREAM_PUBLISHED);
+	cJSON_Delete(js);
+	if (!unit) {
+		*why = "no such stream";
+		return ECC_ERR_NOTFOUND;
+	}
+	/* the center talks to the field: a role that watches the wall */
+	if (!u || !api__unit_visible(user, u) || !(ECC_ROLE_BIT(user->role) & ECC_ROLES_CENTER)) {
+		*why = "this role may not talk to that unit";
+		return ECC_ERR_FORBIDDEN;
+	}
+	if (!published) {
+		*why = "that stream is no phone's: it has no way back";
+		return ECC_ERR_INVAL;
+	}
+	return begin(p, client, user, ip, stream, unit, true, why);
 }
 
 static struct session *mine(ecc_publish *p, void *client, const char *session)
@@ -220,7 +275,7 @@ int ecc_publish_offer(ecc_publish *p, void *client, const char *session, const c
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stream", w->name);
 	cJSON_AddStringToObject(o, "sdp", sdp);
-	order(p, w, "publish", o);
+	order(p, w, "", o);
 	return ECC_OK;
 }
 
@@ -235,7 +290,7 @@ int ecc_publish_ice(ecc_publish *p, void *client, const char *session, unsigned 
 	o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "mline", mline);
 	cJSON_AddStringToObject(o, "candidate", candidate);
-	order(p, w, "publish_ice", o);
+	order(p, w, "_ice", o);
 	return ECC_OK;
 }
 
@@ -245,8 +300,11 @@ int ecc_publish_stop(ecc_publish *p, void *client, const char *session, bool rec
 
 	if (!w)
 		return ECC_ERR_NOTFOUND;
-	end(p, w, reconnect ? "the phone publishes again" : "stopped by the officer", true, true,
-	    !reconnect);
+	if (w->talk)
+		end(p, w, "the wall stopped talking", true, true, false);
+	else
+		end(p, w, reconnect ? "the phone publishes again" : "stopped by the officer", true,
+		    true, !reconnect);
 	return ECC_OK;
 }
 
@@ -271,19 +329,22 @@ void ecc_publish_on_gateway(ecc_publish *p, const char *gw, const cJSON *report)
 	if (ecc_json_get_string(report, "session", &session) != ECC_OK ||
 	    !(w = g_hash_table_lookup(p->by_id, session)) || strcmp(w->gw, gw) != 0)
 		return; /* a session that ended meanwhile */
-	if (!strcmp(type, "publish_answer") &&
-	    ecc_json_get_string(report, "sdp", &text) == ECC_OK) {
+	/* publish_answer, talk_answer, ...: what follows the kind */
+	type = type ? strchr(type, '_') : NULL;
+	if (!type)
+		return;
+	if (!strcmp(type, "_answer") && ecc_json_get_string(report, "sdp", &text) == ECC_OK) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "sdp", text);
-		tell(p, w, "publish_answer", o);
-	} else if (!strcmp(type, "publish_ice") &&
+		tell(p, w, "_answer", o);
+	} else if (!strcmp(type, "_ice") &&
 	           ecc_json_get_string(report, "candidate", &text) == ECC_OK &&
 	           ecc_json_get_number(report, "mline", &mline) == ECC_OK) {
 		o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "mline", mline);
 		cJSON_AddStringToObject(o, "candidate", text);
-		tell(p, w, "publish_ice", o);
-	} else if (!strcmp(type, "publish_end")) {
+		tell(p, w, "_ice", o);
+	} else if (!strcmp(type, "_end")) {
 		ecc_json_get_string(report, "reason", &text);
 		end(p, w, text && text[0] ? text : "ended by the gateway", false, true, false);
 	}

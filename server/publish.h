@@ -50,7 +50,19 @@ void ecc_publish_set_sender(ecc_publish *p, ecc_publish_send_fn send);
 int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
                       const char **why);
 
-/* The browser's offer, candidate, or end of one of its sessions.
+/* Push-to-talk (对讲): a wall talks to the phone that publishes stream (a
+ * webrtc: stream); the phone's own sound comes back as the stream's sound.
+ * "talking {session, stream, unit, ice_servers}" goes to the client
+ * (ECC_OK); then talk_offer, talk_ice, untalk as for publishing
+ * (talk_answer, talk_ice, talk_end back); audited as talk.start and
+ * talk.end. ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN (not a center role that
+ * sees the unit), ECC_ERR_INVAL (not a phone's stream), ECC_ERR_UNAVAIL,
+ * with *why. */
+int ecc_publish_talk(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
+                     int64_t stream, const char **why);
+
+/* The browser's offer, candidate, or end of one of its sessions (a
+ * publish or a talk).
  * ECC_ERR_NOTFOUND when the session is not this client's. */
 int ecc_publish_offer(ecc_publish *p, void *client, const char *session, const char *sdp);
 int ecc_publish_ice(ecc_publish *p, void *client, const char *session, unsigned mline,

@@ -367,6 +367,10 @@ static const struct ws_message {
     {"publish_offer", ecc_ws__m_publish_signal, true},
     {"publish_ice", ecc_ws__m_publish_signal, true},
     {"unpublish", ecc_ws__m_publish_signal, true},
+    {"talk", ecc_ws__m_talk, true},
+    {"talk_offer", ecc_ws__m_publish_signal, true},
+    {"talk_ice", ecc_ws__m_publish_signal, true},
+    {"untalk", ecc_ws__m_publish_signal, true},
     {NULL, NULL, false},
 };
 

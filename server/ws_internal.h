@@ -65,6 +65,7 @@ void ecc_ws__views_attach(ecc_views *views);
 /* ws_publish.c: phones publishing their camera (publish.h) */
 void ecc_ws__m_publish(struct client *c, const cJSON *msg);
 void ecc_ws__m_publish_signal(struct client *c, const cJSON *msg);
+void ecc_ws__m_talk(struct client *c, const cJSON *msg);
 void ecc_ws__publish_attach(ecc_publish *p);
 
 #endif

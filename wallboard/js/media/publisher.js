@@ -19,7 +19,10 @@
 //   pub.stop();          // ends the session; the recording closes
 //
 // The video goes as H.264 (what the wall's viewers take without a
-// transcode), the sound as Opus.
+// transcode), the sound as Opus. The sound's line runs both ways: the
+// gateway sends back the voice of a wall that talks to this phone
+// (push-to-talk, talk.js), played at once (.talkback is its MediaStream;
+// the page may show who talks: "talkback" events, detail {active}).
 const RETRY_MIN_MS = 500;
 const RETRY_MAX_MS = 5000;
 const DISCONNECTED_MS = 3000; // ICE "disconnected" this long: publish again
@@ -59,6 +62,8 @@ export class Publisher extends EventTarget {
     this.delay = RETRY_MIN_MS;
     this.sessions = 0; // sessions started (1 + reconnects)
     this.running = false;
+    this.talkback = null; // the walls' voices, a MediaStream
+    this.speaker = null; // the <audio> element playing them
   }
 
   setState(state, reason = '') {
@@ -98,6 +103,7 @@ export class Publisher extends EventTarget {
     this.ws = null;
     // after the unpublish has gone
     if (ws) setTimeout(() => ws.close(), 200);
+    if (this.speaker) { this.speaker.srcObject = null; this.speaker.remove(); this.speaker = null; }
     for (const tr of this.media?.getTracks() || []) tr.stop();
     this.media = null;
     this.setState('stopped');
@@ -177,7 +183,21 @@ export class Publisher extends EventTarget {
     const video = this.media.getVideoTracks()[0];
     const audio = this.media.getAudioTracks()[0];
     if (video) preferH264(pc.addTransceiver(video, { direction: 'sendonly', streams: [this.media] }));
-    if (audio) pc.addTransceiver(audio, { direction: 'sendonly', streams: [this.media] });
+    // sendrecv: the talk-back comes on the same line
+    if (audio) pc.addTransceiver(audio, { direction: 'sendrecv', streams: [this.media] });
+    pc.ontrack = (ev) => {
+      if (ev.track.kind !== 'audio' || pc !== this.pc) return;
+      this.talkback = new MediaStream([ev.track]);
+      if (!this.speaker) {
+        this.speaker = document.createElement('audio');
+        this.speaker.autoplay = true;
+        this.speaker.hidden = true;
+        document.body.append(this.speaker);
+      }
+      this.speaker.srcObject = this.talkback;
+      this.speaker.play().catch(() => {});
+      this.dispatchEvent(new CustomEvent('talkback', { detail: { stream: this.talkback } }));
+    };
     const session = this.session;
     pc.onicecandidate = (ev) => {
       if (ev.candidate?.candidate && session === this.session) {

@@ -1,0 +1,116 @@
+// Push-to-talk (对讲, issue 10 part 6) over the phone's WebRTC path: a phone
+// publishes its camera (publisher.js); the wall (an admin, in another
+// browser, wallboard/js/media/talk.js) holds the talk button: the wall's
+// microphone reaches the phone, mixed by the gateway into the sound line it
+// sends back, and the phone plays it (WebAudio level above the silence
+// measured before); the phone's own microphone reaches the wall as the
+// stream's sound in the live player. Both measured with WebAudio on
+// Chromium's fake microphones (a beep). Talks are audited; an officer may
+// not talk from the field to another phone through the wall's path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { stack, request, waitFor, cleanup, addUser, addUnit } from '../lib/harness.mjs';
+import { startGateway, waitStream } from '../lib/media.mjs';
+import { launch, loginPage } from '../lib/browser.mjs';
+
+const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
+const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required'];
+const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
+
+// The loudest sample of a MediaStream's sound over ms (the page's own
+// WebAudio; every sample seen, not a poll).
+async function peak(page, expr, ms = 3000) {
+  return page.evaluate(async ({ expr, ms }) => {
+    // eslint-disable-next-line no-eval
+    const stream = (0, eval)(expr);
+    if (!stream || !stream.getAudioTracks().length) return -1;
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const src = ctx.createMediaStreamSource(stream);
+    const proc = ctx.createScriptProcessor(2048, 1, 1);
+    let max = 0;
+    proc.onaudioprocess = (ev) => {
+      for (const v of ev.inputBuffer.getChannelData(0)) max = Math.max(max, Math.abs(v));
+    };
+    src.connect(proc);
+    proc.connect(ctx.destination);
+    await new Promise((r) => setTimeout(r, ms));
+    await ctx.close();
+    return max;
+  }, { expr, ms });
+}
+
+test('push-to-talk: the wall is heard on the phone and the phone on the wall, over the phone\'s WebRTC path', async (t) => {
+  const { hub, dir, token } = await stack(t, 'talk');
+  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 4 });
+  cleanup(t, () => gw.proc.stopClean());
+  await addUnit(hub, token, { id: 'hh-05', name: '单兵5', kind: 'handheld' });
+  await addUser(hub, token, 'qian7', 'officer', { unit: 'hh-05', team: '一队' });
+
+  const phone = await launch(t, { args: FAKE });
+  const page = await loginPage(phone, hub, 'qian7', PASSWORD);
+  await page.evaluate(async () => {
+    const { Publisher } = await import('/js/media/publisher.js');
+    window.__pub = new Publisher();
+    await window.__pub.start();
+  });
+  await page.waitForFunction(() => window.__pub.state === 'live' && window.__pub.talkback, null, { timeout: 20000 });
+  const sid = await page.evaluate(() => window.__pub.stream);
+  await waitStream(hub, token, sid, 'live', 20000);
+
+  // The phone hears silence from the gateway while nobody talks.
+  const quiet = await peak(page, 'window.__pub.talkback');
+  assert.ok(quiet >= 0 && quiet < 0.01, `silence on the phone before the talk (peak ${quiet})`);
+
+  // The wall watches the phone's stream and hears the officer.
+  const wall = await launch(t, { args: FAKE });
+  const wallPage = await loginPage(wall, hub);
+  await wallPage.goto(`${hub.url}/live.html?stream=${sid}`);
+  await wallPage.waitForFunction(() => window.__eccLive?.state === 'live'
+    && document.querySelector('#lv-player video')?.srcObject?.getAudioTracks().length > 0, null, { timeout: 30000 });
+  const officer = await peak(wallPage, "document.querySelector('#lv-player video').srcObject");
+  t.diagnostic(`the phone's microphone on the wall: peak ${officer.toFixed(3)}`);
+  assert.ok(officer > 0.02, `the wall hears the phone (peak ${officer})`);
+
+  // An officer may not talk through the wall's path.
+  const refused = await page.evaluate(async (stream) => {
+    const { Talk } = await import('/js/media/talk.js');
+    const talk = new Talk({ stream });
+    const done = new Promise((r) => talk.addEventListener('state', (e) => {
+      if (e.detail.state === 'refused' || e.detail.state === 'talking') r(e.detail);
+    }));
+    await talk.press();
+    const d = await done;
+    talk.close();
+    return d;
+  }, sid);
+  assert.equal(refused.state, 'refused', JSON.stringify(refused));
+
+  // The wall holds the talk button: the phone hears it.
+  await wallPage.evaluate(async (stream) => {
+    const { Talk } = await import('/js/media/talk.js');
+    window.__talk = new Talk({ stream });
+    window.__talkStates = [];
+    window.__talk.addEventListener('state', (e) => window.__talkStates.push(`${e.detail.state} ${e.detail.reason}`));
+    await window.__talk.press();
+  }, sid);
+  await wallPage.waitForFunction(() => window.__talk.state === 'talking', null, { timeout: 15000 }).catch(async (e) => {
+    throw new Error(`the wall does not talk (${e.message}): ${await wallPage.evaluate(() => JSON.stringify(window.__talkStates))}`);
+  });
+  const heard = await waitFor(async () => {
+    const p = await peak(page, 'window.__pub.talkback', 2000);
+    return p > 0.02 && p;
+  }, { timeout: 15000, interval: 0, what: 'the wall\'s voice on the phone' });
+  t.diagnostic(`the wall's microphone on the phone: peak ${heard.toFixed(3)} (silence: ${quiet.toFixed(4)})`);
+
+  // Released: silence again; the talk is audited.
+  await wallPage.evaluate(() => window.__talk.release());
+  await waitFor(async () => (await peak(page, 'window.__pub.talkback', 1500)) < 0.01,
+    { timeout: 10000, interval: 0, what: 'silence on the phone after the release' });
+  const audit = (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries;
+  assert.ok(audit.some((e) => e.action === 'talk.start' && e.actor === 'admin' && e.target === `stream:${sid}`));
+  await waitFor(async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries
+    .some((e) => e.action === 'talk.end' && e.actor === 'admin'), { timeout: 5000, what: 'talk.end audited' });
+  await wallPage.evaluate(() => window.__talk.close());
+});
