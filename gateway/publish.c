@@ -4,6 +4,7 @@
 #include "publish.h"
 #include "ecc_err.h"
 #include "ice.h"
+#include "tee.h"
 
 #define GST_USE_UNSTABLE_API
 #include <gst/sdp/sdp.h>
@@ -21,11 +22,15 @@ struct ecc_publisher {
 	/* a camera: its talk-back (the walls' voices to the phone) */
 	GstBin *pipeline;     /* where the talk-back and talks live, once added */
 	GstElement *talkback; /* "silence ! audiomixer name=mix ! opusenc ! rtpopuspay" */
+	GstElement *recmix;   /* the recorded sound: the phone's and the walls' voices */
+	GstElement *rectee;   /* its output */
+	GstPad *rec_in;       /* the phone's sound tee's output feeding it */
 	/* a talk: its decoded sound into a camera's mixer */
 	ecc_publisher *cam; /* borrowed: it outlives the talk */
 	GstElement *voice;  /* "rtpopusdepay ! opusdec ! ..." once the sound comes */
 	GstPad *mix_pad;    /* cam's mixer input it feeds (a ghost pad on cam's talk-back) */
-	GMutex lock;        /* voice, mix_pad: set in a streaming thread */
+	GstPad *rec_pad;    /* cam's recording mixer input it feeds, or NULL */
+	GMutex lock;        /* voice, mix_pad, rec_pad; a camera's recmix */
 };
 
 /* What the phone may send: H.264 (the viewers take it as it is; Chromium
@@ -44,7 +49,14 @@ struct ecc_publisher {
 	"audioconvert ! opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111"
 #define VOICE                                                                                      \
 	"rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "                                 \
-	"audio/x-raw,rate=48000,channels=1 ! queue max-size-time=500000000 leaky=downstream"
+	"audio/x-raw,rate=48000,channels=1 ! tee name=t allow-not-linked=true"
+/* The recorded sound of a phone that walls talk to: its microphone and
+ * their voices, mixed, in Opus again. */
+#define RECMIX                                                                                     \
+	"queue max-size-time=1000000000 max-size-buffers=0 max-size-bytes=0 leaky=downstream ! "   \
+	"opusdec ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=1 ! "            \
+	"audiomixer name=mix latency=100000000 ! audioconvert ! "                                  \
+	"opusenc bitrate=48000 frame-size=20 ! tee name=t allow-not-linked=true"
 
 /* ---- to the main loop ------------------------------------------------------ */
 
@@ -314,17 +326,17 @@ bool ecc_publisher_talkback(ecc_publisher *p, GstBin *pipeline)
 	return ok;
 }
 
-/* A new input of the camera's mixer, ghosted on its talk-back bin (any
- * thread). */
-static GstPad *mixer_input(ecc_publisher *cam)
+/* A new input of the mixer "mix" in bin (a camera's talk-back or recorded
+ * sound), ghosted on bin (any thread); NULL without bin. */
+static GstPad *mixer_input(GstElement *bin)
 {
-	GstElement *mix = cam->talkback ? gst_bin_get_by_name(GST_BIN(cam->talkback), "mix") : NULL;
+	GstElement *mix = bin ? gst_bin_get_by_name(GST_BIN(bin), "mix") : NULL;
 	GstPad *req = mix ? gst_element_request_pad_simple(mix, "sink_%u") : NULL, *ghost = NULL;
 
 	if (req) {
 		ghost = gst_ghost_pad_new(NULL, req);
 		gst_pad_set_active(ghost, TRUE);
-		gst_element_add_pad(cam->talkback, gst_object_ref(ghost));
+		gst_element_add_pad(bin, gst_object_ref(ghost));
 		gst_object_unref(req);
 	}
 	if (mix)
@@ -332,13 +344,13 @@ static GstPad *mixer_input(ecc_publisher *cam)
 	return ghost;
 }
 
-static void mixer_release(ecc_publisher *cam, GstPad *ghost)
+static void mixer_release(GstElement *bin, GstPad *ghost)
 {
 	GstPad *req = gst_ghost_pad_get_target(GST_GHOST_PAD(ghost));
 	GstElement *mix = req ? gst_pad_get_parent_element(req) : NULL;
 
 	gst_pad_set_active(ghost, FALSE);
-	gst_element_remove_pad(cam->talkback, ghost);
+	gst_element_remove_pad(bin, ghost);
 	if (mix) {
 		gst_element_release_request_pad(mix, req);
 		gst_object_unref(mix);
@@ -353,7 +365,7 @@ static void talk_pad_added(GstElement *wrtc, GstPad *pad, gpointer data)
 {
 	ecc_publisher *t = data;
 	GError *err = NULL;
-	GstElement *voice;
+	GstElement *voice, *tee;
 	GstPad *in, *out;
 
 	(void)wrtc;
@@ -366,20 +378,56 @@ static void talk_pad_added(GstElement *wrtc, GstPad *pad, gpointer data)
 		return;
 	}
 	t->voice = gst_object_ref(voice);
-	t->mix_pad = mixer_input(t->cam);
+	t->mix_pad = mixer_input(t->cam->talkback);
+	g_mutex_lock(&t->cam->lock);
+	t->rec_pad = mixer_input(t->cam->recmix); /* none before the recording starts */
+	g_mutex_unlock(&t->cam->lock);
 	gst_bin_add(t->pipeline, voice);
 	gst_element_sync_state_with_parent(voice);
 	in = gst_element_get_static_pad(voice, "sink");
-	out = gst_element_get_static_pad(voice, "src");
-	if (gst_pad_link(pad, in) != GST_PAD_LINK_OK || !t->mix_pad ||
-	    gst_pad_link(out, t->mix_pad) != GST_PAD_LINK_OK)
+	tee = gst_bin_get_by_name(GST_BIN(voice), "t");
+	out = t->mix_pad ? ecc_tee_link(tee, t->mix_pad) : NULL;
+	if (gst_pad_link(pad, in) != GST_PAD_LINK_OK || !out)
 		g_warning("stream=%s: a wall's voice cannot reach the phone", t->stream);
 	else
-		g_message("stream=%s: talk %s: the wall's voice goes to the phone", t->stream,
-		          t->session ? t->session : "?");
+		g_message("stream=%s: talk %s: the wall's voice goes to the phone%s", t->stream,
+		          t->session ? t->session : "?", t->rec_pad ? " and the recording" : "");
+	if (out)
+		gst_object_unref(out);
+	if (t->rec_pad && (out = ecc_tee_link(tee, t->rec_pad)))
+		gst_object_unref(out);
+	gst_object_unref(tee);
 	gst_object_unref(in);
-	gst_object_unref(out);
 	g_mutex_unlock(&t->lock);
+}
+
+GstElement *ecc_publisher_record_tee(ecc_publisher *p, GstElement *atee)
+{
+	GError *err = NULL;
+	GstElement *bin;
+	GstPad *in;
+
+	if (p->rectee || p->kind != ECC_PUBLISHER_CAMERA || !p->pipeline)
+		return p->rectee;
+	bin = gst_parse_bin_from_description(RECMIX, TRUE, &err);
+	if (!bin) {
+		g_warning("stream=%s: the talks are not recorded: %s", p->stream,
+		          err ? err->message : "?");
+		g_clear_error(&err);
+		return NULL;
+	}
+	gst_object_ref_sink(bin);
+	in = gst_element_get_static_pad(bin, "sink");
+	ecc_branch_guard(bin, in);
+	gst_bin_add(p->pipeline, bin);
+	gst_element_sync_state_with_parent(bin);
+	p->rec_in = ecc_tee_link(atee, in);
+	gst_object_unref(in);
+	g_mutex_lock(&p->lock);
+	p->recmix = bin;
+	p->rectee = gst_bin_get_by_name(GST_BIN(bin), "t");
+	g_mutex_unlock(&p->lock);
+	return p->rectee;
 }
 
 bool ecc_publisher_talk_start(ecc_publisher *t, ecc_publisher *cam, GstBin *pipeline)
@@ -398,10 +446,10 @@ bool ecc_publisher_talk_start(ecc_publisher *t, ecc_publisher *cam, GstBin *pipe
 static void talk_stop(ecc_publisher *t)
 {
 	g_mutex_lock(&t->lock);
-	if (t->mix_pad) {
-		GstPad *peer = gst_pad_get_peer(t->mix_pad);
+	for (GstPad **p = (GstPad *[]){t->mix_pad, t->rec_pad}, **e = p + 2; p < e; p++) {
+		GstPad *peer = *p ? gst_pad_get_peer(*p) : NULL;
 		if (peer) {
-			gst_pad_unlink(peer, t->mix_pad);
+			gst_pad_unlink(peer, *p);
 			gst_object_unref(peer);
 		}
 	}
@@ -417,8 +465,10 @@ static void talk_stop(ecc_publisher *t)
 		t->voice = NULL;
 	}
 	if (t->mix_pad)
-		mixer_release(t->cam, t->mix_pad);
-	t->mix_pad = NULL;
+		mixer_release(t->cam->talkback, t->mix_pad);
+	if (t->rec_pad)
+		mixer_release(t->cam->recmix, t->rec_pad);
+	t->mix_pad = t->rec_pad = NULL;
 	t->pipeline = NULL;
 }
 
@@ -431,6 +481,12 @@ void ecc_publisher_free(ecc_publisher *p)
 		talk_stop(p);
 	if (p->talkback)
 		gst_object_unref(p->talkback);
+	if (p->rectee)
+		gst_object_unref(p->rectee);
+	if (p->rec_in)
+		gst_object_unref(p->rec_in);
+	if (p->recmix)
+		gst_object_unref(p->recmix);
 	g_mutex_clear(&p->lock);
 	gst_object_unref(p->wrtc);
 	g_free(p->session);

@@ -14,7 +14,8 @@
  * Push-to-talk (对讲): a wall talks to the phone through a second,
  * receive-only webrtcbin in the same pipeline (a talk), whose voice is
  * mixed into the camera's talk-back; the phone's own sound comes to the
- * wall as the stream's sound, like a camera's.
+ * wall as the stream's sound, like a camera's. The recording takes the
+ * phone's sound mixed with the walls' voices (ecc_publisher_record_tee).
  *
  * One publisher session at a time: the stream (stream.c) builds a new
  * pipeline, with a new publisher, for each session, so a reconnecting
@@ -54,6 +55,11 @@ ecc_publisher *ecc_publisher_new(const struct ecc_gwconfig *cfg, const char *str
  * offer): silence mixed with the voices of the walls talking to the
  * phone, sent to it as Opus. false (logged) when it cannot be built. */
 bool ecc_publisher_talkback(ecc_publisher *p, GstBin *pipeline);
+
+/* The sound a camera's recording takes: the phone's (atee, Opus) mixed
+ * with the voices of the walls that talk to it, in Opus; a tee in the
+ * pipeline, made on the first call (main loop), or NULL (logged). */
+GstElement *ecc_publisher_record_tee(ecc_publisher *p, GstElement *atee);
 
 /* A talk t (kind TALK) into camera cam's talk-back: its webrtcbin joins
  * pipeline (cam's), and the wall's voice, decoded, goes into cam's mixer

@@ -117,14 +117,25 @@ static void no_more_pads(GstElement *src, gpointer data)
 	atomic_store(&s->all_tracks, true);
 }
 
+/* The sound the recording takes: a phone's, mixed with the walls talking
+ * to it (publish.h); any other source's as it is. */
+static GstElement *recorded_sound(ecc_stream *s)
+{
+	GstElement *mixed = s->pub && s->atee && !strcmp(s->acodec, "opus")
+	                        ? ecc_publisher_record_tee(s->pub, s->atee)
+	                        : NULL;
+
+	return mixed ? mixed : s->atee;
+}
+
 /* The recording and the thumbnail start (main loop). */
 static void attach_branches(ecc_stream *s)
 {
 	if (atomic_exchange(&s->attached, true))
 		return;
 	if (s->rec)
-		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
-		                    s->acodec, 0, 0);
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, recorded_sound(s),
+		                    s->vcodec, s->acodec, 0, 0);
 	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
 }
 
@@ -472,8 +483,8 @@ static gboolean tick(gpointer data)
 			/* a full disk may have room again; a muxer error was one stream's */
 			g_message("stream=%s: recording again", s->id);
 			s->rec_failed_ms = ecc_mono_ms();
-			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee,
-			                    s->vcodec, s->acodec, 0, 0);
+			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee,
+			                    recorded_sound(s), s->vcodec, s->acodec, 0, 0);
 		}
 	}
 	if (s->pub && s->vtee && s->state == ST_LIVE && ecc_mono_ms() - s->key_asked >= KEY_MS) {

@@ -1,16 +1,19 @@
 // Push-to-talk (对讲, issue 10 part 6) over the phone's WebRTC path: a phone
 // publishes its camera (publisher.js); the wall (an admin, in another
 // browser, wallboard/js/media/talk.js) holds the talk button: the wall's
-// microphone reaches the phone, mixed by the gateway into the sound line it
+// voice reaches the phone, mixed by the gateway into the sound line it
 // sends back, and the phone plays it (WebAudio level above the silence
-// measured before); the phone's own microphone reaches the wall as the
-// stream's sound in the live player. Both measured with WebAudio on
-// Chromium's fake microphones (a beep). Talks are audited; an officer may
-// not talk from the field to another phone through the wall's path.
+// measured before); the phone's own microphone (Chromium's fake one, a
+// beep) reaches the wall as the stream's sound in the live player. The talk
+// is in the unit's recording: the wall speaks a 2.5 kHz tone, and a segment
+// recorded during the talk carries it (ffmpeg's band-pass and
+// volumedetect: its mean level), one recorded before does not. Talks are
+// audited; an officer may not use the wall's talk path.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stack, request, waitFor, cleanup, addUser, addUnit } from '../lib/harness.mjs';
-import { startGateway, waitStream } from '../lib/media.mjs';
+import path from 'node:path';
+import { stack, request, waitFor, cleanup, addUser, addUnit, execFileP } from '../lib/harness.mjs';
+import { startGateway, waitStream, segments } from '../lib/media.mjs';
 import { launch, loginPage } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
@@ -87,10 +90,19 @@ test('push-to-talk: the wall is heard on the phone and the phone on the wall, ov
   }, sid);
   assert.equal(refused.state, 'refused', JSON.stringify(refused));
 
-  // The wall holds the talk button: the phone hears it.
+  // The wall holds the talk button and speaks (a 2.5 kHz tone): the phone
+  // hears it.
   await wallPage.evaluate(async (stream) => {
     const { Talk } = await import('/js/media/talk.js');
-    window.__talk = new Talk({ stream });
+    const ac = new AudioContext();
+    const osc = ac.createOscillator();
+    const gain = ac.createGain();
+    const dest = ac.createMediaStreamDestination();
+    osc.frequency.value = 2500;
+    gain.gain.value = 0.5;
+    osc.connect(gain).connect(dest);
+    osc.start();
+    window.__talk = new Talk({ stream, media: dest.stream });
     window.__talkStates = [];
     window.__talk.addEventListener('state', (e) => window.__talkStates.push(`${e.detail.state} ${e.detail.reason}`));
     await window.__talk.press();
@@ -102,9 +114,12 @@ test('push-to-talk: the wall is heard on the phone and the phone on the wall, ov
     const p = await peak(page, 'window.__pub.talkback', 2000);
     return p > 0.02 && p;
   }, { timeout: 15000, interval: 0, what: 'the wall\'s voice on the phone' });
-  t.diagnostic(`the wall's microphone on the phone: peak ${heard.toFixed(3)} (silence: ${quiet.toFixed(4)})`);
+  t.diagnostic(`the wall's voice on the phone: peak ${heard.toFixed(3)} (silence: ${quiet.toFixed(4)})`);
+  const talkFrom = Date.now();
+  await new Promise((r) => setTimeout(r, 6000)); // a whole segment (4 s) of talk
 
   // Released: silence again; the talk is audited.
+  const talkTo = Date.now();
   await wallPage.evaluate(() => window.__talk.release());
   await waitFor(async () => (await peak(page, 'window.__pub.talkback', 1500)) < 0.01,
     { timeout: 10000, interval: 0, what: 'silence on the phone after the release' });
@@ -113,4 +128,24 @@ test('push-to-talk: the wall is heard on the phone and the phone on the wall, ov
   await waitFor(async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries
     .some((e) => e.action === 'talk.end' && e.actor === 'admin'), { timeout: 5000, what: 'talk.end audited' });
   await wallPage.evaluate(() => window.__talk.close());
+
+  // The talk is in the unit's recording.
+  const tone = async (seg) => {
+    const { stderr } = await execFileP('ffmpeg', ['-v', 'info', '-i', path.join(gw.recordings, seg.path), '-vn',
+      '-af', 'bandpass=f=2500:width_type=h:width=200,volumedetect', '-f', 'null', '-']);
+    // mean: the tone is steady, the phone's beep comes and goes
+    const m = stderr.match(/mean_volume: (-?[\d.]+) dB/);
+    return m ? Number(m[1]) : -Infinity;
+  };
+  const segs = await waitFor(async () => {
+    const all = (await segments(hub, token, 'hh-05')).filter((x) => !x.cut_short);
+    const during = all.find((x) => x.t0 >= talkFrom - 500 && x.t1 <= talkTo + 500)
+      || all.find((x) => x.t0 < talkTo && x.t1 > talkFrom);
+    const before = all.find((x) => x.t1 < talkFrom - 4000);
+    return during && before && { during, before };
+  }, { timeout: 20000, what: 'segments recorded before and during the talk' });
+  const [during, before] = [await tone(segs.during), await tone(segs.before)];
+  t.diagnostic(`the wall's 2.5 kHz tone in the recording: ${during} dB during the talk, ${before} dB before`);
+  assert.ok(during > -30, `the talk is recorded (${during} dB at 2.5 kHz)`);
+  assert.ok(during - before > 20, `the tone is the talk's (${during} dB during, ${before} dB before)`);
 });
