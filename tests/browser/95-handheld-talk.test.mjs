@@ -127,6 +127,37 @@ test('push-to-talk: the wall is heard on the phone and the phone on the wall, ov
   assert.ok(audit.some((e) => e.action === 'talk.start' && e.actor === 'admin' && e.target === `stream:${sid}`));
   await waitFor(async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries
     .some((e) => e.action === 'talk.end' && e.actor === 'admin'), { timeout: 5000, what: 'talk.end audited' });
+  // The wall's unit card has the talk button: held, the wall talks (its
+  // fake microphone's beep reaches the phone); released, it stops.
+  await wallPage.goto(`${hub.url}/`);
+  await wallPage.waitForSelector('#unit-list li[data-unit="hh-05"]');
+  await wallPage.click('#unit-list li[data-unit="hh-05"]');
+  const talkButton = '#unit-card button[data-action="talk"]';
+  await wallPage.waitForSelector(talkButton, { timeout: 10000 });
+  assert.equal(await wallPage.textContent(talkButton), '按住对讲');
+  await wallPage.hover(talkButton);
+  await wallPage.mouse.down();
+  await wallPage.waitForSelector(`${talkButton}[data-state="talking"]`, { timeout: 15000 });
+  assert.equal(await wallPage.textContent(talkButton), '对讲中…');
+  await waitFor(async () => (await peak(page, 'window.__pub.talkback', 2000)) > 0.02,
+    { timeout: 15000, interval: 0, what: 'the card\'s talk heard on the phone' });
+  await wallPage.mouse.up();
+  await wallPage.waitForSelector(`${talkButton}[data-state="idle"]`, { timeout: 10000 });
+  await wallPage.goto(`${hub.url}/live.html?stream=${sid}`);
+  await wallPage.evaluate(async (stream) => {
+    const { Talk } = await import('/js/media/talk.js');
+    window.__talk = new Talk({ stream });
+  }, sid);
+
+  // A wall talking while the phone's connection breaks: the talk ends
+  // (talk_end), the phone publishes again, the wall may talk again.
+  await wallPage.evaluate(() => window.__talk.press());
+  await wallPage.waitForFunction(() => window.__talk.state === 'talking', null, { timeout: 15000 });
+  await page.evaluate(() => window.__pub.pc.close());
+  await wallPage.waitForFunction(() => window.__talk.state === 'idle', null, { timeout: 15000 });
+  await page.waitForFunction(() => window.__pub.state === 'live', null, { timeout: 30000 });
+  await wallPage.evaluate(() => window.__talk.press());
+  await wallPage.waitForFunction(() => window.__talk.state === 'talking', null, { timeout: 15000 });
   await wallPage.evaluate(() => window.__talk.close());
 
   // The talk is in the unit's recording.
