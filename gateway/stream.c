@@ -269,8 +269,8 @@ static void end_viewers(ecc_stream *s, const char *why)
 		g_free(k);
 	}
 	ecc_transcode_free(s->h264);
-	ecc_transcode_free(s->opus);
-	s->h264 = s->opus = NULL;
+	ecc_transcode_free(s->sound);
+	s->h264 = s->sound = NULL;
 }
 
 static void teardown(ecc_stream *s)
@@ -373,7 +373,7 @@ static bool live_branch(ecc_stream *s, GstObject *src)
 	GHashTableIter it;
 	gpointer v;
 
-	if (ecc_transcode_owns(s->h264, src) || ecc_transcode_owns(s->opus, src))
+	if (ecc_transcode_owns(s->h264, src) || ecc_transcode_owns(s->sound, src))
 		return true;
 	g_hash_table_iter_init(&it, s->viewers);
 	while (g_hash_table_iter_next(&it, NULL, &v))
@@ -654,10 +654,10 @@ void ecc_stream_free(ecc_stream *s)
 /* With no viewer left, the H.264 transcode stops. */
 static void unwatched(ecc_stream *s)
 {
-	if ((s->h264 || s->opus) && !g_hash_table_size(s->viewers)) {
+	if ((s->h264 || s->sound) && !g_hash_table_size(s->viewers)) {
 		ecc_transcode_free(s->h264);
-		ecc_transcode_free(s->opus);
-		s->h264 = s->opus = NULL;
+		ecc_transcode_free(s->sound);
+		s->h264 = s->sound = NULL;
 		g_message("stream=%s: live transcodes stopped (no viewer)", s->id);
 	}
 }
@@ -668,6 +668,7 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mo
 	GstElement *stee = NULL;
 	ecc_viewer *v;
 	GstElement *htee;
+	bool opus_src = !strcmp(s->acodec, "opus");
 
 	if (!s->pipeline || !s->vtee || !atomic_load(&s->last_frame_us)) {
 		*why = "no picture yet";
@@ -681,13 +682,15 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mo
 		s->h264 = ecc_transcode_new(GST_BIN(s->pipeline), s->vtee, s->id);
 	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
 	/* sound, when the stream has it: the tee carries AAC (for the recording),
-	 * which MP4 takes as is and WebRTC needs in Opus */
-	if (s->atee && mode == ECC_VIEWER_WEBRTC && !s->opus && strcmp(s->acodec, "opus") != 0)
-		s->opus = ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
+	 * which MP4 takes as is and WebRTC needs in Opus; or a phone's Opus,
+	 * which WebRTC takes as is and the fallback's MSE needs in AAC */
+	if (s->atee && !s->sound && (mode == ECC_VIEWER_WEBRTC) != opus_src)
+		s->sound = opus_src ? ecc_transcode_aac(GST_BIN(s->pipeline), s->atee, s->id)
+		                    : ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
 	if (s->atee)
-		stee = mode == ECC_VIEWER_FMP4 || !strcmp(s->acodec, "opus") ? s->atee
-		       : s->opus ? ecc_transcode_tee(s->opus)
-		                 : NULL;
+		stee = (mode == ECC_VIEWER_WEBRTC) == opus_src ? s->atee
+		       : s->sound                              ? ecc_transcode_tee(s->sound)
+		                                               : NULL;
 	v = htee ? ecc_viewer_new(s->cfg, view, mode, GST_BIN(s->pipeline), htee, stee, cb, user)
 	         : NULL;
 	if (!v) {

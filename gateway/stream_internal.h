@@ -36,12 +36,12 @@ struct ecc_stream {
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
 	ecc_snapshot *snap;
-	GHashTable *viewers;         /* view id -> ecc_viewer*, owned */
-	ecc_transcode *h264;         /* H.265 sources: H.264 for viewers, while any watch */
-	ecc_transcode *opus;         /* the sound in Opus for viewers, while any watch */
-	ecc_restream *push;          /* a live push to a streaming platform, or NULL */
-	ecc_publisher *pub;          /* the webrtc: source of a phone's camera, or NULL */
-	ecc_publisher *talk;         /* a wall talking to the phone, or NULL */
+	GHashTable *viewers;  /* view id -> ecc_viewer*, owned */
+	ecc_transcode *h264;  /* H.265 sources: H.264 for viewers, while any watch */
+	ecc_transcode *sound; /* the sound for viewers (AAC -> Opus, Opus -> AAC), while watched */
+	ecc_restream *push;   /* a live push to a streaming platform, or NULL */
+	ecc_publisher *pub;   /* the webrtc: source of a phone's camera, or NULL */
+	ecc_publisher *talk;  /* a wall talking to the phone, or NULL */
 	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
 	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
 	gint64 key_asked;            /* monotonic ms */

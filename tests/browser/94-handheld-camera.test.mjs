@@ -96,6 +96,11 @@ test('a phone publishes its camera: recorded as its unit, live on the wall, reco
   const shown = await wallPlays(wallPage, 'published camera');
   assert.ok(shown.w >= 160, `the picture has its width (${shown.w})`);
   await wallPage.screenshot({ path: artifact('handheld-camera-wall.png') });
+  // The fallback (fMP4 through the hub into MSE, H.264 and Opus) plays it too.
+  const fallback = await wall.newPage();
+  await fallback.goto(`${hub.url}/live.html?stream=${sid}&mode=fmp4`);
+  await wallPlays(fallback, 'published camera, fallback');
+  await fallback.close();
 
   // Recorded as the unit's stream: segments ffprobe reads, H.264 and Opus.
   const segs = await waitFor(async () => {
