@@ -31,6 +31,7 @@ struct ecc_publish {
 	struct ecc_hub *hub;
 	ecc_publish_send_fn send;
 	GHashTable *by_id; /* session id -> struct session*, owned */
+	char why[128];     /* the last refusal's reason from streams.h */
 };
 
 ecc_publish *ecc_publish_new(struct ecc_hub *hub)
@@ -207,7 +208,6 @@ static int begin(ecc_publish *p, void *client, const struct ecc_user *user, cons
 int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
                       const char **why)
 {
-	static char reason[128];
 	int64_t stream = 0;
 	int rc;
 
@@ -220,9 +220,9 @@ int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user,
 		return ECC_ERR_NOTFOUND;
 	}
 	rc =
-	    ecc_streams_published(p->hub->streams, user->unit, user->username, ip, &stream, reason);
+	    ecc_streams_published(p->hub->streams, user->unit, user->username, ip, &stream, p->why);
 	if (rc != ECC_OK) {
-		*why = reason;
+		*why = p->why;
 		return rc;
 	}
 	/* one phone camera per unit: the newest connection wins */
