@@ -18,6 +18,10 @@
 //   await pub.start();   // asks for the camera (getUserMedia) once
 //   pub.stop();          // ends the session; the recording closes
 //
+// Texts for a page (i18n): publish.start, publish.stop,
+// publish.state.<state>, publish.refused (error code forbidden or
+// not_found), publish.camera_denied (error code camera), publish.talkback.
+//
 // The video goes as H.264 (what the wall's viewers take without a
 // transcode), the sound as Opus. The sound's line runs both ways: the
 // gateway sends back the voice of a wall that talks to this phone
