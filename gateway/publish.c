@@ -9,6 +9,7 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
+#include <stdio.h>
 #include <string.h>
 
 struct ecc_publisher {
@@ -40,13 +41,14 @@ struct ecc_publisher {
 	"packetization-mode=(string)1"
 #define AUDIO_CAPS "application/x-rtp,media=audio,encoding-name=OPUS,clock-rate=48000"
 /* The talk-back to the phone: silence, mixed with the voices of the walls
- * that talk to it, in Opus (payload type 111: Chromium's for Opus; the
- * answer keeps the offer's numbers). Always flowing, so a talk starts
- * without a renegotiation; the mixer waits 100 ms for a late voice. */
+ * that talk to it, in Opus (payload type 111, Chromium's, until the offer
+ * names another: the answer keeps the offer's numbers). Always flowing, so
+ * a talk starts without a renegotiation; the mixer waits 100 ms for a late
+ * voice. */
 #define TALKBACK                                                                                   \
 	"audiotestsrc is-live=true wave=silence samplesperbuffer=960 ! "                           \
 	"audio/x-raw,rate=48000,channels=1 ! audiomixer name=mix latency=100000000 ! "             \
-	"audioconvert ! opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111"
+	"audioconvert ! opusenc bitrate=32000 frame-size=20 ! rtpopuspay name=pay pt=111"
 #define VOICE                                                                                      \
 	"rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "                                 \
 	"audio/x-raw,rate=48000,channels=1 ! tee name=t allow-not-linked=true"
@@ -238,6 +240,26 @@ GstElement *ecc_publisher_element(ecc_publisher *p)
 	return p->wrtc;
 }
 
+/* The talk-back's payload type: the offer's for Opus (Firefox says 109). */
+static void talkback_pt(ecc_publisher *p, const GstSDPMedia *m)
+{
+	GstElement *pay = p->talkback ? gst_bin_get_by_name(GST_BIN(p->talkback), "pay") : NULL;
+
+	for (guint i = 0; pay && i < gst_sdp_media_attributes_len(m); i++) {
+		const GstSDPAttribute *a = gst_sdp_media_get_attribute(m, i);
+		unsigned pt = 0;
+		char name[8] = "";
+		if (!g_strcmp0(a->key, "rtpmap") && a->value &&
+		    sscanf(a->value, "%u %7[^/]", &pt, name) == 2 &&
+		    !g_ascii_strcasecmp(name, "opus") && pt >= 96 && pt <= 127) {
+			g_object_set(pay, "pt", pt, NULL);
+			break;
+		}
+	}
+	if (pay)
+		gst_object_unref(pay);
+}
+
 int ecc_publisher_offer(ecc_publisher *p, const char *session, const char *sdp, bool *audio)
 {
 	GstSDPMessage *msg = NULL;
@@ -254,8 +276,11 @@ int ecc_publisher_offer(ecc_publisher *p, const char *session, const char *sdp, 
 		return ECC_ERR_INVAL;
 	}
 	for (guint i = 0; i < gst_sdp_message_medias_len(msg); i++)
-		if (!g_strcmp0(gst_sdp_media_get_media(gst_sdp_message_get_media(msg, i)), "audio"))
+		if (!g_strcmp0(gst_sdp_media_get_media(gst_sdp_message_get_media(msg, i)),
+		               "audio")) {
 			*audio = true;
+			talkback_pt(p, gst_sdp_message_get_media(msg, i));
+		}
 	p->session = g_strdup(session);
 	x = g_new0(struct nego, 1);
 	x->wrtc = gst_object_ref(p->wrtc);
