@@ -11,7 +11,9 @@
 // session records into a new segment. States, as "state" events (detail
 // {state, reason}) and in .state: connecting, live, reconnecting, stopped;
 // "error" events (detail {code, message}) for a refusal (the user carries
-// no unit: code "forbidden"; that one stops it).
+// no unit: code "forbidden"; the session ended: code "session", the
+// WebSocket closed with 1008; the camera refused: code "camera"; these
+// stop it). .media is the MediaStream it publishes (for a preview).
 //
 //   const pub = new Publisher();
 //   pub.addEventListener('state', (e) => show(e.detail.state));
@@ -125,9 +127,14 @@ export class Publisher extends EventTarget {
       try { msg = JSON.parse(ev.data); } catch { return; }
       this.handle(msg);
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (ws !== this.ws) return;
       this.ws = null;
+      if (ev.code === 1008) { // the login ended: publishing again would not help
+        this.dispatchEvent(new CustomEvent('error', { detail: { code: 'session', message: ev.reason } }));
+        this.stop();
+        return;
+      }
       this.again('signalling lost');
     };
   }
