@@ -172,9 +172,12 @@ test('push-to-talk: the wall is heard on the phone and the phone on the wall, ov
     const all = (await segments(hub, token, 'hh-05')).filter((x) => !x.cut_short);
     const during = all.find((x) => x.t0 >= talkFrom - 500 && x.t1 <= talkTo + 500)
       || all.find((x) => x.t0 < talkTo && x.t1 > talkFrom);
-    const before = all.find((x) => x.t1 < talkFrom - 4000);
+    const before = all.find((x) => x.t1 < talkFrom - 1000);
     return during && before && { during, before };
-  }, { timeout: 20000, what: 'segments recorded before and during the talk' });
+  }, { timeout: 30000, what: 'segments recorded before and during the talk' }).catch(async (e) => {
+    const all = (await segments(hub, token, 'hh-05')).map((x) => `${x.t0 - talkFrom}..${x.t1 - talkFrom}${x.cut_short ? ' cut' : ''}`);
+    throw new Error(`${e.message}; the talk ${talkTo - talkFrom} ms; segments (ms from the talk): ${all.join(', ')}`);
+  });
   const [during, before] = [await tone(segs.during), await tone(segs.before)];
   t.diagnostic(`the wall's 2.5 kHz tone in the recording: ${during} dB during the talk, ${before} dB before`);
   assert.ok(during > -30, `the talk is recorded (${during} dB at 2.5 kHz)`);
