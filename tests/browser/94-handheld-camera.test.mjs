@@ -2,7 +2,8 @@
 // publishes its camera and microphone over WebRTC (wallboard/js/media/
 // publisher.js, loaded on a real hub page) to the gateway, which records it
 // as the officer's unit's stream in crash-safe segments (read back by
-// ffprobe: H.264 and Opus) and serves it live to the wall like any camera.
+// ffprobe: H.264 and Opus) and serves it live to the wall like any camera
+// (a video wall tile, the live page, and the fallback).
 // The publisher's connection is then cut under it: it publishes again by
 // itself, the recording resumes in a new segment after the gap, and the
 // wall's player plays again. Start and end are audited with the user; a
@@ -92,6 +93,9 @@ test('a phone publishes its camera: recorded as its unit, live on the wall, reco
   // The wall (an admin, in another browser) plays the unit's stream live.
   const wall = await launch(t);
   const wallPage = await loginPage(wall, hub);
+  // On the wallboard's video wall, in a tile like any camera.
+  await wallPage.waitForSelector('.wall-tile .live-player[data-state="live"]', { timeout: 30000 });
+  assert.equal(await wallPage.textContent('.wall-tile .wall-caption'), '单兵3');
   await wallPage.goto(`${hub.url}/live.html?stream=${sid}`);
   const shown = await wallPlays(wallPage, 'published camera');
   assert.ok(shown.w >= 160, `the picture has its width (${shown.w})`);
