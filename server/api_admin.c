@@ -43,7 +43,8 @@ void api_users_list(struct ecc_req *req)
 
 void api_users_add(struct ecc_req *req)
 {
-	const char *name = NULL, *pw = NULL, *role_s = NULL, *display = NULL, *team = NULL;
+	const char *name = NULL, *pw = NULL, *role_s = NULL, *display = NULL, *team = NULL,
+	           *unit = NULL;
 	char why[ECC_WHY_LEN] = "";
 	enum ecc_role role;
 	int rc;
@@ -53,14 +54,22 @@ void api_users_add(struct ecc_req *req)
 	    ecc_json_get_string(req->json, "role", &role_s) != ECC_OK ||
 	    ecc_role_parse(role_s, &role) != ECC_OK ||
 	    ecc_json_get_string(req->json, "display_name", &display) == ECC_ERR_INVAL ||
-	    ecc_json_get_string(req->json, "team", &team) == ECC_ERR_INVAL) {
+	    ecc_json_get_string(req->json, "team", &team) == ECC_ERR_INVAL ||
+	    ecc_json_get_string(req->json, "unit", &unit) == ECC_ERR_INVAL) {
 		ecc_req_error(req, 400, "bad_request",
 		              "username, password and role (admin, commander, duty, officer, judge,"
 		              " guest) are required");
 		return;
 	}
+	if (unit && unit[0] && !ecc_units_get(req->hub->units, unit)) {
+		ecc_req_error(req, 400, "bad_request", "no such unit");
+		return;
+	}
 	rc = ecc_auth_user_add(req->hub->auth, name, role, pw, display, team, req->user.username,
 	                       req->ip, why, NULL);
+	/* the unit the user carries (an officer's phone publishes as it) */
+	if (rc == ECC_OK && unit && unit[0])
+		rc = ecc_auth_set_unit(req->hub->auth, name, unit, req->user.username, req->ip);
 	if (rc != ECC_OK) {
 		ecc_router_fail(req, rc, why[0] ? why : NULL);
 		return;

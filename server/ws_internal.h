@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "hub.h"
 #include "views.h"
+#include "publish.h"
 
 #include <cJSON.h>
 #include <glib.h>
@@ -60,5 +61,11 @@ void ecc_ws__send_error(struct client *c, const char *code, const char *message)
 void ecc_ws__m_watch(struct client *c, const cJSON *msg);
 void ecc_ws__m_view_signal(struct client *c, const cJSON *msg);
 void ecc_ws__views_attach(ecc_views *views);
+
+/* ws_publish.c: phones publishing their camera (publish.h) */
+void ecc_ws__m_publish(struct client *c, const cJSON *msg);
+void ecc_ws__m_publish_signal(struct client *c, const cJSON *msg);
+void ecc_ws__m_talk(struct client *c, const cJSON *msg);
+void ecc_ws__publish_attach(ecc_publish *p);
 
 #endif
