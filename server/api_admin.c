@@ -6,6 +6,8 @@
 #include "ecc_json.h"
 #include "events.h"
 #include "telemetry.h"
+#include "units.h"
+#include "useradmin.h"
 #include "ws.h"
 
 #include <string.h>
@@ -44,6 +46,7 @@ void api_users_list(struct ecc_req *req)
 void api_users_add(struct ecc_req *req)
 {
 	const char *name = NULL, *pw = NULL, *role_s = NULL, *display = NULL, *team = NULL;
+	const char *unit = NULL;
 	char why[ECC_WHY_LEN] = "";
 	enum ecc_role role;
 	int rc;
@@ -53,15 +56,25 @@ void api_users_add(struct ecc_req *req)
 	    ecc_json_get_string(req->json, "role", &role_s) != ECC_OK ||
 	    ecc_role_parse(role_s, &role) != ECC_OK ||
 	    ecc_json_get_string(req->json, "display_name", &display) == ECC_ERR_INVAL ||
-	    ecc_json_get_string(req->json, "team", &team) == ECC_ERR_INVAL) {
+	    ecc_json_get_string(req->json, "team", &team) == ECC_ERR_INVAL ||
+	    ecc_json_get_string(req->json, "unit", &unit) == ECC_ERR_INVAL) {
 		ecc_req_error(req, 400, "bad_request",
 		              "username, password and role (admin, commander, duty, officer, judge,"
 		              " guest) are required");
 		return;
 	}
+	if (unit && !ecc_units_lookup(req->hub->units, unit)) {
+		ecc_req_error(req, 404, "not_found", "no such unit");
+		return;
+	}
 	rc = ecc_auth_user_add(req->hub->auth, name, role, pw, display, team, req->user.username,
 	                       req->ip, why, NULL);
 	if (rc != ECC_OK) {
+		ecc_router_fail(req, rc, why[0] ? why : NULL);
+		return;
+	}
+	if (unit && (rc = ecc_useradmin_set_unit(req->hub, name, unit, req->user.username, req->ip,
+	                                         why)) != ECC_OK) {
 		ecc_router_fail(req, rc, why[0] ? why : NULL);
 		return;
 	}

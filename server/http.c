@@ -350,6 +350,8 @@ static bool path_safe(const char *path)
 static const char *const pages[][2] = {
     {"/", "/index.html"},
     {"/login", "/login.html"},
+    {"/m", "/m/index.html"},
+    {"/m/", "/m/index.html"},
 };
 
 static const char *csp = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:;"

@@ -90,6 +90,8 @@ const struct ecc_route ecc_routes[] = {
      "unlock an account, also after failed logins (audited)"},
     {"PUT", "/api/v1/users/{name}/role", ADMIN, JSON, api_users_role,
      "change a user's role; the user's sessions end (audited)"},
+    {"PUT", "/api/v1/users/{name}/unit", ADMIN, JSON, api_users_unit,
+     "set or clear an officer's own unit (the handheld page reports as it; sessions end)"},
     {"GET", "/metrics", 0, PUBLIC, api_metrics,
      "Prometheus text: positions, WebSocket clients, alerts, streams, recordings, disk"},
     {"GET", "/api/v1/duty/roster", CENTER, 0, api_duty_roster,

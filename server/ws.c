@@ -362,6 +362,9 @@ static const struct ws_message {
     {"unwatch", ecc_ws__m_view_signal, true},
     {"answer", ecc_ws__m_view_signal, true},
     {"ice", ecc_ws__m_view_signal, true},
+    {"pos", ecc_ws__m_pos, true},
+    {"event", ecc_ws__m_event, true},
+    {"delivered", ecc_ws__m_delivered, true},
     {NULL, NULL, false},
 };
 

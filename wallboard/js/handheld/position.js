@@ -1,0 +1,40 @@
+// The phone's position: navigator.geolocation.watchPosition, each fix with
+// its own time (the device's), accuracy, speed, heading and the battery
+// level where the browser tells them, put into the outbox.
+const fin = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export class PositionWatch {
+  constructor(outbox, { onFix, onError } = {}) {
+    this.outbox = outbox;
+    this.onFix = onFix || (() => {});
+    this.onError = onError || (() => {});
+    this.last = null;
+    this.recorded = []; // every fix taken, for the page's own view (and tests)
+    this.battery = undefined;
+    navigator.getBattery?.().then((b) => {
+      const read = () => { this.battery = Math.round(b.level * 100); };
+      read();
+      b.addEventListener('levelchange', read);
+    }).catch(() => {});
+  }
+
+  start() {
+    if (!navigator.geolocation) { this.onError('unsupported'); return; }
+    this.id = navigator.geolocation.watchPosition((p) => this.fix(p),
+      (e) => this.onError(e.code === 1 ? 'denied' : 'unavailable'),
+      { enableHighAccuracy: true, maximumAge: 0, timeout: 30000 });
+  }
+
+  async fix(p) {
+    const c = p.coords;
+    const body = { ts: Math.round(p.timestamp || Date.now()), lat: c.latitude, lon: c.longitude };
+    const extra = { acc: fin(c.accuracy), alt: fin(c.altitude), speed: fin(c.speed),
+      heading: fin(c.heading), battery: this.battery };
+    for (const [k, v] of Object.entries(extra)) if (v !== undefined) body[k] = v;
+    if (body.heading !== undefined && (body.heading < 0 || body.heading >= 360)) delete body.heading;
+    this.last = body;
+    this.recorded.push(body);
+    await this.outbox.add({ kind: 'pos', body });
+    this.onFix(body);
+  }
+}
