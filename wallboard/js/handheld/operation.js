@@ -1,11 +1,13 @@
 // The officer's active operation: case number, title, time since it
 // started, and a small map of the site with the positions of the
-// operation's units (from the WebSocket's units channel).
+// operation's units (from the WebSocket's units channel). Asked again
+// every RELOAD_MS and on each reconnect.
 import * as L from '/vendor/leaflet/leaflet-src.esm.js';
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 
 const $ = (id) => document.getElementById(id);
+const RELOAD_MS = 30000;
 
 export function elapsedText(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -24,6 +26,7 @@ export class OperationView {
     this.markers = new Map(); // unit id -> L.circleMarker
     this.positions = new Map(); // unit id -> {lat, lon, ts}
     setInterval(() => this.tick(), 1000);
+    setInterval(() => this.load().catch(() => {}), RELOAD_MS);
   }
 
   async load() {
@@ -68,8 +71,10 @@ export class OperationView {
     else if (s?.type === 'polygon') this.site = L.polygon(s.points, { color: '#e0a030' });
     else this.site = null;
     if (this.site) {
+      // (a circle has bounds only on a map with a view: from its centre)
+      const bounds = s.type === 'circle' ? L.latLng(s.lat, s.lon).toBounds(s.radius_m * 2) : this.site.getBounds();
+      this.map.fitBounds(bounds, { padding: [10, 10], animate: false });
       this.site.addTo(this.map);
-      this.map.fitBounds(this.site.getBounds(), { padding: [10, 10], animate: false });
     } else {
       this.map.setView([0, 0], 2);
     }
