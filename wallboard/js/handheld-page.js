@@ -97,7 +97,7 @@ if (!me) {
     },
   });
   if (canReport) position.start();
-  onLanguage(() => { inbox.render(); op.render(); if (sos.stateKey) sos.show(sos.stateKey); });
+  onLanguage(() => { inbox.render(true); op.render(); if (sos.stateKey) sos.show(sos.stateKey); });
   $('m-logout').addEventListener('click', async () => {
     await api('POST', '/logout').catch(() => {});
     localStorage.removeItem(ME_KEY);

@@ -446,4 +446,5 @@ export default {
   'hh.cam_start': 'Start recording',
   'hh.no_unit': 'This account has no unit: it cannot report positions or raise an SOS; ask an administrator',
   'hh.offline_first': 'The command center is out of reach: log in once while online',
+  'hh.photo': 'Photo (optional)',
 };
