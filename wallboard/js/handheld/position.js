@@ -50,8 +50,8 @@ export class PositionWatch {
     if (k && (body.ts <= k.ts || (metres(k, body) < 1 && body.ts - k.ts < SAME_PLACE_MS))) return;
     this.kept = body;
     localStorage.setItem(KEPT, JSON.stringify(body));
-    this.recorded.push(body);
     await this.outbox.add({ kind: 'pos', body });
+    this.recorded.push(body); // (after the outbox has it)
     this.onFix(body);
   }
 }
