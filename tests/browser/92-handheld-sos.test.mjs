@@ -30,6 +30,7 @@ test('the handheld page: SOS held 2 s raises the alert and pops the video; a sho
   const wall = await openWall(t, hub);
   await wall.waitForSelector('#alert-list');
   assert.equal(await wall.locator('.wall-tile[data-unit="hh-01"]').count(), 0, 'not on the wall before');
+  assert.equal(await page.isVisible('#sos-cancel-form'), false, 'nothing to cancel yet');
 
   // ---- a short press (1.2 s): nothing ----
   await hold(page, 1200);
