@@ -47,7 +47,10 @@ export class PositionWatch {
     if (body.heading !== undefined && (body.heading < 0 || body.heading >= 360)) delete body.heading;
     this.last = body;
     const k = this.kept;
-    if (k && (body.ts <= k.ts || (metres(k, body) < 1 && body.ts - k.ts < SAME_PLACE_MS))) return;
+    if (k && (body.ts <= k.ts || (metres(k, body) < 1 && body.ts - k.ts < SAME_PLACE_MS))) {
+      this.onFix(body); // shown, not sent again
+      return;
+    }
     this.kept = body;
     localStorage.setItem(KEPT, JSON.stringify(body));
     await this.outbox.add({ kind: 'pos', body });
