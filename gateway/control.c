@@ -22,6 +22,7 @@ struct ecc_control {
 	char *root;          /* absolute recordings folder */
 	GHashTable *streams; /* id -> ecc_stream* */
 	GHashTable *views;   /* live view id -> its stream's id */
+	GHashTable *pubs;    /* publisher or talk session -> its stream's id */
 	GHashTable *unacked; /* mid -> relative path of a segment whose report is in flight */
 	guint health_id, status_id;
 	bool recovered;
@@ -130,14 +131,20 @@ static void on_state(void *user, ecc_stream *s, const char *state)
 static bool url_supported(const char *url)
 {
 	return g_str_has_prefix(url, "rtsp://") || g_str_has_prefix(url, "rtsps://") ||
-	       g_str_has_prefix(url, "rtmp://") || g_str_has_prefix(url, "srt://");
+	       g_str_has_prefix(url, "rtmp://") || g_str_has_prefix(url, "srt://") ||
+	       !strcmp(url, "webrtc:");
 }
+
+static const struct ecc_publisher_cb publish_cb;
 
 /* Starts the stream described by o, or keeps it when it runs unchanged. */
 static void start_stream(ecc_control *c, const cJSON *o)
 {
 	const char *id = NULL, *unit = NULL, *url = NULL, *transport = NULL, *push = NULL;
-	struct ecc_stream_callbacks cb = {.segment = report_segment, .state = on_state};
+	struct ecc_stream_callbacks cb = {.segment = report_segment,
+	                                  .state = on_state,
+	                                  .publish = publish_cb,
+	                                  .talk = publish_cb};
 	bool record = true;
 	ecc_stream *old;
 
@@ -154,7 +161,13 @@ static void start_stream(ecc_control *c, const cJSON *o)
 		push = NULL;
 	}
 	old = g_hash_table_lookup(c->streams, id);
-	if (!old || strcmp(ecc_stream_url(old), url) != 0) {
+	/* Recording switched on (an operation started; or the order again
+	 * after the broker came back): the running stream records from its
+	 * cached GOP, live viewers and ingest undisturbed. Off: the stream
+	 * starts again without recording, its open segment closed whole. */
+	if (old && record && !ecc_stream_records(old) && !strcmp(ecc_stream_url(old), url))
+		ecc_stream_record_on(old);
+	if (!old || strcmp(ecc_stream_url(old), url) != 0 || (!record && ecc_stream_records(old))) {
 		if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
 			g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
 			return;
@@ -363,6 +376,111 @@ static void stop_view(ecc_control *c, const cJSON *o)
 		g_hash_table_remove(c->views, view);
 }
 
+/* ---- a phone publishing (webrtc: streams, relayed by the hub) ------------------ */
+
+/* The hub names a phone's session "p..." and a wall's talk to it "t...":
+ * the reports are publish_* and talk_* likewise. */
+static bool is_talk(const char *session)
+{
+	return session[0] == 't';
+}
+
+static void pub_evt(ecc_control *c, const char *what, const char *session, cJSON *o)
+{
+	char type[32];
+
+	g_snprintf(type, sizeof(type), "%s_%s", is_talk(session) ? "talk" : "publish", what);
+	cJSON_AddStringToObject(o, "type", type);
+	cJSON_AddStringToObject(o, "session", session);
+	publish(c, c->evt_topic, o, 1, false, NULL);
+}
+
+static void on_pub_answer(void *user, const char *session, const char *sdp)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "sdp", sdp);
+	pub_evt(user, "answer", session, o);
+}
+
+static void on_pub_ice(void *user, const char *session, unsigned mline, const char *cand)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "mline", mline);
+	cJSON_AddStringToObject(o, "candidate", cand);
+	pub_evt(user, "ice", session, o);
+}
+
+/* A session ended on the gateway (ICE failed, the stream restarted): the
+ * hub tells the phone, which publishes again. */
+static void on_pub_ended(void *user, const char *session, const char *why)
+{
+	ecc_control *c = user;
+	cJSON *o = cJSON_CreateObject();
+
+	if (!g_hash_table_remove(c->pubs, session)) {
+		cJSON_Delete(o);
+		return; /* ended already (unpublished) */
+	}
+	cJSON_AddStringToObject(o, "reason", why ? why : "");
+	pub_evt(c, "end", session, o);
+}
+
+static const struct ecc_publisher_cb publish_cb = {on_pub_answer, on_pub_ice, on_pub_ended};
+
+static void start_publish(ecc_control *c, const cJSON *o)
+{
+	const char *session = NULL, *sid = NULL, *sdp = NULL;
+	ecc_stream *st;
+	int rc = ECC_ERR_NOTFOUND;
+
+	if (ecc_json_get_string(o, "session", &session) != ECC_OK || !ecc_id_valid(session) ||
+	    ecc_json_get_string(o, "stream", &sid) != ECC_OK ||
+	    ecc_json_get_string(o, "sdp", &sdp) != ECC_OK) {
+		g_warning("dropped a publish order without a valid session, stream and sdp");
+		return;
+	}
+	if (g_hash_table_contains(c->pubs, session))
+		return; /* a repeated order (QoS 1) */
+	st = g_hash_table_lookup(c->streams, sid);
+	g_hash_table_insert(c->pubs, g_strdup(session), g_strdup(sid));
+	if (st)
+		rc = is_talk(session) ? ecc_stream_talk(st, session, sdp)
+		                      : ecc_stream_publish(st, session, sdp);
+	if (rc != ECC_OK)
+		on_pub_ended(c, session,
+		             rc == ECC_ERR_NOTFOUND  ? "no such stream here"
+		             : rc == ECC_ERR_UNAVAIL ? "the phone is not publishing"
+		                                     : "not a published stream, or a bad offer");
+}
+
+static void publish_signal(ecc_control *c, const cJSON *o, bool ice)
+{
+	const char *session = NULL, *cand = NULL, *sid;
+	ecc_stream *st;
+	double mline = 0;
+
+	if (ecc_json_get_string(o, "session", &session) != ECC_OK ||
+	    !(sid = g_hash_table_lookup(c->pubs, session)) ||
+	    !(st = g_hash_table_lookup(c->streams, sid)))
+		return; /* a session that ended meanwhile */
+	if (!ice) {
+		char *gone = g_strdup(session);
+		g_hash_table_remove(c->pubs, gone);
+		if (is_talk(gone))
+			ecc_stream_untalk(st, gone);
+		else
+			ecc_stream_unpublish(st, gone, "the phone stopped publishing");
+		g_free(gone);
+	} else if (ecc_json_get_string(o, "candidate", &cand) != ECC_OK ||
+	           ecc_json_get_number(o, "mline", &mline) != ECC_OK || mline < 0 || mline >= 16 ||
+	           (is_talk(session) ? ecc_stream_talk_ice(st, session, (unsigned)mline, cand)
+	                             : ecc_stream_publish_ice(st, session, (unsigned)mline,
+	                                                      cand)) == ECC_ERR_INVAL)
+		g_message("publisher %s: a bad candidate dropped", session);
+}
+
 static void on_message(void *user, const char *topic, const void *payload, size_t len, int qos,
                        bool retain)
 {
@@ -397,6 +515,11 @@ static void on_message(void *user, const char *topic, const void *payload, size_
 		view_signal(c, o, op);
 	else if (!strcmp(op, "unview"))
 		stop_view(c, o);
+	else if (!strcmp(op, "publish") || !strcmp(op, "talk"))
+		start_publish(c, o);
+	else if (!strcmp(op, "publish_ice") || !strcmp(op, "unpublish") ||
+	         !strcmp(op, "talk_ice") || !strcmp(op, "untalk"))
+		publish_signal(c, o, g_str_has_suffix(op, "_ice"));
 	else
 		g_warning("unknown order %s", op);
 	cJSON_Delete(o);
@@ -469,6 +592,7 @@ ecc_control *ecc_control_new(const struct ecc_gwconfig *cfg)
 	c->streams = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stream_free);
 	c->unacked = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	c->views = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	c->pubs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	will = cJSON_CreateObject();
 	cJSON_AddStringToObject(will, "state", "offline");
 	will_text = cJSON_PrintUnformatted(will);
@@ -520,6 +644,7 @@ void ecc_control_free(ecc_control *c)
 	g_hash_table_destroy(c->streams);
 	g_hash_table_destroy(c->unacked);
 	g_hash_table_destroy(c->views);
+	g_hash_table_destroy(c->pubs);
 	g_free(c->cmd_topic);
 	g_free(c->evt_topic);
 	g_free(c->status_topic);

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ecc-gw-stream"
 
 #include "stream.h"
+#include "stream_internal.h"
+#include "chain.h"
 #include "gopcache.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
@@ -11,116 +13,22 @@
 #include "tee.h"
 #include "transcode.h"
 
+#include <gst/video/video.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #define STALL_MS           3000
 #define RESTART_STALLED_MS 6000
 #define FIRST_FRAME_MS     15000
-#define RETRY_MIN_MS       500
 #define RETRY_MAX_MS       5000
 #define FINISH_MS          3000
 #define TRACKS_MS          1500
 #define SOUND_MS           6000 /* how long an announced sound track is waited for */
 #define REC_RETRY_MS       5000 /* a failed recording branch starts again after */
-
-enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
+#define KEY_MS             2000 /* a publishing phone is asked for a key frame this often */
 
 static const char *const state_names[] = {"starting", "waiting",  "live",
                                           "stalled",  "retrying", "stopped"};
-
-struct ecc_stream {
-	const struct ecc_gwconfig *cfg;
-	char *id, *unit, *url, *transport;
-	bool record;
-	struct ecc_stream_callbacks cb;
-	void *user;
-
-	GstElement *pipeline;
-	guint bus_watch;
-	GstElement *vtee, *atee; /* owned by the pipeline; set from streaming threads */
-	char vcodec[16], acodec[16];
-	atomic_bool attached;        /* recording and thumbnail branches added */
-	atomic_bool all_tracks;      /* the demuxer said no-more-pads */
-	atomic_bool audio_announced; /* the RTSP session description has sound */
-	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
-	ecc_recorder *rec;
-	ecc_snapshot *snap;
-	GHashTable *viewers; /* view id -> ecc_viewer*, owned */
-	ecc_transcode *h264; /* H.265 sources: H.264 for viewers, while any watch */
-	ecc_transcode *opus; /* the sound in Opus for viewers, while any watch */
-	ecc_restream *push;  /* a live push to a streaming platform, or NULL */
-
-	atomic_uint_fast64_t frames, bytes;
-	atomic_int_fast64_t last_frame_us; /* monotonic */
-	uint64_t prev_frames, prev_bytes;
-	gint64 prev_at;
-
-	enum state state;
-	gint64 state_since; /* monotonic ms */
-	unsigned reconnects;
-	unsigned retry_ms;
-	guint retry_id, finish_id, tick_id;
-	gint64 rec_failed_ms; /* when the recording branch last failed */
-	char error[256];
-};
-
-/* ---- codec chains --------------------------------------------------------- */
-
-/* What follows a source pad, by RTP encoding-name or elementary caps. Video
- * ends in avc/hvc1 (what mp4mux takes); audio in AAC (G.711 is transcoded to
- * AAC for the recording: mp4mux cannot carry it; the video is untouched). */
-static const struct chain {
-	const char *match;
-	bool rtp;
-	bool video;
-	const char *codec;
-	const char *desc;
-} chains[] = {
-#define VTEE " ! tee name=t allow-not-linked=true"
-#define H264 "h264parse config-interval=-1 ! video/x-h264,stream-format=avc,alignment=au" VTEE
-#define H265 "h265parse config-interval=-1 ! video/x-h265,stream-format=hvc1,alignment=au" VTEE
-#define AAC  "aacparse ! audio/mpeg,mpegversion=4,stream-format=raw" VTEE
-#define G711                                                                                       \
-	"audioconvert ! audioresample ! avenc_aac ! aacparse ! audio/mpeg,stream-format=raw" VTEE
-    {"H264", true, true, "h264", "rtph264depay ! " H264},
-    {"H265", true, true, "h265", "rtph265depay ! " H265},
-    {"MPEG4-GENERIC", true, false, "aac", "rtpmp4gdepay ! " AAC},
-    {"MP4A-LATM", true, false, "aac", "rtpmp4adepay ! " AAC},
-    {"PCMA", true, false, "pcma", "rtppcmadepay ! alawdec ! " G711},
-    {"PCMU", true, false, "pcmu", "rtppcmudepay ! mulawdec ! " G711},
-    {"video/x-h264", false, true, "h264", H264},
-    {"video/x-h265", false, true, "h265", H265},
-    {"audio/mpeg", false, false, "aac", AAC},
-    {"audio/x-alaw", false, false, "pcma", "alawdec ! " G711},
-    {"audio/x-mulaw", false, false, "pcmu", "mulawdec ! " G711},
-    {NULL, false, false, NULL, NULL},
-#undef VTEE
-#undef H264
-#undef H265
-#undef AAC
-#undef G711
-};
-
-static const struct chain *find_chain(GstCaps *caps)
-{
-	const GstStructure *st = gst_caps_get_structure(caps, 0);
-	const char *name = gst_structure_get_name(st);
-	bool rtp = !strcmp(name, "application/x-rtp");
-	const char *key = rtp ? gst_structure_get_string(st, "encoding-name") : name;
-	int mpegversion = 0;
-
-	if (!key)
-		return NULL;
-	/* AAC only: MP3 (mpegversion 1) is not a field camera's audio. */
-	if (!rtp && !strcmp(name, "audio/mpeg") &&
-	    (!gst_structure_get_int(st, "mpegversion", &mpegversion) || mpegversion == 1))
-		return NULL;
-	for (const struct chain *c = chains; c->match; c++)
-		if (c->rtp == rtp && !g_ascii_strcasecmp(c->match, key))
-			return c;
-	return NULL;
-}
 
 /* ---- health probe (streaming thread) -------------------------------------- */
 
@@ -142,7 +50,7 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 {
 	ecc_stream *s = data;
 	GstCaps *caps = gst_pad_get_current_caps(pad);
-	const struct chain *c;
+	const struct ecc_chain *c;
 	GstElement *bin;
 	GstPad *sink;
 	GError *err = NULL;
@@ -150,7 +58,7 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 	(void)src;
 	if (!caps)
 		caps = gst_pad_query_caps(pad, NULL);
-	c = find_chain(caps);
+	c = ecc_chain_find(caps);
 	if (!c || (c->video && s->vtee) || (!c->video && s->atee)) {
 		/* an unknown or a second track: drained and ignored */
 		GstElement *sinkel = gst_element_factory_make("fakesink", NULL);
@@ -209,14 +117,25 @@ static void no_more_pads(GstElement *src, gpointer data)
 	atomic_store(&s->all_tracks, true);
 }
 
+/* The sound the recording takes: a phone's, mixed with the walls talking
+ * to it (publish.h); any other source's as it is. */
+static GstElement *recorded_sound(ecc_stream *s)
+{
+	GstElement *mixed = s->pub && s->atee && !strcmp(s->acodec, "opus")
+	                        ? ecc_publisher_record_tee(s->pub, s->atee)
+	                        : NULL;
+
+	return mixed ? mixed : s->atee;
+}
+
 /* The recording and the thumbnail start (main loop). */
 static void attach_branches(ecc_stream *s)
 {
 	if (atomic_exchange(&s->attached, true))
 		return;
 	if (s->rec)
-		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
-		                    s->acodec, 0, 0);
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, recorded_sound(s),
+		                    s->vcodec, s->acodec, 0, 0);
 	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
 }
 
@@ -262,6 +181,13 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 		*demux = gst_element_factory_make("flvdemux", NULL);
 		if (src)
 			g_object_set(src, "location", s->url, "timeout", 5, NULL);
+	} else if (!strcmp(s->url, "webrtc:")) {
+		/* a phone publishing (publish.h): the pipeline holds the publisher's */
+		s->pub = s->cb.publish.answer
+		             ? ecc_publisher_new(s->cfg, s->id, ECC_PUBLISHER_CAMERA,
+		                                 &s->cb.publish, s->user)
+		             : NULL;
+		src = *demux = s->pub ? ecc_publisher_element(s->pub) : NULL;
 	} else if (g_str_has_prefix(s->url, "srt://")) {
 		src = gst_element_factory_make("srtsrc", NULL);
 		*demux = gst_element_factory_make("tsdemux", NULL);
@@ -273,7 +199,6 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 
 static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data);
 static void set_state(ecc_stream *s, enum state st);
-static void restart(ecc_stream *s, const char *why);
 
 static void on_sync_error(GstBus *bus, GstMessage *m, gpointer pipeline)
 {
@@ -289,7 +214,8 @@ static int build(ecc_stream *s)
 	s->pipeline = gst_pipeline_new(s->id);
 	src = make_source(s, &demux);
 	if (!src || !demux) {
-		g_snprintf(s->error, sizeof(s->error), "unsupported URL (rtsp, rtmp or srt)");
+		g_snprintf(s->error, sizeof(s->error),
+		           "unsupported URL (rtsp, rtmp, srt or webrtc)");
 		if (src && src != demux)
 			gst_object_unref(src);
 		if (demux && demux != src)
@@ -303,6 +229,8 @@ static int build(ecc_stream *s)
 		gst_bin_add(GST_BIN(s->pipeline), demux);
 		gst_element_link(src, demux);
 	}
+	if (s->pub && !ecc_publisher_talkback(s->pub, GST_BIN(s->pipeline)))
+		g_warning("stream=%s: no push-to-talk to the phone", s->id);
 	g_signal_connect(demux, "pad-added", G_CALLBACK(pad_added), s);
 	g_signal_connect(demux, "no-more-pads", G_CALLBACK(no_more_pads), s);
 	s->vtee = s->atee = NULL;
@@ -341,12 +269,13 @@ static void end_viewers(ecc_stream *s, const char *why)
 		g_free(k);
 	}
 	ecc_transcode_free(s->h264);
-	ecc_transcode_free(s->opus);
-	s->h264 = s->opus = NULL;
+	ecc_transcode_free(s->sound);
+	s->h264 = s->sound = NULL;
 }
 
 static void teardown(ecc_stream *s)
 {
+	ecc_stream__untalk(s, NULL, "the phone reconnects"); /* out of the pipeline first */
 	end_viewers(s, "reconnecting");
 	if (s->push)
 		ecc_restream_detach(s->push);
@@ -366,6 +295,10 @@ static void teardown(ecc_stream *s)
 		gst_object_unref(s->pipeline);
 		s->pipeline = NULL;
 	}
+	if (s->pub)
+		ecc_publisher_end(s->pub, "reconnecting"); /* the phone publishes again */
+	ecc_publisher_free(s->pub);
+	s->pub = NULL;
 	ecc_recorder_free(s->rec); /* reports a segment it could not close as cut short */
 	s->rec = NULL;
 	ecc_snapshot_free(s->snap);
@@ -392,7 +325,7 @@ static gboolean finished_cb(gpointer data)
 }
 
 /* Tears down (after closing the open segment) and retries with backoff. */
-static void restart(ecc_stream *s, const char *why)
+void ecc_stream__restart(ecc_stream *s, const char *why)
 {
 	if (s->state == ST_RETRYING || s->finish_id)
 		return;
@@ -414,9 +347,12 @@ static void start(ecc_stream *s)
 		s->retry_id = g_timeout_add(RETRY_MAX_MS, retry_cb, s);
 		return;
 	}
-	set_state(s, g_str_has_prefix(s->url, "srt://") ? ST_WAITING : ST_STARTING);
+	/* an SRT listener waits for its caller, a webrtc: stream for its phone */
+	set_state(s, g_str_has_prefix(s->url, "srt://") || s->pub ? ST_WAITING : ST_STARTING);
 	if (gst_element_set_state(s->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-		restart(s, "the source did not start");
+		ecc_stream__restart(s, "the source did not start");
+	else
+		ecc_stream__apply_pending(s);
 }
 
 static gboolean retry_cb(gpointer data)
@@ -437,7 +373,7 @@ static bool live_branch(ecc_stream *s, GstObject *src)
 	GHashTableIter it;
 	gpointer v;
 
-	if (ecc_transcode_owns(s->h264, src) || ecc_transcode_owns(s->opus, src))
+	if (ecc_transcode_owns(s->h264, src) || ecc_transcode_owns(s->sound, src))
 		return true;
 	g_hash_table_iter_init(&it, s->viewers);
 	while (g_hash_table_iter_next(&it, NULL, &v))
@@ -471,13 +407,13 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 			end_viewers(s, err->message);
 		} else {
 			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
-			restart(s, err->message);
+			ecc_stream__restart(s, err->message);
 		}
 		g_clear_error(&err);
 		g_free(dbg);
 		break;
 	case GST_MESSAGE_EOS:
-		restart(s, "the source ended the stream");
+		ecc_stream__restart(s, "the source ended the stream");
 		break;
 	case GST_MESSAGE_ELEMENT:
 		if (s->rec && ecc_recorder_on_message(s->rec, m) && s->finish_id &&
@@ -547,9 +483,18 @@ static gboolean tick(gpointer data)
 			/* a full disk may have room again; a muxer error was one stream's */
 			g_message("stream=%s: recording again", s->id);
 			s->rec_failed_ms = ecc_mono_ms();
-			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee,
-			                    s->vcodec, s->acodec, 0, 0);
+			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee,
+			                    recorded_sound(s), s->vcodec, s->acodec, 0, 0);
 		}
+	}
+	if (s->pub && s->vtee && s->state == ST_LIVE && ecc_mono_ms() - s->key_asked >= KEY_MS) {
+		/* a phone's encoder sends key frames only when asked (RTCP PLI):
+		 * the recording splits and viewers join at them */
+		GstPad *p = gst_element_get_static_pad(s->vtee, "sink");
+		gst_pad_push_event(
+		    p, gst_video_event_new_upstream_force_key_unit(GST_CLOCK_TIME_NONE, TRUE, 0));
+		gst_object_unref(p);
+		s->key_asked = ecc_mono_ms();
 	}
 	switch (s->state) {
 	case ST_STARTING:
@@ -557,11 +502,11 @@ static gboolean tick(gpointer data)
 		if (age_ms >= 0 && age_ms < STALL_MS)
 			set_state(s, ST_LIVE);
 		else if (s->state == ST_STARTING && ecc_mono_ms() - s->state_since > FIRST_FRAME_MS)
-			restart(s, "no video from the source");
+			ecc_stream__restart(s, "no video from the source");
 		else if (s->state == ST_STALLED && age_ms >= RESTART_STALLED_MS)
-			restart(s, "the source stalled");
+			ecc_stream__restart(s, "the source stalled");
 		break;
-	case ST_WAITING: /* an SRT listener waits for its caller */
+	case ST_WAITING: /* an SRT listener waits for its caller, a webrtc: source its phone */
 		if (age_ms >= 0 && age_ms < STALL_MS)
 			set_state(s, ST_LIVE);
 		break;
@@ -654,6 +599,7 @@ ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stre
 	s->user = user;
 	s->retry_ms = RETRY_MIN_MS;
 	s->state = ST_STOPPED;
+	s->pending_ice = g_ptr_array_new_with_free_func(g_free);
 	s->tick_id = g_timeout_add_seconds(1, tick, s);
 	start(s);
 	return s;
@@ -699,16 +645,19 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s->transport);
 	g_hash_table_destroy(s->viewers);
 	ecc_restream_free(s->push);
+	g_free(s->pending);
+	g_free(s->pending_sdp);
+	g_ptr_array_free(s->pending_ice, TRUE);
 	g_free(s);
 }
 
 /* With no viewer left, the H.264 transcode stops. */
 static void unwatched(ecc_stream *s)
 {
-	if ((s->h264 || s->opus) && !g_hash_table_size(s->viewers)) {
+	if ((s->h264 || s->sound) && !g_hash_table_size(s->viewers)) {
 		ecc_transcode_free(s->h264);
-		ecc_transcode_free(s->opus);
-		s->h264 = s->opus = NULL;
+		ecc_transcode_free(s->sound);
+		s->h264 = s->sound = NULL;
 		g_message("stream=%s: live transcodes stopped (no viewer)", s->id);
 	}
 }
@@ -719,6 +668,7 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mo
 	GstElement *stee = NULL;
 	ecc_viewer *v;
 	GstElement *htee;
+	bool opus_src = !strcmp(s->acodec, "opus");
 
 	if (!s->pipeline || !s->vtee || !atomic_load(&s->last_frame_us)) {
 		*why = "no picture yet";
@@ -732,13 +682,15 @@ ecc_viewer *ecc_stream_watch(ecc_stream *s, const char *view, enum ecc_viewer_mo
 		s->h264 = ecc_transcode_new(GST_BIN(s->pipeline), s->vtee, s->id);
 	htee = !strcmp(s->vcodec, "h264") ? s->vtee : s->h264 ? ecc_transcode_tee(s->h264) : NULL;
 	/* sound, when the stream has it: the tee carries AAC (for the recording),
-	 * which MP4 takes as is and WebRTC needs in Opus */
-	if (s->atee && mode == ECC_VIEWER_WEBRTC && !s->opus)
-		s->opus = ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
+	 * which MP4 takes as is and WebRTC needs in Opus; or a phone's Opus,
+	 * which WebRTC takes as is and the fallback's MSE needs in AAC */
+	if (s->atee && !s->sound && (mode == ECC_VIEWER_WEBRTC) != opus_src)
+		s->sound = opus_src ? ecc_transcode_aac(GST_BIN(s->pipeline), s->atee, s->id)
+		                    : ecc_transcode_opus(GST_BIN(s->pipeline), s->atee, s->id);
 	if (s->atee)
-		stee = mode == ECC_VIEWER_FMP4 ? s->atee
-		       : s->opus               ? ecc_transcode_tee(s->opus)
-		                               : NULL;
+		stee = (mode == ECC_VIEWER_WEBRTC) == opus_src ? s->atee
+		       : s->sound                              ? ecc_transcode_tee(s->sound)
+		                                               : NULL;
 	v = htee ? ecc_viewer_new(s->cfg, view, mode, GST_BIN(s->pipeline), htee, stee, cb, user)
 	         : NULL;
 	if (!v) {
@@ -766,6 +718,28 @@ int ecc_stream_set_restream(ecc_stream *s, const char *url)
 	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))
 		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
 	return ECC_OK;
+}
+
+bool ecc_stream_record_on(ecc_stream *s)
+{
+	if (s->record)
+		return true;
+	s->record = true;
+	g_message("stream=%s: recording on", s->id);
+	if (!s->pipeline || s->rec)
+		return true; /* the next build records */
+	s->rec = ecc_recorder_new(s->cfg, s->id, s->unit, s->cb.segment, s->user);
+	/* tracks known: the recorder starts from the cached GOP at once;
+	 * else attach_branches starts it with the others */
+	if (atomic_load(&s->attached))
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
+		                    s->acodec, 0, 0);
+	return true;
+}
+
+bool ecc_stream_records(const ecc_stream *s)
+{
+	return s->record;
 }
 
 ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view)

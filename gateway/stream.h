@@ -22,6 +22,7 @@
 #define ECC_STREAM_H
 
 #include "gwconfig.h"
+#include "publish.h"
 #include "record.h"
 #include "viewer.h"
 
@@ -33,7 +34,7 @@ typedef struct ecc_stream ecc_stream;
 struct ecc_stream_spec {
 	const char *id; /* the hub's stream id */
 	const char *unit;
-	const char *url;       /* rtsp://, rtsps://, rtmp://, srt:// */
+	const char *url;       /* rtsp://, rtsps://, rtmp://, srt://, webrtc: (publish.h) */
 	const char *transport; /* RTSP: "tcp" (default) or "udp" */
 	bool record;
 };
@@ -41,6 +42,8 @@ struct ecc_stream_spec {
 struct ecc_stream_callbacks {
 	ecc_segment_fn segment;                                      /* a segment closed */
 	void (*state)(void *user, ecc_stream *s, const char *state); /* state changed */
+	struct ecc_publisher_cb publish; /* a webrtc: stream's publisher sessions */
+	struct ecc_publisher_cb talk;    /* walls talking to its phone */
 };
 
 ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stream_spec *spec,
@@ -67,7 +70,31 @@ ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
 /* Pushes the stream live to url (rtmp://, rtmps://, srt://; restream.h),
  * or stops pushing (NULL). ECC_OK or ECC_ERR_INVAL (another scheme). */
 int ecc_stream_set_restream(ecc_stream *s, const char *url);
+/* Starts recording a running stream without restarting it: the first
+ * segment starts from the cached GOP, so the recording begins at the last
+ * key frame. Turning recording off closes segments: the caller replaces
+ * the stream (see control.c). */
+bool ecc_stream_record_on(ecc_stream *s);
+bool ecc_stream_records(const ecc_stream *s);
 /* Ends one viewer (no callback). false: no such viewer. */
 bool ecc_stream_unwatch(ecc_stream *s, const char *view);
+
+/* A phone's publisher session on a webrtc: stream (publish.h): its offer
+ * (SDP), its candidates, its end (why). A new session starts a new
+ * pipeline (the open segment closes; the recording resumes in a new one)
+ * unless the stream waits with none. ECC_OK, or ECC_ERR_INVAL (not a
+ * webrtc: stream, a bad candidate), ECC_ERR_NOTFOUND (not its session).
+ * unpublish: false when session is not the stream's. */
+int ecc_stream_publish(ecc_stream *s, const char *session, const char *sdp);
+int ecc_stream_publish_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand);
+bool ecc_stream_unpublish(ecc_stream *s, const char *session, const char *why);
+
+/* A wall talking to the stream's phone (push-to-talk; publish.h): its
+ * offer, candidates, end. One talk at a time: a new one ends the older.
+ * ECC_OK, ECC_ERR_UNAVAIL (no phone publishes now), ECC_ERR_INVAL,
+ * ECC_ERR_NOTFOUND (not its talk). untalk: false when not its talk. */
+int ecc_stream_talk(ecc_stream *s, const char *session, const char *sdp);
+int ecc_stream_talk_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand);
+bool ecc_stream_untalk(ecc_stream *s, const char *session);
 
 #endif

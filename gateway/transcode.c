@@ -25,6 +25,12 @@
 	LEAKY "avdec_aac ! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! "               \
 	      "opusenc bitrate=32000 frame-size=20 ! tee name=t allow-not-linked=true"
 
+/* A phone's Opus for the fallback's MSE, which takes AAC. */
+#define AAC_BRANCH                                                                                 \
+	LEAKY "opusdec ! audioconvert ! audioresample ! audio/x-raw,rate=48000 ! "                 \
+	      "avenc_aac bitrate=64000 ! aacparse ! audio/mpeg,stream-format=raw ! "               \
+	      "tee name=t allow-not-linked=true"
+
 struct ecc_transcode {
 	GstBin *pipeline;
 	GstElement *bin, *tee;
@@ -74,6 +80,11 @@ ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char 
 ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char *stream)
 {
 	return branch(pipeline, atee, stream, OPUS_BRANCH, "Opus", false);
+}
+
+ecc_transcode *ecc_transcode_aac(GstBin *pipeline, GstElement *atee, const char *stream)
+{
+	return branch(pipeline, atee, stream, AAC_BRANCH, "AAC", false);
 }
 
 bool ecc_transcode_owns(const ecc_transcode *t, GstObject *src)

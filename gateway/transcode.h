@@ -23,6 +23,8 @@ ecc_transcode *ecc_transcode_new(GstBin *pipeline, GstElement *vtee, const char 
 /* A branch fed from atee (AAC) making Opus, shared by the viewers the same
  * way (WebRTC browsers take Opus, not AAC). */
 ecc_transcode *ecc_transcode_opus(GstBin *pipeline, GstElement *atee, const char *stream);
+/* The same the other way: a phone's Opus as AAC, for the fallback (MSE). */
+ecc_transcode *ecc_transcode_aac(GstBin *pipeline, GstElement *atee, const char *stream);
 
 /* The tee carrying the H.264 or Opus (owned by the branch). */
 GstElement *ecc_transcode_tee(ecc_transcode *t);

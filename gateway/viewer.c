@@ -5,12 +5,12 @@
 #include "ecc_err.h"
 #include "fmp4.h"
 #include "gopcache.h"
+#include "ice.h"
 #include "tee.h"
 
 #define GST_USE_UNSTABLE_API
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
-#include <nice/agent.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
@@ -107,60 +107,13 @@ static void on_fmp4(void *user, GBytes *chunk)
 
 /* ---- candidates ---------------------------------------------------------- */
 
-/* "candidate:F C PROTO PRIO ADDRESS PORT typ ..." -> is ADDRESS allowed?
- * With no [webrtc] addresses, any. */
-static bool candidate_allowed(const struct ecc_gwconfig *cfg, const char *cand)
-{
-	char **tok;
-	bool ok = false;
-
-	if (!cfg->webrtc_addresses || !cfg->webrtc_addresses[0])
-		return true;
-	tok = g_strsplit(cand, " ", 7);
-	if (g_strv_length(tok) >= 6)
-		ok = g_strv_contains((const char *const *)cfg->webrtc_addresses, tok[4]);
-	g_strfreev(tok);
-	return ok;
-}
-
 static void on_ice_candidate(GstElement *wrtc, guint mline, gchar *cand, gpointer data)
 {
 	ecc_viewer *v = data;
 
 	(void)wrtc;
-	if (candidate_allowed(v->cfg, cand))
+	if (ecc_ice_allowed(v->cfg, cand))
 		notify(v, NOTE_ICE, mline, cand);
-}
-
-/* libnice gathers no loopback candidate unless told, and asks routers for
- * port mappings (SSDP multicast) unless told not to. */
-static void setup_ice(ecc_viewer *v)
-{
-	GObject *ice = NULL;
-	NiceAgent *agent = NULL;
-
-	g_object_get(v->wrtc, "ice-agent", &ice, NULL);
-	if (ice && g_object_class_find_property(G_OBJECT_GET_CLASS(ice), "agent"))
-		g_object_get(ice, "agent", &agent, NULL);
-	if (agent) {
-		g_object_set(agent, "upnp", FALSE, NULL);
-		for (char **a = v->cfg->webrtc_addresses; a && *a; a++) {
-			NiceAddress addr;
-			nice_address_init(&addr);
-			if (nice_address_set_from_string(&addr, *a))
-				nice_agent_add_local_address(agent, &addr);
-			else
-				g_warning("view=%s: [webrtc] addresses: %s is not an address",
-				          v->id, *a);
-		}
-		g_object_unref(agent);
-	}
-	if (ice)
-		g_object_unref(ice);
-	if (v->cfg->stun && v->cfg->stun[0])
-		g_object_set(v->wrtc, "stun-server", v->cfg->stun, NULL);
-	if (v->cfg->turn && v->cfg->turn[0])
-		g_object_set(v->wrtc, "turn-server", v->cfg->turn, NULL);
 }
 
 /* ---- offer --------------------------------------------------------------- */
@@ -272,7 +225,7 @@ static bool build_webrtc(ecc_viewer *v, GstElement *q, bool sound)
 	gst_util_set_object_arg(G_OBJECT(v->wrtc), "bundle-policy", "max-bundle");
 	gst_bin_add_many(GST_BIN(v->bin), pay, v->wrtc, NULL);
 	gst_element_link(q, pay);
-	setup_ice(v);
+	ecc_ice_setup(v->wrtc, v->cfg, v->id);
 	g_signal_connect(v->wrtc, "on-negotiation-needed", G_CALLBACK(on_negotiation_needed), v);
 	g_signal_connect(v->wrtc, "on-ice-candidate", G_CALLBACK(on_ice_candidate), v);
 	paysrc = gst_element_get_static_pad(pay, "src");

@@ -6,8 +6,6 @@
 #include "ecc_json.h"
 #include "events.h"
 #include "telemetry.h"
-#include "units.h"
-#include "useradmin.h"
 #include "ws.h"
 
 #include <string.h>
@@ -45,8 +43,8 @@ void api_users_list(struct ecc_req *req)
 
 void api_users_add(struct ecc_req *req)
 {
-	const char *name = NULL, *pw = NULL, *role_s = NULL, *display = NULL, *team = NULL;
-	const char *unit = NULL;
+	const char *name = NULL, *pw = NULL, *role_s = NULL, *display = NULL, *team = NULL,
+	           *unit = NULL;
 	char why[ECC_WHY_LEN] = "";
 	enum ecc_role role;
 	int rc;
@@ -63,18 +61,16 @@ void api_users_add(struct ecc_req *req)
 		              " guest) are required");
 		return;
 	}
-	if (unit && !ecc_units_lookup(req->hub->units, unit)) {
-		ecc_req_error(req, 404, "not_found", "no such unit");
+	if (unit && unit[0] && !ecc_units_get(req->hub->units, unit)) {
+		ecc_req_error(req, 400, "bad_request", "no such unit");
 		return;
 	}
 	rc = ecc_auth_user_add(req->hub->auth, name, role, pw, display, team, req->user.username,
 	                       req->ip, why, NULL);
+	/* the unit the user carries (an officer's phone publishes as it) */
+	if (rc == ECC_OK && unit && unit[0])
+		rc = ecc_auth_set_unit(req->hub->auth, name, unit, req->user.username, req->ip);
 	if (rc != ECC_OK) {
-		ecc_router_fail(req, rc, why[0] ? why : NULL);
-		return;
-	}
-	if (unit && (rc = ecc_useradmin_set_unit(req->hub, name, unit, req->user.username, req->ip,
-	                                         why)) != ECC_OK) {
 		ecc_router_fail(req, rc, why[0] ? why : NULL);
 		return;
 	}

@@ -14,6 +14,7 @@
 #include "recordings.h"
 #include "streams.h"
 #include "views.h"
+#include "publish.h"
 
 #include <glib.h>
 #include <string.h>
@@ -151,7 +152,8 @@ static void on_gw_status(ecc_bus *b, const struct ecc_topic *t, const char *topi
 }
 
 /* A gateway's reports, by "type": health, state, hello -> streams;
- * segment, deleted -> recordings; offer, ice, view_end -> views. */
+ * segment, deleted -> recordings; offer, ice, view_end -> views;
+ * publish_ and talk_ answer, ice, end -> publish. */
 static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, const char *payload,
                       size_t len)
 {
@@ -170,6 +172,8 @@ static void on_gw_evt(ecc_bus *b, const struct ecc_topic *t, const char *topic, 
 		ecc_recordings_on_deleted(b->hub->recordings, t->id, o);
 	else if (!strcmp(type, "offer") || !strcmp(type, "ice") || !strcmp(type, "view_end"))
 		ecc_views_on_gateway(b->hub->views, t->id, o);
+	else if (g_str_has_prefix(type, "publish_") || g_str_has_prefix(type, "talk_"))
+		ecc_publish_on_gateway(b->hub->publish, t->id, o);
 	else
 		ecc_streams_on_health(b->hub->streams, t->id, o);
 	cJSON_Delete(o);

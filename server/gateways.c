@@ -9,6 +9,7 @@
 #include "ecc_log.h"
 #include "ecc_topic.h"
 #include "views.h"
+#include "publish.h"
 #include "streams.h"
 
 #include <string.h>
@@ -41,6 +42,7 @@ static void set_online(ecc_gateways *g, struct ecc_gateway *gw, bool online)
 		ecc_streams_gateway_up(g->hub->streams, gw->id);
 	else {
 		ecc_views_gateway_down(g->hub->views, gw->id);
+		ecc_publish_gateway_down(g->hub->publish, gw->id);
 		ecc_streams_gateway_down(g->hub->streams, gw->id);
 	}
 }

@@ -28,6 +28,7 @@ typedef struct ecc_gateways ecc_gateways;
 typedef struct ecc_streams ecc_streams;
 typedef struct ecc_recordings ecc_recordings;
 typedef struct ecc_views ecc_views;
+typedef struct ecc_publish ecc_publish;
 typedef struct ecc_duty ecc_duty;
 typedef struct ecc_cases ecc_cases;
 typedef struct ecc_operations ecc_operations;
@@ -52,6 +53,7 @@ struct ecc_hub {
 	ecc_streams *streams;
 	ecc_recordings *recordings;
 	ecc_views *views;
+	ecc_publish *publish; /* phones publishing their camera */
 	ecc_duty *duty;
 	ecc_cases *cases;
 	ecc_operations *operations;

@@ -17,6 +17,7 @@
 #include "upreports.h"
 #include "evidence.h"
 #include "views.h"
+#include "publish.h"
 
 #include "http.h"
 #include "hub.h"
@@ -97,6 +98,7 @@ static int run(const struct ecc_config *cfg)
 	if (!hub.operations)
 		goto out;
 	hub.views = ecc_views_new(&hub);
+	hub.publish = ecc_publish_new(&hub);
 	hub.duty = ecc_duty_new(&hub);
 	hub.instructions = ecc_instructions_new(&hub);
 	hub.upreports = ecc_upreports_new(&hub);
@@ -123,6 +125,7 @@ out:
 	ecc_ws_free(hub.ws);
 	ecc_duty_free(hub.duty);
 	ecc_views_free(hub.views);
+	ecc_publish_free(hub.publish);
 	ecc_gps_free(hub.gps);
 	ecc_recordings_free(hub.recordings);
 	ecc_streams_free(hub.streams);

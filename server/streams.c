@@ -427,7 +427,9 @@ int ecc_streams_add(ecc_streams *s, const struct ecc_stream_def *d, const char *
 		g_strlcpy(why, "no such unit", 128);
 		return ECC_ERR_NOTFOUND;
 	}
-	if (!url_ok(d->url)) {
+	/* webrtc: is a phone's camera (publish.h), made by the hub alone */
+	if (!url_ok(d->url) &&
+	    !(!g_strcmp0(d->source, "publish") && !g_strcmp0(d->url, ECC_STREAM_PUBLISHED))) {
 		g_strlcpy(why, "url must be rtsp://, rtsps://, rtmp:// or srt://", 128);
 		return ECC_ERR_INVAL;
 	}
@@ -540,14 +542,14 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 	l->record = record;
 	g_message("stream=%s unit=%s: recording %s", l->name, l->unit, record ? "on" : "off");
 	if (l->gateway[0]) {
-		/* the gateway keeps a running stream as it is: stop, start again
-		 * (a restart asked for here is no stall: as after assignment) */
-		l->was_live = false;
-		l->down_at = 0;
-		order = cJSON_CreateObject();
-		cJSON_AddStringToObject(order, "op", "stop");
-		cJSON_AddStringToObject(order, "stream", l->name);
-		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+		/* The order again with the new flag: the gateway starts recording
+		 * a running stream from its cached GOP, undisturbed; recording off
+		 * starts the stream again (a restart asked for here is no stall:
+		 * as after assignment). */
+		if (!record) {
+			l->was_live = false;
+			l->down_at = 0;
+		}
 		order = order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
@@ -593,6 +595,36 @@ int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char
 	g_hash_table_remove(s->by_name, l->name);
 	g_hash_table_remove(s->by_id, &id);
 	return ECC_OK;
+}
+
+int ecc_streams_published(ecc_streams *s, const char *unit, const char *actor, const char *ip,
+                          int64_t *id, char *why)
+{
+	struct ecc_stream_def d = {
+	    .unit = unit, .url = ECC_STREAM_PUBLISHED, .record = true, .source = "publish"};
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, s->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct live *l = v;
+		if (!strcmp(l->unit, unit) && !strcmp(l->url, ECC_STREAM_PUBLISHED)) {
+			*id = l->id;
+			return ECC_OK;
+		}
+	}
+	return ecc_streams_add(s, &d, actor, ip, id, why);
+}
+
+void ecc_streams_publish_stopped(ecc_streams *s, int64_t id)
+{
+	struct live *l = by_id(s, id);
+
+	if (!l)
+		return;
+	l->was_live = false;
+	l->down_at = 0;
+	stall_alert(s, l, false);
 }
 
 void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *payload, size_t len)

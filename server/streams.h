@@ -29,7 +29,7 @@ void ecc_streams_free(ecc_streams *s);
 
 struct ecc_stream_def {
 	const char *unit;
-	const char *url;       /* rtsp://, rtsps://, rtmp://, srt:// */
+	const char *url;       /* rtsp://, rtsps://, rtmp://, srt:// (webrtc: from publish.c) */
 	const char *transport; /* "tcp" (default) or "udp", for RTSP */
 	bool record;
 	const char *source; /* "api" or "announce" */
@@ -74,6 +74,17 @@ int ecc_streams_load(ecc_streams *s, const char *gw);
 void ecc_streams_gateway_up(ecc_streams *s, const char *gw);   /* send its full list */
 void ecc_streams_gateway_down(ecc_streams *s, const char *gw); /* re-home its streams */
 void ecc_streams_on_health(ecc_streams *s, const char *gw, const cJSON *report);
+
+/* A phone's camera, published over WebRTC (publish.h): the stream's URL. */
+#define ECC_STREAM_PUBLISHED "webrtc:"
+
+/* The unit's published stream, added (source "publish", recorded) on its
+ * first publish. why: 128 bytes. */
+int ecc_streams_published(ecc_streams *s, const char *unit, const char *actor, const char *ip,
+                          int64_t *id, char *why);
+
+/* The phone stopped publishing on purpose: its absence is no stall. */
+void ecc_streams_publish_stopped(ecc_streams *s, int64_t id);
 
 /* From a unit: {"url":..,"transport"?} on ecc/unit/{id}/stream. */
 void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *payload, size_t len);

@@ -101,7 +101,7 @@ static void audit(ecc_views *v, const char *actor, const char *ip, const char *a
 
 /* RTCPeerConnection's iceServers from [webrtc]: STUN, and TURN with its
  * credentials. */
-static cJSON *ice_servers(const struct ecc_config *cfg)
+cJSON *ecc_views_ice_servers(const struct ecc_config *cfg)
 {
 	cJSON *list = cJSON_CreateArray(), *o;
 
@@ -235,7 +235,7 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	if (ref)
 		cJSON_AddStringToObject(o, "ref", ref);
 	if (mode == ECC_VIEW_WEBRTC)
-		cJSON_AddItemToObject(o, "ice_servers", ice_servers(v->hub->cfg));
+		cJSON_AddItemToObject(o, "ice_servers", ecc_views_ice_servers(v->hub->cfg));
 	tell(v, w, "watching", o);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "stream", w->name);

@@ -79,6 +79,10 @@ void ecc_views_on_gateway(ecc_views *v, const char *gw, const cJSON *report);
 void ecc_views_on_media(ecc_views *v, const char *gw, const char *view, const void *data,
                         size_t len);
 
+/* RTCPeerConnection's iceServers from [webrtc] (caller frees): also for
+ * phones publishing (publish.h). */
+cJSON *ecc_views_ice_servers(const struct ecc_config *cfg);
+
 /* Every view held by a gateway that went offline ends. */
 void ecc_views_gateway_down(ecc_views *v, const char *gw);
 

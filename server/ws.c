@@ -12,6 +12,7 @@
 #include "http.h"
 #include "streams.h"
 #include "views.h"
+#include "publish.h"
 
 #include <math.h>
 #include <string.h>
@@ -365,6 +366,14 @@ static const struct ws_message {
     {"pos", ecc_ws__m_pos, true},
     {"event", ecc_ws__m_event, true},
     {"delivered", ecc_ws__m_delivered, true},
+    {"publish", ecc_ws__m_publish, true},
+    {"publish_offer", ecc_ws__m_publish_signal, true},
+    {"publish_ice", ecc_ws__m_publish_signal, true},
+    {"unpublish", ecc_ws__m_publish_signal, true},
+    {"talk", ecc_ws__m_talk, true},
+    {"talk_offer", ecc_ws__m_publish_signal, true},
+    {"talk_ice", ecc_ws__m_publish_signal, true},
+    {"untalk", ecc_ws__m_publish_signal, true},
     {NULL, NULL, false},
 };
 
@@ -594,6 +603,7 @@ static void client_free(struct client *c)
 	GString *m;
 
 	ecc_views_client_gone(c->ws->hub->views, c);
+	ecc_publish_client_gone(c->ws->hub->publish, c);
 	while ((m = g_queue_pop_head(c->outq)))
 		g_string_free(m, TRUE);
 	g_queue_free(c->outq);
@@ -693,6 +703,7 @@ ecc_ws *ecc_ws_new(struct ecc_hub *hub)
 		ecc_events_listen(hub->events, (enum ecc_event_kind)k, on_event, ws);
 	ws->idle_id = g_timeout_add_seconds(5, idle_cb, ws);
 	ecc_ws__views_attach(hub->views);
+	ecc_ws__publish_attach(hub->publish);
 	the_ws = ws;
 	return ws;
 }

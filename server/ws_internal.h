@@ -6,6 +6,7 @@
 #include "auth.h"
 #include "hub.h"
 #include "views.h"
+#include "publish.h"
 
 #include <cJSON.h>
 #include <glib.h>
@@ -65,5 +66,11 @@ void ecc_ws__views_attach(ecc_views *views);
 void ecc_ws__m_pos(struct client *c, const cJSON *msg);
 void ecc_ws__m_event(struct client *c, const cJSON *msg);
 void ecc_ws__m_delivered(struct client *c, const cJSON *msg);
+
+/* ws_publish.c: phones publishing their camera (publish.h) */
+void ecc_ws__m_publish(struct client *c, const cJSON *msg);
+void ecc_ws__m_publish_signal(struct client *c, const cJSON *msg);
+void ecc_ws__m_talk(struct client *c, const cJSON *msg);
+void ecc_ws__publish_attach(ecc_publish *p);
 
 #endif

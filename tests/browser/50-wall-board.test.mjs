@@ -9,7 +9,7 @@
 // living through a hub restart without a reload.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stack, addUnit, addUser, mqttConnect, mosquittoPub, request, waitFor } from '../lib/harness.mjs';
+import { stack, addUnit, addUser, mqttConnect, mosquittoPub, request, waitFor, sleep } from '../lib/harness.mjs';
 import { launch, loginPage, artifact } from '../lib/browser.mjs';
 
 const COURT = '黑龙江省南岔县人民法院';
@@ -86,6 +86,7 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
 
   // ---- a position from mosquitto_pub moves its marker within 1 s ----
   const moves = [];
+  const firstMove = Date.now();
   for (let i = 1; i <= 3; i++) {
     const before = await page.evaluate(() => window.__ecc.layer.drawn.find((d) => d.id === 'veh-03'));
     const t0 = Date.now();
@@ -133,7 +134,12 @@ test('the wallboard: layout, map, list, video wall, alerts, language, hub restar
   await page.waitForSelector('#unit-card:not([hidden])[data-unit="veh-03"]');
   assert.match(await page.textContent('#unit-card dd[data-field="speed"]'), /30\.6/); // 8.5 m/s
   await page.click('#unit-card .close');
-  // The selected unit's trail of the last minutes is drawn.
+  // The selected unit's trail of the last minutes is drawn: a point every
+  // 5 s, so a position 5 s after the first move makes its second point.
+  await sleep(Math.max(0, firstMove + 5100 - Date.now()));
+  await mosquittoPub(broker, { username: creds['veh-03'].username, password: creds['veh-03'].password,
+    topic: 'ecc/unit/veh-03/telemetry',
+    message: JSON.stringify({ ts: Date.now(), lat: 47.135, lon: 129.291, heading: 135, speed: 8.5 }) });
   await page.waitForFunction(() => window.__ecc.layer.trailed.includes('veh-03'));
   assert.ok(await page.evaluate(() => window.__ecc.store.trails.get('veh-03').length) >= 2);
   // Zoomed out, nearby units merge into one counted disc; a click on it zooms in.

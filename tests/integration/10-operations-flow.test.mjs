@@ -141,6 +141,8 @@ test('an operation records its units into a locked hash chain and watches its si
     assert.equal((await api('GET', `/operations/${op.id}/timeline`)).status, 409, 'not started: no timeline');
   });
 
+  const health = async (id) => (await api('GET', `/streams/${id}`)).json.stream.health || {};
+  const reconnectsBefore = (await health(a.stream.id)).reconnects;
   r = await api('POST', `/operations/${op.id}/start`);
   assert.equal(r.status, 200, r.text);
   op = r.json.operation;
@@ -151,6 +153,17 @@ test('an operation records its units into a locked hash chain and watches its si
   assert.equal((await api('POST', `/operations/${op.id}/cancel`)).status, 409);
   assert.equal((await api('GET', '/operations?state=active')).json.operations[0].id, op.id);
   assert.equal((await api('GET', `/streams/${a.stream.id}`)).json.stream.record, true, 'op-a records now');
+
+  await t.test('recording starts on the running stream: no restart, from its last key frame', async () => {
+    const first = await waitFor(async () => (await recs('op-a'))[0], { timeout: 20000, what: 'a segment of op-a' });
+    // the gateway's cached GOP goes first: the evidence starts before the
+    // order arrived (a 1 s GOP here), not at the next key frame after a
+    // restart and reconnect
+    t.diagnostic(`op-a's first segment starts ${first.t0 - op.started_at} ms from the operation's start`);
+    assert.ok(first.t0 <= op.started_at + 100, `first segment ${first.t0 - op.started_at} ms after the start`);
+    const h = await health(a.stream.id);
+    assert.equal(h.reconnects, reconnectsBefore, 'the ingest went on: no reconnect');
+  });
 
   await t.test('both streams record into the operation: linked, locked, kept by retention', async () => {
     const chain = await waitFor(async () => {

@@ -105,13 +105,25 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
       if (!waitPaint) return true;
-      // Not painted in 3 s (seen once under load): seek there again.
+      // Not painted: the segment's frames in the buffer are broken. Seen in
+      // headless Chromium with hls.js (about one seek in four into a
+      // segment's second 1 s fragment, right after a seek had loaded the
+      // segment): the key frame stays on the screen, and seeks to the
+      // moment again, to a millisecond beside it, change nothing. Drop the
+      // segment from the buffer so hls.js loads it again, then seek.
+      const at = video.currentTime;
       for (let i = 0; i < 2; i++) {
-        if (await presented(video.currentTime, 3000)) return true;
-        video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
+        if (await presented(at, 3000)) return true;
+        const f = frags.find((x) => at < x.start + x.duration);
+        if (hls && f) {
+          hls.trigger(window.Hls.Events.BUFFER_FLUSHING,
+            { startOffset: Math.max(0, f.start - 0.5), endOffset: f.start + f.duration + 0.5, type: null });
+          await new Promise((res) => { hls.once(window.Hls.Events.BUFFER_FLUSHED, res); setTimeout(res, 2000); });
+        }
+        video.currentTime = at;
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      return presented(video.currentTime, 3000);
+      return presented(at, 3000);
     },
     // Media time of the frame on the screen (-1 before the first, or where
     // the browser cannot tell).

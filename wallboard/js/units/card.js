@@ -1,8 +1,10 @@
 // The unit card: what a duty officer asks about a unit at a glance (name,
 // kind, team, state, battery, signal, speed, last seen) and what to do
-// next (its video on the wall, the live page, track replay, recordings).
+// next (its video on the wall, the live page, track replay, recordings,
+// and for a phone publishing its camera, push-to-talk: hold the button).
 import { t } from '../i18n/index.js';
 import { formatTime } from '../ui/clock.js';
+import { Talk } from '../media/talk.js';
 
 export class UnitCard {
   // actions: {wall(id), replay(id)}
@@ -11,11 +13,48 @@ export class UnitCard {
     this.store = store;
     this.actions = actions;
     this.unit = null;
+    this.talks = new Map(); // stream id -> Talk (kept across redraws)
     store.onChange(() => { if (this.unit && !this.el.hidden) this.draw(); });
   }
 
   open(id) { this.unit = id; this.el.hidden = false; this.draw(); }
-  close() { this.unit = null; this.el.hidden = true; }
+  close() {
+    for (const talk of this.talks.values()) talk.release();
+    this.unit = null;
+    this.el.hidden = true;
+  }
+
+  // Push-to-talk to a phone: held, the wall's microphone goes to it.
+  talkButton(stream) {
+    let talk = this.talks.get(stream.id);
+    if (!talk) {
+      talk = new Talk({ stream: stream.id });
+      this.talks.set(stream.id, talk);
+      talk.addEventListener('state', () => {
+        const b = this.el.querySelector(`button[data-action="talk"][data-stream="${stream.id}"]`);
+        if (b) this.showTalk(b, talk);
+      });
+    }
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.dataset.action = 'talk';
+    b.dataset.stream = stream.id;
+    b.onpointerdown = (ev) => {
+      ev.preventDefault();
+      talk.press();
+      // released anywhere (the card may be drawn again meanwhile)
+      window.addEventListener('pointerup', () => talk.release(), { once: true });
+    };
+    this.showTalk(b, talk);
+    return b;
+  }
+
+  showTalk(b, talk) {
+    b.dataset.state = talk.state;
+    b.classList.toggle('talking', talk.state === 'talking');
+    b.textContent = t({ connecting: 'card.talk_connecting', talking: 'card.talking' }[talk.state] || 'card.talk');
+    b.title = talk.state === 'refused' ? t('card.talk_refused') : t('card.talk_hint');
+  }
 
   draw() {
     const u = this.store.units.get(this.unit);
@@ -64,6 +103,7 @@ export class UnitCard {
       button('card.to_wall', () => this.actions.wall(u.id));
       button('card.live', () => window.open(`/live.html?stream=${stream.id}`, '_blank'));
     }
+    if (stream?.phone) acts.append(this.talkButton(stream));
     button('card.replay', () => this.actions.replay(u.id));
     button('card.recordings', () => window.open(`/playback.html?unit=${encodeURIComponent(u.id)}`, '_blank'));
     this.el.dataset.unit = u.id;

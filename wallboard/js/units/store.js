@@ -8,7 +8,7 @@ export class UnitStore {
   constructor() {
     this.units = new Map();
     this.alertingUnits = new Map(); // unit id -> count of open high/critical alerts
-    this.streams = new Map();       // unit id -> {id, state, record}
+    this.streams = new Map();       // unit id -> {id, state, record, phone}
     this.listeners = new Set();
     this.snapshots = 0; // full lists received (one per (re)connection)
     this.trails = new Map(); // unit id -> [{lat, lon, ts}] of the last TRAIL_MS, a point per TRAIL_STEP_MS
@@ -62,7 +62,8 @@ export class UnitStore {
     const next = new Map();
     for (const s of list) {
       const had = next.get(s.unit);
-      if (!had || s.state === 'live') next.set(s.unit, { id: s.id, state: s.state, record: !!s.record });
+      // phone: a phone publishing its camera (push-to-talk goes back to it)
+      if (!had || s.state === 'live') next.set(s.unit, { id: s.id, state: s.state, record: !!s.record, phone: s.url === 'webrtc:' });
     }
     const same = next.size === this.streams.size
       && [...next].every(([k, v]) => this.streams.get(k)?.state === v.state && this.streams.get(k)?.id === v.id);

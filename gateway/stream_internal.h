@@ -1,0 +1,75 @@
+/*
+ * stream_internal: what stream.c and stream_publish.c share about a
+ * stream. Not for other modules (stream.h is the interface).
+ */
+#ifndef ECC_STREAM_INTERNAL_H
+#define ECC_STREAM_INTERNAL_H
+
+#include "gopcache.h"
+#include "publish.h"
+#include "record.h"
+#include "restream.h"
+#include "snapshot.h"
+#include "stream.h"
+#include "transcode.h"
+
+#include <stdatomic.h>
+
+#define RETRY_MIN_MS 500 /* the first retry of a source, after */
+
+enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPPED };
+
+struct ecc_stream {
+	const struct ecc_gwconfig *cfg;
+	char *id, *unit, *url, *transport;
+	bool record;
+	struct ecc_stream_callbacks cb;
+	void *user;
+
+	GstElement *pipeline;
+	guint bus_watch;
+	GstElement *vtee, *atee; /* owned by the pipeline; set from streaming threads */
+	char vcodec[16], acodec[16];
+	atomic_bool attached;        /* recording and thumbnail branches added */
+	atomic_bool all_tracks;      /* the demuxer said no-more-pads */
+	atomic_bool audio_announced; /* the RTSP session description has sound */
+	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
+	ecc_recorder *rec;
+	ecc_snapshot *snap;
+	GHashTable *viewers;  /* view id -> ecc_viewer*, owned */
+	ecc_transcode *h264;  /* H.265 sources: H.264 for viewers, while any watch */
+	ecc_transcode *sound; /* the sound for viewers (AAC -> Opus, Opus -> AAC), while watched */
+	ecc_restream *push;   /* a live push to a streaming platform, or NULL */
+	ecc_publisher *pub;   /* the webrtc: source of a phone's camera, or NULL */
+	ecc_publisher *talk;  /* a wall talking to the phone, or NULL */
+	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
+	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
+	gint64 key_asked;            /* monotonic ms */
+
+	atomic_uint_fast64_t frames, bytes;
+	atomic_int_fast64_t last_frame_us; /* monotonic */
+	uint64_t prev_frames, prev_bytes;
+	gint64 prev_at;
+
+	enum state state;
+	gint64 state_since; /* monotonic ms */
+	unsigned reconnects;
+	unsigned retry_ms;
+	guint retry_id, finish_id, tick_id;
+	gint64 rec_failed_ms; /* when the recording branch last failed */
+	char error[256];
+};
+
+/* stream.c: tears down (after closing the open segment) and retries with
+ * backoff. */
+void ecc_stream__restart(ecc_stream *s, const char *why);
+
+/* stream_publish.c: the talk ends (its session, or any with NULL; told
+ * why), its branch leaves the pipeline. false: no such talk. */
+bool ecc_stream__untalk(ecc_stream *s, const char *session, const char *why);
+
+/* stream_publish.c: the waiting publisher session's offer (and candidates)
+ * to the new pipeline's publisher; right after a start. */
+void ecc_stream__apply_pending(ecc_stream *s);
+
+#endif
