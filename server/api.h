@@ -76,6 +76,10 @@ void api_duty_handover_confirm(struct ecc_req *req);
 void api_users_lock(struct ecc_req *req);
 void api_users_unlock(struct ecc_req *req);
 void api_users_role(struct ecc_req *req);
+void api_users_unit(struct ecc_req *req);
+void api_instructions_photo(struct ecc_req *req);
+void api_instructions_photos(struct ecc_req *req);
+void api_photos_file(struct ecc_req *req);
 
 /* api_metrics.c */
 void api_metrics(struct ecc_req *req);

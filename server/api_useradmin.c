@@ -1,4 +1,4 @@
-/* api_useradmin: an admin locks, unlocks and changes the role of a user. */
+/* api_useradmin: an admin locks, unlocks, changes the role or the unit of a user. */
 #include "api.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
@@ -51,5 +51,22 @@ void api_users_role(struct ecc_req *req)
 	answer(req,
 	       ecc_useradmin_set_role(req->hub, req->params[0], role, req->user.username, req->ip,
 	                              why),
+	       why);
+}
+
+/* {"unit":"hh-01"} or {"unit":null} */
+void api_users_unit(struct ecc_req *req)
+{
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(req->json, "unit");
+	char why[ECC_WHY_LEN] = "";
+
+	if (!cJSON_IsNull(u) && (!cJSON_IsString(u) || !u->valuestring[0])) {
+		ecc_req_error(req, 400, "bad_request", "unit: a unit id, or null to clear it");
+		return;
+	}
+	answer(req,
+	       ecc_useradmin_set_unit(req->hub, req->params[0],
+	                              cJSON_IsString(u) ? u->valuestring : NULL, req->user.username,
+	                              req->ip, why),
 	       why);
 }

@@ -43,6 +43,7 @@ void ecc_req_unref(struct ecc_req *r)
 		g_free(r->params[i]);
 	g_free(r->query);
 	g_free(r->range);
+	g_free(r->body_type);
 	if (r->file_fd >= 0)
 		close(r->file_fd);
 	if (r->src)
@@ -350,6 +351,8 @@ static bool path_safe(const char *path)
 static const char *const pages[][2] = {
     {"/", "/index.html"},
     {"/login", "/login.html"},
+    {"/m", "/m/index.html"},
+    {"/m/", "/m/index.html"},
 };
 
 static const char *csp = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:;"
@@ -516,13 +519,15 @@ static int begin_api(struct ecc_http *h, struct lws *wsi, struct http_pss *pss, 
 	lws_get_peer_simple(wsi, r->ip, sizeof(r->ip));
 	r->tls = lws_is_ssl(wsi);
 	r->origin_ok = ecc_http_origin_ok(wsi);
+	r->body_type = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE);
+	r->body_max = ecc_router_body_max(h->hub->cfg, r->method, r->path);
 	pss->req = r;
 
 	len_s = copy_header(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
 	if (has_body && len_s && atoll(len_s) > 0) {
 		long long n = atoll(len_s);
 		g_free(len_s);
-		if (n > h->hub->cfg->http_body_max) {
+		if ((unsigned long long)n > r->body_max) {
 			r->too_big = true;
 			r->dispatched = true;
 			ecc_router_dispatch(r);
@@ -560,7 +565,7 @@ static int http_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user
 	case LWS_CALLBACK_HTTP_BODY:
 		if (!pss || !pss->req || !pss->req->body)
 			return 0;
-		if (pss->req->body->len + len > (size_t)h->hub->cfg->http_body_max)
+		if (pss->req->body->len + len > pss->req->body_max)
 			pss->req->too_big = true;
 		else
 			g_string_append_len(pss->req->body, in, (gssize)len);

@@ -50,7 +50,9 @@ struct ecc_req {
 	bool origin_ok; /* no Origin header, or it names this host */
 	bool too_big;
 	bool dispatched;
-	char *range; /* the Range header, or NULL */
+	char *range;     /* the Range header, or NULL */
+	char *body_type; /* the Content-Type header, or NULL */
+	size_t body_max; /* the largest body this request may carry */
 
 	/* the answer */
 	int status;

@@ -66,6 +66,24 @@ static bool match(const char *pattern, const char *path, struct ecc_req *req)
 	return ok;
 }
 
+size_t ecc_router_body_max(const struct ecc_config *cfg, const char *method, const char *path)
+{
+	struct ecc_req probe = {0};
+	size_t max = (size_t)cfg->http_body_max;
+
+	g_strlcpy(probe.path, path, sizeof(probe.path));
+	for (const struct ecc_route *r = ecc_routes; r->method; r++) {
+		bool hit = (r->flags & ECC_ROUTE_UPLOAD) && !strcmp(r->method, method) &&
+		           match(r->pattern, probe.path, &probe);
+		for (int i = 0; i < probe.nparams; i++)
+			g_free(probe.params[i]);
+		probe.nparams = 0;
+		if (hit)
+			return MAX(max, ECC_UPLOAD_MAX);
+	}
+	return max;
+}
+
 void ecc_router_dispatch(struct ecc_req *req)
 {
 	const struct ecc_route *r, *hit = NULL;
@@ -73,7 +91,8 @@ void ecc_router_dispatch(struct ecc_req *req)
 	int rc;
 
 	if (req->too_big) {
-		ecc_router_fail(req, ECC_ERR_TOOBIG, "request body over [limits] http_body_max");
+		ecc_router_fail(req, ECC_ERR_TOOBIG,
+		                "request body over [limits] http_body_max (a file: 8 MiB)");
 		return;
 	}
 	for (r = ecc_routes; r->method; r++) {

@@ -19,7 +19,11 @@
 enum {
 	ECC_ROUTE_PUBLIC = 1 << 0, /* no session needed */
 	ECC_ROUTE_JSON = 1 << 1,   /* the body must be a JSON object */
+	ECC_ROUTE_UPLOAD = 1 << 2, /* a file: the body may be ECC_UPLOAD_MAX bytes */
 };
+
+/* The largest body of an ECC_ROUTE_UPLOAD route (a photo from a phone). */
+#define ECC_UPLOAD_MAX (8u << 20)
 
 /* A handler answers with ecc_req_json/ecc_req_error before returning, or
  * takes a reference and answers later (ecc_req_finish). */
@@ -36,6 +40,10 @@ struct ecc_route {
 
 /* The table, terminated by an entry with method NULL. */
 extern const struct ecc_route ecc_routes[];
+
+/* The largest body a request to method path may carry: [limits]
+ * http_body_max, or ECC_UPLOAD_MAX for an upload route. */
+size_t ecc_router_body_max(const struct ecc_config *cfg, const char *method, const char *path);
 
 /* Runs the checks and the handler for req. */
 void ecc_router_dispatch(struct ecc_req *req);

@@ -11,6 +11,7 @@
 
 #define PUBLIC ECC_ROUTE_PUBLIC
 #define JSON   ECC_ROUTE_JSON
+#define UPLOAD ECC_ROUTE_UPLOAD
 
 const struct ecc_route ecc_routes[] = {
     {"GET", "/api/v1/health", 0, PUBLIC, api_health, "liveness and broker state"},
@@ -90,6 +91,8 @@ const struct ecc_route ecc_routes[] = {
      "unlock an account, also after failed logins (audited)"},
     {"PUT", "/api/v1/users/{name}/role", ADMIN, JSON, api_users_role,
      "change a user's role; the user's sessions end (audited)"},
+    {"PUT", "/api/v1/users/{name}/unit", ADMIN, JSON, api_users_unit,
+     "set or clear an officer's own unit (the handheld page reports as it; sessions end)"},
     {"GET", "/metrics", 0, PUBLIC, api_metrics,
      "Prometheus text: positions, WebSocket clients, alerts, streams, recordings, disk"},
     {"GET", "/api/v1/duty/roster", CENTER, 0, api_duty_roster,
@@ -183,6 +186,13 @@ const struct ecc_route ecc_routes[] = {
      "one instruction with its deliveries"},
     {"POST", "/api/v1/instructions/{id}/ack", CENTER | OFFICER | JUDGE, 0, api_instructions_ack,
      "acknowledge an instruction addressed to you, your unit or your team (audited)"},
+    {"POST", "/api/v1/instructions/{id}/photo", CENTER | OFFICER | JUDGE, UPLOAD,
+     api_instructions_photo,
+     "a photo (JPEG or PNG, at most 8 MiB) with the reply: evidence of the operation (audited)"},
+    {"GET", "/api/v1/instructions/{id}/photos", CENTER | OFFICER | JUDGE, 0,
+     api_instructions_photos, "the photos sent with an instruction's replies, with their SHA-256"},
+    {"GET", "/api/v1/photos/{id}", CENTER | OFFICER | JUDGE, 0, api_photos_file,
+     "one photo's bytes (audited)"},
     {"GET", "/api/v1/reports", CENTER | OFFICER | JUDGE, 0, api_reports_list,
      "reports up, newest first, with who was told when and who acknowledged"},
     {"POST", "/api/v1/reports", CENTER | OFFICER, JSON, api_reports_add,

@@ -450,6 +450,17 @@ static const char *const migrations[] = {
     "  dispatched_by TEXT NOT NULL,"
     "  acked_at INTEGER, arrived_at INTEGER,"
     "  PRIMARY KEY(incident_id, unit_id));",
+    /* photos a handheld page sent with an instruction's reply: evidence */
+    "CREATE TABLE photos("
+    "  id INTEGER PRIMARY KEY,"
+    "  ts INTEGER NOT NULL,"
+    "  instruction_id INTEGER NOT NULL REFERENCES instructions(id),"
+    "  operation_id INTEGER REFERENCES operations(id),"
+    "  unit_id TEXT, username TEXT NOT NULL,"
+    "  content_type TEXT NOT NULL, bytes INTEGER NOT NULL,"
+    "  sha256 TEXT NOT NULL, path TEXT NOT NULL);"
+    "CREATE INDEX photos_instruction ON photos(instruction_id);"
+    "CREATE INDEX photos_operation ON photos(operation_id);",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

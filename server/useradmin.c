@@ -5,6 +5,7 @@
 #include "audit.h"
 #include "ecc_err.h"
 #include "events.h"
+#include "units.h"
 
 #include <glib.h>
 #include <string.h>
@@ -162,6 +163,28 @@ int ecc_useradmin_set_role(struct ecc_hub *hub, const char *username, enum ecc_r
 	                         ecc_role_name(role));
 	rc = apply(hub, "UPDATE users SET role = ? WHERE id = ?", ecc_role_name(role), t.id,
 	           username, actor, "user.role", ip, detail);
+	g_free(detail);
+	return rc;
+}
+
+int ecc_useradmin_set_unit(struct ecc_hub *hub, const char *username, const char *unit,
+                           const char *actor, const char *ip, char why[ECC_WHY_LEN])
+{
+	struct target t;
+	char *detail;
+	int rc = load(hub->store, username, &t);
+
+	if (rc != ECC_OK)
+		return rc;
+	if (unit && !ecc_units_lookup(hub->units, unit)) {
+		g_strlcpy(why, "no such unit", ECC_WHY_LEN);
+		return ECC_ERR_NOTFOUND;
+	}
+	detail = unit ? g_strdup_printf("{\"unit\":\"%s\"}", unit) : g_strdup("{\"unit\":null}");
+	rc = unit ? apply(hub, "UPDATE users SET unit_id = ? WHERE id = ?", unit, t.id, username,
+	                  actor, "user.unit", ip, detail)
+	          : apply(hub, "UPDATE users SET unit_id = NULL WHERE id = ?", NULL, t.id, username,
+	                  actor, "user.unit", ip, detail);
 	g_free(detail);
 	return rc;
 }

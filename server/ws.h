@@ -12,10 +12,11 @@
  * ([limits] ws_message_max, else close 1009) and rate ([limits] ws_rate).
  *
  * Messages in:  auth, subscribe {channels:[..]}, unsubscribe, ping; live
- *               video (views.h): watch {stream}, answer, ice, unwatch.
+ *               video (views.h): watch {stream}, answer, ice, unwatch; the
+ *               handheld page (ws_handheld.c): pos, event, delivered.
  * Messages out: hello, subscribed, units (snapshot or changes), positions,
  *               unit_gone, alert, pong, resync, error; watching, offer, ice,
- *               view_end.
+ *               view_end; pos_ack, event_ack.
  *
  * Thread: the main loop. Ownership: ecc_ws_new returns an object freed with
  * ecc_ws_free; it borrows the hub.

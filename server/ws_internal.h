@@ -62,6 +62,11 @@ void ecc_ws__m_watch(struct client *c, const cJSON *msg);
 void ecc_ws__m_view_signal(struct client *c, const cJSON *msg);
 void ecc_ws__views_attach(ecc_views *views);
 
+/* ws_handheld.c: the handheld page reporting as its officer's unit */
+void ecc_ws__m_pos(struct client *c, const cJSON *msg);
+void ecc_ws__m_event(struct client *c, const cJSON *msg);
+void ecc_ws__m_delivered(struct client *c, const cJSON *msg);
+
 /* ws_publish.c: phones publishing their camera (publish.h) */
 void ecc_ws__m_publish(struct client *c, const cJSON *msg);
 void ecc_ws__m_publish_signal(struct client *c, const cJSON *msg);

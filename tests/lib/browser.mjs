@@ -15,12 +15,18 @@ export const CHROMIUM_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
-// args: more Chromium flags for this test.
-export async function launch(t, { args = [] } = {}) {
+// A phone: 360x800, touch, location allowed (the handheld page).
+export const MOBILE = { viewport: { width: 360, height: 800 }, isMobile: true, hasTouch: true,
+  deviceScaleFactor: 2, permissions: ['geolocation'] };
+
+// args: more Chromium flags for this test; mobile: a phone (MOBILE), with
+// geolocation {latitude, longitude, accuracy} to start from.
+export async function launch(t, { args = [], mobile = false, geolocation } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ecc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...args],
     viewport: { width: 1920, height: 1080 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+    ...(mobile ? MOBILE : {}), ...(geolocation ? { geolocation } : {}),
   });
   // With the test's other cleanups (harness.mjs): a failing one (a daemon's
   // sanitizer report) must not leave Chromium running and the test hanging.

@@ -69,7 +69,9 @@ export class InstructionPanel {
           send.disabled = true;
           try {
             const r = await api('POST', '/instructions', { target_kind: kind.value, target: target.value.trim(), text: text.value.trim() });
-            this.apply(r.instruction);
+            // (a fast recipient's delivery may have come over the
+            // WebSocket before this answer: the answer is the older state)
+            if (!this.items.has(r.instruction.id)) this.apply(r.instruction);
             d.close();
           } catch (e) { err.textContent = e.message; send.disabled = false; }
         } });
