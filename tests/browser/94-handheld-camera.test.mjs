@@ -1,6 +1,6 @@
-// The handheld page's body camera (issue 10, part 5): an officer's browser
-// publishes its camera and microphone over WebRTC (wallboard/js/media/
-// publisher.js, loaded on a real hub page) to the gateway, which records it
+// The handheld page's body camera (issue 10, part 5): the officer presses
+// "开始执法记录" on /m/ and the phone publishes its camera and microphone
+// over WebRTC (wallboard/js/media/publisher.js) to the gateway, which records it
 // as the officer's unit's stream in crash-safe segments (read back by
 // ffprobe: H.264 and Opus) and serves it live to the wall like any camera
 // (a video wall tile, the live page, and the fallback).
@@ -15,6 +15,7 @@ import path from 'node:path';
 import { stack, request, waitFor, cleanup, addUser, addUnit, wsConnect } from '../lib/harness.mjs';
 import { startGateway, waitStream, segments, ffprobe } from '../lib/media.mjs';
 import { launch, loginPage, artifact } from '../lib/browser.mjs';
+import { openHandheld, START } from '../lib/handheld.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 const FAKE_CAMERA = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
@@ -55,22 +56,28 @@ test('a phone publishes its camera: recorded as its unit, live on the wall, reco
   assert.equal(refused.error.code, 'forbidden');
   admin.close();
 
-  // The officer's phone: the publisher module on a real hub page.
-  const phone = await launch(t, { args: FAKE_CAMERA });
-  const page = await loginPage(phone, hub, 'zhao6', PASSWORD);
-  await page.evaluate(async () => {
-    const { Publisher } = await import('/js/media/publisher.js');
-    const pub = new Publisher();
+  // The officer's phone: the handheld page's "开始执法记录" button.
+  const phone = await launch(t, { args: FAKE_CAMERA, mobile: true, geolocation: START });
+  const { page } = await openHandheld(t, hub, { username: 'zhao6', password: PASSWORD, context: phone });
+  assert.equal(await page.textContent('#cam-state'), '未在记录');
+  await page.click('#cam-start');
+  await page.waitForFunction(() => window.__hh.camera.pub);
+  await page.evaluate(() => {
+    const pub = window.__hh.camera.pub;
     window.__pub = pub;
-    window.__pubStates = [];
+    window.__pubStates = [pub.state];
     pub.addEventListener('state', (e) => window.__pubStates.push(e.detail.state));
     pub.addEventListener('error', (e) => window.__pubStates.push(`error ${e.detail.code}: ${e.detail.message}`));
-    await pub.start();
   });
   await page.waitForFunction(() => window.__pub.state === 'live', null, { timeout: 20000 }).catch(async (e) => {
     throw new Error(`the publisher is not live (${e.message}): ${await page.evaluate(() => JSON.stringify(window.__pubStates))}`);
   });
   const { stream: sid, session: first } = await page.evaluate(() => ({ stream: window.__pub.stream, session: window.__pub.session }));
+  // the page says it records, and shows what the camera sees
+  await page.waitForFunction(() => document.getElementById('cam-state').dataset.state === 'live'
+    && document.getElementById('cam-preview').videoWidth > 0);
+  assert.equal(await page.textContent('#cam-start'), '停止执法记录');
+  await page.screenshot({ path: artifact('handheld-camera-phone.png') });
   const stream = await waitStream(hub, token, sid, 'live', 20000);
   assert.equal(stream.unit, 'hh-03');
   assert.equal(stream.url, 'webrtc:');
@@ -154,7 +161,9 @@ test('a phone publishes its camera: recorded as its unit, live on the wall, reco
     && JSON.parse(e.detail).session === first), 'the first session\'s end is audited');
 
   // The officer stops: the session ends on purpose, the stream waits.
-  await page.evaluate(() => window.__pub.stop());
+  await page.click('#cam-start');
+  assert.equal(await page.textContent('#cam-state'), '未在记录');
+  assert.equal(await page.evaluate(() => window.__pub.state), 'stopped');
   await waitFor(async () => (await request(hub, 'GET', '/api/v1/audit?limit=200', { token })).json.entries
     .some((e) => e.action === 'publish.end' && JSON.parse(e.detail).reason === 'stopped by the officer'),
   { timeout: 10000, what: 'the stop audited' });

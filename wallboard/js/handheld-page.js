@@ -5,7 +5,7 @@
 import { api, ApiError, toLogin, EventBus } from './net/index.js';
 import { applyTo, bindToggle, onLanguage, t } from './i18n/index.js';
 import { formatTime } from './ui/clock.js';
-import { Outbox, Reporter, PositionWatch, Inbox, SosButton, OperationView, alarm, unlockAudio } from './handheld/index.js';
+import { Outbox, Reporter, PositionWatch, Inbox, SosButton, OperationView, CameraControl, alarm, unlockAudio } from './handheld/index.js';
 
 const $ = (id) => document.getElementById(id);
 const ME_KEY = 'ecc.hh.me';
@@ -67,6 +67,8 @@ if (!me) {
   const sos = new SosButton({ button: $('sos-button'), ring: $('sos-ring'), state: $('sos-state'),
     form: $('sos-cancel-form'), reason: $('sos-reason') }, { outbox, reporter, position });
   const op = new OperationView(me);
+  const camera = canReport ? new CameraControl({ button: $('cam-start'), state: $('cam-state'),
+    preview: $('cam-preview'), error: $('cam-error') }) : null;
 
   const bus = new EventBus({
     channels: ['units', 'dispatch'],
@@ -97,11 +99,11 @@ if (!me) {
     },
   });
   if (canReport) position.start();
-  onLanguage(() => { inbox.render(true); op.render(); if (sos.stateKey) sos.show(sos.stateKey); });
+  onLanguage(() => { inbox.render(true); op.render(); if (sos.stateKey) sos.show(sos.stateKey); camera?.render(); });
   $('m-logout').addEventListener('click', async () => {
     await api('POST', '/logout').catch(() => {});
     localStorage.removeItem(ME_KEY);
     toLogin();
   });
-  window.__hh = { me, outbox, reporter, position, inbox, sos, op, bus, alarm };
+  window.__hh = { me, outbox, reporter, position, inbox, sos, op, camera, bus, alarm };
 }

@@ -457,7 +457,6 @@ export default {
   'hh.op_type.service': 'Service',
   'hh.op_type.other': 'Other',
   'hh.camera': 'Body camera',
-  'hh.cam_start': 'Start recording',
   'hh.no_unit': 'This account has no unit: it cannot report positions or raise an SOS; ask an administrator',
   'hh.offline_first': 'The command center is out of reach: log in once while online',
   'hh.photo': 'Photo (optional)',

@@ -457,7 +457,6 @@ export default {
   'hh.op_type.service': '送达',
   'hh.op_type.other': '其他',
   'hh.camera': '执法记录',
-  'hh.cam_start': '开始执法记录',
   'hh.no_unit': '此账户没有绑定执法单元，不能上报位置和求助；请联系管理员',
   'hh.offline_first': '无法连接指挥中心：请在有网络时登录一次',
   'hh.photo': '附照片（可选）',
