@@ -2,6 +2,8 @@
 // on the map, two units on it, their recordings chained as evidence) and an
 // urgent tip waiting for dispatch, so the wall shows what a duty officer
 // handles. Usage: node scripts/demo-seed.mjs BASE_URL ADMIN_PASSWORD
+import { randomBytes } from 'node:crypto';
+
 const [base, password] = process.argv.slice(2);
 
 async function call(method, path, token, body) {
@@ -31,4 +33,13 @@ const { incident } = await call('POST', '/incidents', token, {
   source: 'party', summary: '申请执行人报告：被执行人车辆停在此处', lat: 47.131, lon: 129.301,
   case: kase.id, urgency: 'urgent',
 });
+// An officer whose phone is a unit: the handheld page (/m/) in any browser
+// with a camera reports its position, takes instructions, raises SOS and
+// publishes its camera as unit hh-phone.
+const phonePassword = `Ecc-${randomBytes(6).toString('base64url')}9`;
+await call('POST', '/units', token, { id: 'hh-phone', name: '张伟的手机', kind: 'handheld', team: '执行1组' });
+await call('POST', '/users', token, {
+  username: 'zhangwei', password: phonePassword, role: 'officer', display_name: '张伟', team: '执行1组', unit: 'hh-phone',
+});
 console.log(`case ${kase.number}, operation #${operation.id} under way (bc-01, hh-02), urgent incident #${incident.id}`);
+console.log(`handheld login: zhangwei / ${phonePassword}`);
