@@ -46,3 +46,11 @@ void ecc_ice_setup(GstElement *wrtc, const struct ecc_gwconfig *cfg, const char 
 	if (cfg->turn && cfg->turn[0])
 		g_object_set(wrtc, "turn-server", cfg->turn, NULL);
 }
+
+void ecc_wrtc_set_description(GstElement *wrtc, const char *signal, gpointer desc)
+{
+	GstPromise *p = gst_promise_new();
+
+	g_signal_emit_by_name(wrtc, signal, desc, p);
+	gst_promise_unref(p);
+}

@@ -142,7 +142,7 @@ static void answer_created(GstPromise *promise, gpointer data)
 		notify(&x->cb, x->user, x->session, NOTE_ENDED, 0, "no answer from webrtcbin");
 		return;
 	}
-	g_signal_emit_by_name(x->wrtc, "set-local-description", answer, NULL);
+	ecc_wrtc_set_description(x->wrtc, "set-local-description", answer);
 	{
 		char *sdp = gst_sdp_message_as_text(answer->sdp);
 		notify(&x->cb, x->user, x->session, NOTE_ANSWER, 0, sdp);

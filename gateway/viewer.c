@@ -139,7 +139,7 @@ static void offer_created(GstPromise *promise, gpointer data)
 		notify(v, NOTE_ENDED, 0, "no offer from webrtcbin");
 		return;
 	}
-	g_signal_emit_by_name(v->wrtc, "set-local-description", offer, NULL);
+	ecc_wrtc_set_description(v->wrtc, "set-local-description", offer);
 	{
 		char *sdp = gst_sdp_message_as_text(offer->sdp);
 		notify(v, NOTE_OFFER, 0, sdp);
@@ -335,7 +335,7 @@ int ecc_viewer_answer(ecc_viewer *v, const char *sdp)
 	if (gst_sdp_message_new_from_text(sdp, &msg) != GST_SDP_OK)
 		return ECC_ERR_INVAL;
 	answer = gst_webrtc_session_description_new(GST_WEBRTC_SDP_TYPE_ANSWER, msg);
-	g_signal_emit_by_name(v->wrtc, "set-remote-description", answer, NULL);
+	ecc_wrtc_set_description(v->wrtc, "set-remote-description", answer);
 	gst_webrtc_session_description_free(answer);
 	return ECC_OK;
 }

@@ -6,6 +6,7 @@
 #include "ecc_json.h"
 #include "events.h"
 #include "telemetry.h"
+#include "useradmin.h"
 #include "ws.h"
 
 #include <string.h>
@@ -69,7 +70,7 @@ void api_users_add(struct ecc_req *req)
 	                       req->ip, why, NULL);
 	/* the unit the user carries (an officer's phone publishes as it) */
 	if (rc == ECC_OK && unit && unit[0])
-		rc = ecc_auth_set_unit(req->hub->auth, name, unit, req->user.username, req->ip);
+		rc = ecc_useradmin_set_unit(req->hub, name, unit, req->user.username, req->ip, why);
 	if (rc != ECC_OK) {
 		ecc_router_fail(req, rc, why[0] ? why : NULL);
 		return;

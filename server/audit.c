@@ -157,9 +157,29 @@ int ecc_audit_verify(ecc_store *st, int64_t *first_bad, int64_t *rows)
 void ecc_audit_about(ecc_store *st, const char *actor, const char *action, const char *kind,
                      int64_t id, const char *detail, const char *ip)
 {
+	ecc_audit_result(st, actor, action, kind, id, detail, ip, NULL);
+}
+
+void ecc_audit_json(ecc_store *st, const char *actor, const char *action, const char *kind,
+                    int64_t id, cJSON *detail, const char *ip, const char *result)
+{
+	char *text = cJSON_PrintUnformatted(detail);
+
+	ecc_audit_result(st, actor, action, kind, id, text, ip && ip[0] ? ip : NULL, result);
+	cJSON_free(text);
+	cJSON_Delete(detail);
+}
+
+void ecc_audit_result(ecc_store *st, const char *actor, const char *action, const char *kind,
+                      int64_t id, const char *detail, const char *ip, const char *result)
+{
 	char target[64];
-	struct ecc_audit_entry e = {
-	    .actor = actor, .action = action, .target = target, .detail = detail, .ip = ip};
+	struct ecc_audit_entry e = {.actor = actor,
+	                            .action = action,
+	                            .target = target,
+	                            .detail = detail,
+	                            .result = result,
+	                            .ip = ip};
 
 	g_snprintf(target, sizeof(target), "%s:%" G_GINT64_FORMAT, kind, (gint64)id);
 	if (ecc_audit_append(st, &e, NULL) != ECC_OK)

@@ -18,6 +18,8 @@
 
 #include "store.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdint.h>
 
 #define ECC_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -39,6 +41,12 @@ int ecc_audit_append(ecc_store *st, const struct ecc_audit_entry *e, int64_t *id
  * cannot be written is logged as a warning. */
 void ecc_audit_about(ecc_store *st, const char *actor, const char *action, const char *kind,
                      int64_t id, const char *detail, const char *ip);
+/* The same with a result ("denied"; NULL: ok). */
+void ecc_audit_result(ecc_store *st, const char *actor, const char *action, const char *kind,
+                      int64_t id, const char *detail, const char *ip, const char *result);
+/* The same with a JSON detail, which it frees; an empty ip counts as none. */
+void ecc_audit_json(ecc_store *st, const char *actor, const char *action, const char *kind,
+                    int64_t id, cJSON *detail, const char *ip, const char *result);
 
 /*
  * Walks the whole chain. Returns ECC_OK when every row holds (and *first_bad

@@ -235,33 +235,6 @@ int ecc_auth_user_add(ecc_auth *a, const char *username, enum ecc_role role, con
 	return ecc_store_commit(a->st);
 }
 
-int ecc_auth_set_unit(ecc_auth *a, const char *username, const char *unit, const char *actor,
-                      const char *ip)
-{
-	sqlite3_stmt *s = ecc_store_stmt(a->st, "UPDATE users SET unit_id = ? WHERE username = ?");
-	char *detail;
-	int rc;
-
-	if (!s)
-		return ECC_ERR_DB;
-	ecc_store_bind_text(s, 1, unit && unit[0] ? unit : NULL);
-	ecc_store_bind_text(s, 2, username);
-	rc = ecc_store_run(a->st, s);
-	if (rc == ECC_OK && !sqlite3_changes(ecc_store_db(a->st)))
-		return ECC_ERR_NOTFOUND;
-	if (rc != ECC_OK)
-		return rc;
-	{
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddStringToObject(d, "unit", unit ? unit : "");
-		detail = cJSON_PrintUnformatted(d);
-		cJSON_Delete(d);
-	}
-	audit(a, actor, "user.unit", username, "ok", ip, detail);
-	cJSON_free(detail);
-	return ECC_OK;
-}
-
 static void end_sessions(ecc_auth *a, int64_t user_id)
 {
 	sqlite3_stmt *s = ecc_store_stmt(a->st, "DELETE FROM sessions WHERE user_id = ?");

@@ -75,13 +75,6 @@ int ecc_auth_user_add(ecc_auth *a, const char *username, enum ecc_role role, con
                       const char *display_name, const char *team, const char *actor, const char *ip,
                       char why[ECC_WHY_LEN], int64_t *id_out);
 
-/* The unit the user carries (an officer's own: his phone publishes as it,
- * publish.h), or none (unit NULL or empty); audited (user.unit). The caller
- * checks that the unit exists. ECC_OK, ECC_ERR_NOTFOUND (no such user),
- * ECC_ERR_DB. */
-int ecc_auth_set_unit(ecc_auth *a, const char *username, const char *unit, const char *actor,
-                      const char *ip);
-
 /* Sets a new password (policy checked) and ends the user's sessions. */
 int ecc_auth_set_password(ecc_auth *a, const char *username, const char *password,
                           const char *actor, const char *ip, char why[ECC_WHY_LEN]);

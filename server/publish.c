@@ -59,19 +59,7 @@ void ecc_publish_set_sender(ecc_publish *p, ecc_publish_send_fn send)
 static void audit(ecc_publish *p, const char *actor, const char *ip, const char *action,
                   int64_t stream, cJSON *detail, const char *result)
 {
-	char target[40], *text = cJSON_PrintUnformatted(detail);
-	struct ecc_audit_entry e = {.actor = actor,
-	                            .action = action,
-	                            .target = target,
-	                            .detail = text,
-	                            .result = result,
-	                            .ip = ip && ip[0] ? ip : NULL};
-
-	g_snprintf(target, sizeof(target), "stream:%" G_GINT64_FORMAT, stream);
-	if (ecc_audit_append(p->hub->store, &e, NULL) != ECC_OK)
-		g_warning("audit of %s %s could not be written", action, target);
-	cJSON_free(text);
-	cJSON_Delete(detail);
+	ecc_audit_json(p->hub->store, actor, action, "stream", stream, detail, ip, result);
 }
 
 /* what: "" (publish, talk), "_ice", "un" (unpublish, untalk) */

@@ -105,13 +105,24 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
       if (!waitPaint) return true;
-      // Not painted in 3 s (seen once under load): seek there again.
+      // Not painted in 1.5 s: Chromium sometimes leaves the segment's key
+      // frame on the screen after a paused seek (README, Status), and a
+      // seek to the same moment changes nothing (a paused player skips
+      // it). Playing a moment (muted) makes it render again; then pause
+      // and seek back.
+      const at = video.currentTime;
       for (let i = 0; i < 2; i++) {
-        if (await presented(video.currentTime, 3000)) return true;
-        video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
+        if (await presented(at, i ? 3000 : 1500)) return true;
+        const muted = video.muted;
+        video.muted = true;
+        await video.play().catch(() => {});
+        await new Promise((res) => setTimeout(res, 120));
+        video.pause();
+        video.muted = muted;
+        video.currentTime = at;
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      return presented(video.currentTime, 3000);
+      return presented(at, 3000);
     },
     // Media time of the frame on the screen (-1 before the first, or where
     // the browser cannot tell).

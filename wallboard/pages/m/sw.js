@@ -2,13 +2,14 @@
 // the page opens with no network (a dead zone, the hub down). Files come
 // from the network when it answers (so a new build shows at once) and from
 // the cache when it does not; the API and the WebSocket are never cached.
-const CACHE = 'ecc-handheld-v1';
+const CACHE = 'ecc-handheld-v2';
 const SHELL = [
   '/m/', '/m/manifest.webmanifest', '/m/icon.svg', '/css/handheld.css',
   '/vendor/leaflet/leaflet.css', '/vendor/leaflet/leaflet-src.esm.js',
   '/js/handheld-page.js', '/js/handheld/index.js', '/js/handheld/outbox.js',
   '/js/handheld/reporter.js', '/js/handheld/position.js', '/js/handheld/inbox.js',
   '/js/handheld/sos.js', '/js/handheld/operation.js', '/js/handheld/alarm.js',
+  '/js/handheld/camera.js', '/js/media/publisher.js',
   '/js/i18n/index.js', '/js/i18n/zh-CN.js', '/js/i18n/en.js',
   '/js/net/index.js', '/js/net/api.js', '/js/net/ws.js', '/js/ui/clock.js', '/js/ui/dialog.js',
 ];
