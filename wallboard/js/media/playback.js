@@ -27,6 +27,33 @@ function fragmentsOf(hls) {
   return (details?.fragments || []).map((f) => ({ wall: f.programDateTime, start: f.start, duration: f.duration }));
 }
 
+// Chromium's MP4 parser keeps a segment's last frames back until the next
+// append, which brings the next segment's init segment and timestampOffset:
+// those frames then went into the buffer broken, and a paused seek into that
+// segment showed its key frame instead of the frame asked for (about one
+// seek in three into a segment's second 1 s; every seek into any segment
+// but the last once all were loaded). In a bare MSE page with three recorded
+// segments appended 2 s apart, seeks into the middle one showed 1.96 s for
+// 2.7 s and 3.3 s; with abort() after each append (which resets the parser,
+// emitting what it held under the segment's own offset) every seek landed
+// (2.68, 3.28). So: abort() after each segment's append, before hls.js
+// starts the next operation (its queue runs on after this event).
+function flushAfterAppends(hls, Hls) {
+  const buffers = new Set();
+  hls.on(Hls.Events.BUFFER_CREATED, (_e, d) => {
+    for (const track of Object.values(d.tracks)) if (track.buffer) buffers.add(track.buffer);
+  });
+  hls.on(Hls.Events.BUFFER_APPENDED, () => {
+    for (const sb of buffers) {
+      try {
+        if (!sb.updating) sb.abort();
+      } catch {
+        // the MediaSource has ended or closed: nothing is held back
+      }
+    }
+  });
+}
+
 export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 }) {
   const url = playlistUrl(unit, from, to);
   const Hls = window.Hls;
@@ -34,6 +61,7 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
   let frags = [];
   if (Hls && Hls.isSupported()) {
     hls = new Hls({ xhrSetup: (xhr) => { xhr.withCredentials = true; } });
+    flushAfterAppends(hls, Hls);
     const parsed = new Promise((resolve, reject) => {
       hls.on(Hls.Events.LEVEL_LOADED, () => resolve());
       hls.on(Hls.Events.ERROR, (_e, d) => { if (d.fatal) reject(new Error(`playback: ${d.type} ${d.details}`)); });
@@ -105,24 +133,13 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
       if (!waitPaint) return true;
-      // Not painted in 1.5 s: Chromium sometimes leaves the segment's key
-      // frame on the screen after a paused seek (README, Status), and a
-      // seek to the same moment changes nothing (a paused player skips
-      // it). Playing a moment (muted) makes it render again; then pause
-      // and seek back.
-      const at = video.currentTime;
+      // Not painted in 3 s (seen once under load): seek there again.
       for (let i = 0; i < 2; i++) {
-        if (await presented(at, i ? 3000 : 1500)) return true;
-        const muted = video.muted;
-        video.muted = true;
-        await video.play().catch(() => {});
-        await new Promise((res) => setTimeout(res, 120));
-        video.pause();
-        video.muted = muted;
-        video.currentTime = at;
+        if (await presented(video.currentTime, 3000)) return true;
+        video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      return presented(at, 3000);
+      return presented(video.currentTime, 3000);
     },
     // Media time of the frame on the screen (-1 before the first, or where
     // the browser cannot tell).
