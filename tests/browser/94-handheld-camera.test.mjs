@@ -143,10 +143,12 @@ test('a phone publishes its camera: recorded as its unit, live on the wall, reco
   const gap = resumed.t0 - Math.max(...before.map((x) => x.t1));
   t.diagnostic(`the recording's gap across the reconnect: ${gap} ms`);
   assert.ok(gap >= 0, 'the new segment starts after the old one ended');
-  // the unit's timeline (the wall's playback) shows the gap
+  // the unit's timeline (the wall's playback) shows the gap, when there is
+  // one to show: it marks breaks over 2 s (GAP_MS in recordings.c), and a
+  // reconnect can be quicker than that (49 ms once)
   const tl = (await request(hub, 'GET', `/api/v1/units/hh-03/recordings?from=0&to=${resumed.t1}`, { token })).json;
-  assert.ok(tl.gaps.some((g) => g.from <= resumed.t0 && g.to >= resumed.t0 && g.from >= cutAt - 3000),
-    `the timeline shows the gap (${JSON.stringify(tl.gaps)})`);
+  const gapShown = tl.gaps.some((g) => g.from <= resumed.t0 && g.to >= resumed.t0 && g.from >= cutAt - 3000);
+  assert.equal(gapShown, gap > 2000, `the timeline shows the gap of ${gap} ms if over 2 s (${JSON.stringify(tl.gaps)})`);
   const probe2 = await ffprobe(path.join(gw.recordings, resumed.path));
   assert.ok(probe2.streams.some((s) => s.codec_type === 'video' && s.codec_name === 'h264'));
   // and the wall plays again
