@@ -24,6 +24,14 @@ static const struct {
     {ECC_ERR_NOMEM, 500, "internal"},         {ECC_ERR_IO, 500, "internal"},
 };
 
+const char *ecc_router_err_code(int err)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(http_errors); i++)
+		if (http_errors[i].err == err)
+			return http_errors[i].code;
+	return "internal";
+}
+
 void ecc_router_fail(struct ecc_req *req, int err, const char *message)
 {
 	for (size_t i = 0; i < G_N_ELEMENTS(http_errors); i++) {

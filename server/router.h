@@ -51,6 +51,9 @@ void ecc_router_dispatch(struct ecc_req *req);
 /* Answers req with the HTTP status and code that err maps to; message may be
  * NULL (then ecc_strerror(err)). */
 void ecc_router_fail(struct ecc_req *req, int err, const char *message);
+/* The error code of that table for err ("internal" for one it lacks), for
+ * answers that are not HTTP (WebSocket errors). */
+const char *ecc_router_err_code(int err);
 
 /* Prints the table (and the WebSocket channels) as JSON on stdout. */
 void ecc_routes_print(void);

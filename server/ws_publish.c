@@ -6,6 +6,7 @@
 #include "ecc_err.h"
 #include "ecc_json.h"
 #include "publish.h"
+#include "router.h"
 #include "ws_internal.h"
 
 #include <string.h>
@@ -25,12 +26,7 @@ void ecc_ws__m_publish(struct client *c, const cJSON *msg)
 	rc = ecc_publish_start(c->ws->hub->publish, c, &c->user, c->ip, &why);
 	if (rc == ECC_OK)
 		return;
-	ecc_ws__send_error(c,
-	                   rc == ECC_ERR_FORBIDDEN  ? "forbidden"
-	                   : rc == ECC_ERR_NOTFOUND ? "not_found"
-	                   : rc == ECC_ERR_UNAVAIL  ? "unavailable"
-	                                            : "internal",
-	                   why);
+	ecc_ws__send_error(c, ecc_router_err_code(rc), why);
 }
 
 /* talk {stream}: talking {session, stream, unit, ice_servers}, or an error. */
@@ -44,13 +40,7 @@ void ecc_ws__m_talk(struct client *c, const cJSON *msg)
 		rc = ecc_publish_talk(c->ws->hub->publish, c, &c->user, c->ip, stream, &why);
 	if (rc == ECC_OK)
 		return;
-	ecc_ws__send_error(c,
-	                   rc == ECC_ERR_FORBIDDEN  ? "forbidden"
-	                   : rc == ECC_ERR_NOTFOUND ? "not_found"
-	                   : rc == ECC_ERR_UNAVAIL  ? "unavailable"
-	                   : rc == ECC_ERR_INVAL    ? "bad_request"
-	                                            : "internal",
-	                   why);
+	ecc_ws__send_error(c, ecc_router_err_code(rc), why);
 }
 
 /* publish_offer {session, sdp}, publish_ice {session, mline, candidate},
