@@ -25,9 +25,8 @@ import {
 } from '../tests/lib/harness.mjs';
 import { startGateway, cameraUnit, waitStream } from '../tests/lib/media.mjs';
 import { CHROMIUM_ARGS, loginPage } from '../tests/lib/browser.mjs';
-import { COLS, BITS, geometry, crc4, cellMean, decodeTimecode } from '../tests/lib/timecode.mjs';
 import { chromium } from 'playwright-core';
-import { parseArgs, pct } from './lib.mjs';
+import { parseArgs, pct, FRAME_LATENCY_SCRIPT } from './lib.mjs';
 
 const args = parseArgs();
 const SECONDS = Number(args.seconds || 20);
@@ -36,38 +35,7 @@ const RTSP_LATENCY = args['rtsp-latency'] === undefined ? null : Number(args['rt
 const WIDTH = 1280, HEIGHT = 720;
 
 
-// In the page: for every presented frame, the strip's value and the
-// frame's expected display time on the wall clock; collected in
-// window.__lat. The decoder is tests/lib/timecode.mjs's, injected.
-const pageScript = `
-const COLS = ${COLS}, BITS = ${BITS}, MIN_CONTRAST = 64;
-${geometry.toString()}
-${crc4.toString()}
-${cellMean.toString()}
-${decodeTimecode.toString()}
-window.__lat = [];
-window.__measure = (video) => {
-  const c = document.createElement('canvas');
-  const g = c.getContext('2d', { willReadFrequently: true });
-  const step = (now, meta) => {
-    if (video.videoWidth) {
-      const w = video.videoWidth, h = video.videoHeight, geo = geometry(w, h);
-      const rows = geo ? Math.min(h, geo.y0 + 2 * geo.cell + 1) : h;
-      if (c.width !== w || c.height !== rows) { c.width = w; c.height = rows; }
-      g.drawImage(video, 0, 0, w, rows, 0, 0, w, rows);
-      const px = g.getImageData(0, 0, w, rows).data;
-      const v = decodeTimecode(px, w, h);
-      const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
-      if (v !== null) window.__lat.push(shown - v);
-    }
-    video.requestVideoFrameCallback(step);
-  };
-  video.requestVideoFrameCallback(step);
-};`;
-
-// decodeTimecode checks the buffer's length against width*height; the page
-// hands it only the strip's rows, so it gets a stand-in length check.
-const pageScriptFixed = pageScript.replace('rgba.length < width * height * 4', 'rgba.length < width * 4');
+const pageScriptFixed = FRAME_LATENCY_SCRIPT;
 
 async function measure(page, what) {
   await page.evaluate(() => { window.__lat = []; });

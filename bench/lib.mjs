@@ -2,6 +2,7 @@
 // a process's CPU time and memory read from /proc.
 import fs from 'node:fs';
 import { BIN, Proc } from '../tests/lib/harness.mjs';
+import { COLS, BITS, geometry, crc4, cellMean, decodeTimecode } from '../tests/lib/timecode.mjs';
 
 // --name value and --flag (true) from argv.
 export function parseArgs(argv = process.argv.slice(2)) {
@@ -50,3 +51,33 @@ export async function startCameras(n, { width = 1920, height = 1080, fps = 25, k
   const ready = JSON.parse(m[0]);
   return { proc: p, url: (i) => ready.url.replace('%04d', String(i).padStart(4, '0')), ready };
 }
+
+// A page's init script for glass-to-glass latency: window.__measure(video)
+// reads the burned-in clock (tests/lib/timecode.mjs's decoder, injected) of
+// every frame the video presents and pushes, into window.__lat, the frame's
+// expected display time on the wall clock minus that clock. It hands the
+// decoder only the strip's rows, so the decoder's length check is relaxed.
+export const FRAME_LATENCY_SCRIPT = `
+const COLS = ${COLS}, BITS = ${BITS}, MIN_CONTRAST = 64;
+${geometry.toString()}
+${crc4.toString()}
+${cellMean.toString()}
+${decodeTimecode.toString().replace('rgba.length < width * height * 4', 'rgba.length < width * 4')}
+window.__lat = [];
+window.__measure = (video) => {
+  const c = document.createElement('canvas');
+  const g = c.getContext('2d', { willReadFrequently: true });
+  const step = (now, meta) => {
+    if (video.videoWidth) {
+      const w = video.videoWidth, h = video.videoHeight, geo = geometry(w, h);
+      const rows = geo ? Math.min(h, geo.y0 + 2 * geo.cell + 1) : h;
+      if (c.width !== w || c.height !== rows) { c.width = w; c.height = rows; }
+      g.drawImage(video, 0, 0, w, rows, 0, 0, w, rows);
+      const v = decodeTimecode(g.getImageData(0, 0, w, rows).data, w, h);
+      const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
+      if (v !== null) window.__lat.push(shown - v);
+    }
+    video.requestVideoFrameCallback(step);
+  };
+  video.requestVideoFrameCallback(step);
+};`;

@@ -18,9 +18,9 @@ import os from 'node:os';
 import { startBroker, startHub, login, tmpDir, sleep, addUser, addUnit } from '../tests/lib/harness.mjs';
 import { startGateway, waitStream } from '../tests/lib/media.mjs';
 import { CHROMIUM_ARGS, loginPage } from '../tests/lib/browser.mjs';
-import { COLS, BITS, CELLS, geometry, crc4, cellMean, decodeTimecode } from '../tests/lib/timecode.mjs';
+import { COLS, BITS, CELLS, geometry, crc4 } from '../tests/lib/timecode.mjs';
 import { chromium } from 'playwright-core';
-import { parseArgs, pct } from './lib.mjs';
+import { parseArgs, pct, FRAME_LATENCY_SCRIPT } from './lib.mjs';
 
 const args = parseArgs();
 const SECONDS = Number(args.seconds || 20);
@@ -31,30 +31,7 @@ const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 // On the wall: for every presented frame, the strip's value and the frame's
 // expected display time on the wall clock, in window.__lat (the decoder is
 // timecode.mjs's, injected; it gets the strip's rows only).
-const wallScript = `
-const COLS = ${COLS}, BITS = ${BITS}, MIN_CONTRAST = 64;
-${geometry.toString()}
-${crc4.toString()}
-${cellMean.toString()}
-${decodeTimecode.toString().replace('rgba.length < width * height * 4', 'rgba.length < width * 4')}
-window.__lat = [];
-window.__measure = (video) => {
-  const c = document.createElement('canvas');
-  const g = c.getContext('2d', { willReadFrequently: true });
-  const step = (now, meta) => {
-    if (video.videoWidth) {
-      const w = video.videoWidth, h = video.videoHeight, geo = geometry(w, h);
-      const rows = geo ? Math.min(h, geo.y0 + 2 * geo.cell + 1) : h;
-      if (c.width !== w || c.height !== rows) { c.width = w; c.height = rows; }
-      g.drawImage(video, 0, 0, w, rows, 0, 0, w, rows);
-      const v = decodeTimecode(g.getImageData(0, 0, w, rows).data, w, h);
-      const shown = performance.timeOrigin + (meta.expectedDisplayTime || now);
-      if (v !== null) window.__lat.push(shown - v);
-    }
-    video.requestVideoFrameCallback(step);
-  };
-  video.requestVideoFrameCallback(step);
-};`;
+const wallScript = FRAME_LATENCY_SCRIPT;
 
 // On the phone: a canvas carrying its clock in the strip, a moving bar (so
 // the encoder has motion to code) and a tone; published.
