@@ -80,8 +80,10 @@ struct ecc_recorder {
 struct out *ecc_rec_out_new(ecc_recorder *r, GstPad *pad, GstBuffer *b);
 
 /* EOS into each pad now, or from a pool thread (never the main loop's
- * wait); both take the list and its references. */
-void ecc_rec_send_eos(GSList *pads);
+ * wait); both take the list and its references. An audio pad that got no
+ * sound first gets the caps of sound (the audio input's pad; NULL: none
+ * known) or else empty (may be NULL), or its file would be unreadable. */
+void ecc_rec_send_eos(GSList *pads, GstPad *sound, GstCaps *empty);
 void ecc_rec_send_eos_later(ecc_recorder *r, GSList *pads);
 
 /* Audio pads of segments that will get no more audio, marked (r->lock). */

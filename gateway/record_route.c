@@ -5,6 +5,8 @@
 
 #include "record_internal.h"
 
+#include <string.h>
+
 static gboolean resend(GstPad *pad, GstEvent **event, gpointer sinkpad)
 {
 	(void)pad;
@@ -24,18 +26,80 @@ static void relink(GstPad *src, GstPad *old, GstPad *sinkpad)
 		gst_pad_sticky_events_foreach(src, resend, sinkpad);
 }
 
-void ecc_rec_send_eos(GSList *pads)
+/* Caps of an empty track of the stream's sound, for a segment that got
+ * none while no sound came in at all yet: what the chains (chain.c) hand
+ * the recorder, Opus or AAC (G.711 is transcoded to AAC). NULL: no sound. */
+static GstCaps *empty_caps(const char *acodec)
+{
+	if (!acodec[0])
+		return NULL;
+	if (!strcmp(acodec, "opus"))
+		return gst_caps_from_string(
+		    "audio/x-opus,channel-mapping-family=0,channels=1,rate=48000");
+	/* AAC LC, 16 kHz, mono: AudioSpecificConfig 0x1408 */
+	return gst_caps_from_string("audio/mpeg,mpegversion=4,stream-format=raw,channels=1,"
+	                            "rate=16000,codec_data=(buffer)1408");
+}
+
+/* A muxer's audio pad that got no sound in its segment has no caps either,
+ * and mp4mux then writes a track with no sample description (time scale
+ * 0): ffmpeg refuses the whole file, picture and all. Such a pad gets the
+ * sound's stream-start, caps and segment (from sound, the input's pad), or
+ * the caps of an empty track of the codec, before its EOS: an empty track
+ * that every player reads. */
+static void give_caps(GstPad *pad, GstPad *sound, GstCaps *empty)
+{
+	GstEvent *caps, *start = NULL, *seg = NULL;
+	GstSegment time;
+
+	if (gst_pad_has_current_caps(pad))
+		return;
+	caps = sound ? gst_pad_get_sticky_event(sound, GST_EVENT_CAPS, 0) : NULL;
+	if (!caps && empty)
+		caps = gst_event_new_caps(empty);
+	if (!caps)
+		return;
+	if (sound) {
+		start = gst_pad_get_sticky_event(sound, GST_EVENT_STREAM_START, 0);
+		seg = gst_pad_get_sticky_event(sound, GST_EVENT_SEGMENT, 0);
+	}
+	if (!start)
+		start = gst_event_new_stream_start("ecc-no-sound");
+	if (!seg) {
+		gst_segment_init(&time, GST_FORMAT_TIME);
+		seg = gst_event_new_segment(&time);
+	}
+	gst_pad_send_event(pad, start);
+	gst_pad_send_event(pad, caps);
+	gst_pad_send_event(pad, seg);
+}
+
+void ecc_rec_send_eos(GSList *pads, GstPad *sound, GstCaps *empty)
 {
 	for (GSList *l = pads; l; l = l->next) {
+		give_caps(l->data, sound, empty);
 		gst_pad_send_event(l->data, gst_event_new_eos());
 		gst_object_unref(l->data);
 	}
 	g_slist_free(pads);
 }
 
-static void eos_async(GstElement *branch, gpointer pads)
+struct eos_job {
+	GSList *pads;
+	GstPad *sound; /* the audio input's pad, or NULL */
+	GstCaps *empty;
+};
+
+static void eos_async(GstElement *branch, gpointer data)
 {
-	ecc_rec_send_eos(pads);
+	struct eos_job *j = data;
+
+	ecc_rec_send_eos(j->pads, j->sound, j->empty);
+	if (j->sound)
+		gst_object_unref(j->sound);
+	if (j->empty)
+		gst_caps_unref(j->empty);
+	g_free(j);
 	gst_object_unref(branch); /* ecc_rec_send_eos_later's */
 }
 
@@ -44,8 +108,17 @@ static void eos_async(GstElement *branch, gpointer pads)
  * holds until the pipeline stops; the main loop must not wait for that. */
 void ecc_rec_send_eos_later(ecc_recorder *r, GSList *pads)
 {
-	if (pads)
-		gst_element_call_async(gst_object_ref(r->branch), eos_async, pads, NULL);
+	struct eos_job *j;
+
+	if (!pads)
+		return;
+	j = g_new0(struct eos_job, 1);
+	j->pads = pads;
+	if (r->asink) {
+		j->sound = gst_ghost_pad_get_target(GST_GHOST_PAD(r->asink));
+		j->empty = empty_caps(r->acodec);
+	}
+	gst_element_call_async(gst_object_ref(r->branch), eos_async, j, NULL);
 }
 
 /* A segment of N s ends at the first key frame at least N s on, less this
@@ -151,7 +224,8 @@ static GstPadProbeReturn route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
 	}
 	g_mutex_unlock(&r->lock);
 	if (oldpad)
-		ecc_rec_send_eos(g_slist_prepend(NULL, oldpad)); /* that file is complete */
+		ecc_rec_send_eos(g_slist_prepend(NULL, oldpad), NULL,
+		                 NULL); /* that file is complete */
 	return GST_PAD_PROBE_OK;
 }
 
@@ -277,7 +351,7 @@ GstPadProbeReturn ecc_rec_audio_route(GstPad *pad, GstPadProbeInfo *info, gpoint
 	if (oldpad)
 		gst_object_unref(oldpad);
 	gst_object_unref(newpad);
-	ecc_rec_send_eos(ends);
+	ecc_rec_send_eos(ends, pad, NULL);
 	return GST_PAD_PROBE_OK;
 }
 

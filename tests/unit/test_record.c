@@ -1,0 +1,224 @@
+/* Unit tests: the recorder's segments (record.c) on real GStreamer
+ * pipelines, read back by ffprobe: whatever the sound does, every file
+ * plays. */
+#include "record.h"
+#include "testutil.h"
+
+#include <gst/gst.h>
+#include <string.h>
+
+/* x264enc offsets its times by 1000 hours (a DTS must not go below 0),
+ * its segment with them. A camera's depayloaded picture and sound share
+ * one time base, and the recorder compares their times: the picture is
+ * taken back to the sound's base. */
+#define X264_OFFSET ((GstClockTime)1000 * 3600 * GST_SECOND)
+
+static GstPadProbeReturn unshift(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	(void)pad;
+	(void)data;
+	if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+		GstBuffer *b = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+		if (GST_BUFFER_PTS_IS_VALID(b) && GST_BUFFER_PTS(b) >= X264_OFFSET)
+			GST_BUFFER_PTS(b) -= X264_OFFSET;
+		if (GST_BUFFER_DTS_IS_VALID(b) && GST_BUFFER_DTS(b) >= X264_OFFSET)
+			GST_BUFFER_DTS(b) -= X264_OFFSET;
+		GST_PAD_PROBE_INFO_DATA(info) = b;
+	} else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_SEGMENT) {
+		const GstSegment *in;
+		GstSegment seg;
+		gst_event_parse_segment(GST_PAD_PROBE_INFO_EVENT(info), &in);
+		gst_segment_copy_into(in, &seg);
+		if (seg.start >= X264_OFFSET) {
+			seg.start -= X264_OFFSET;
+			seg.position -= MIN(seg.position, X264_OFFSET);
+		}
+		gst_event_unref(GST_PAD_PROBE_INFO_EVENT(info));
+		GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_segment(&seg);
+	}
+	return GST_PAD_PROBE_OK;
+}
+
+/* A live 25 fps H.264 picture with a key frame each second into tee "v",
+ * and the sound (audio, ending in tee "a"). */
+static GstElement *source(const char *audio)
+{
+	char *desc = g_strdup_printf(
+	    "videotestsrc is-live=true pattern=ball ! "
+	    "video/x-raw,width=320,height=240,framerate=25/1,format=I420 ! "
+	    "x264enc tune=zerolatency key-int-max=25 speed-preset=ultrafast ! h264parse name=h ! "
+	    "video/x-h264,stream-format=avc,alignment=au ! tee name=v allow-not-linked=true "
+	    "%s ! tee name=a allow-not-linked=true",
+	    audio);
+	GError *err = NULL;
+	GstElement *p = gst_parse_launch(desc, &err), *h;
+	GstPad *out;
+
+	g_assert_no_error(err);
+	g_free(desc);
+	h = gst_bin_get_by_name(GST_BIN(p), "h");
+	out = gst_element_get_static_pad(h, "src");
+	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+	                  unshift, NULL, NULL);
+	gst_object_unref(out);
+	gst_object_unref(h);
+	return p;
+}
+
+struct run {
+	ecc_recorder *rec;
+	GPtrArray *files; /* absolute paths of the reported segments */
+	const char *dir;
+};
+
+static void on_segment(void *user, struct ecc_segment *s)
+{
+	struct run *run = user;
+
+	g_ptr_array_add(run->files, g_build_filename(run->dir, s->path, NULL));
+}
+
+static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
+{
+	struct run *run = data;
+
+	(void)bus;
+	if (GST_MESSAGE_TYPE(m) == GST_MESSAGE_ERROR) {
+		GError *e = NULL;
+		gst_message_parse_error(m, &e, NULL);
+		g_error("pipeline error: %s", e->message);
+	}
+	ecc_recorder_on_message(run->rec, m);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean tick(gpointer data)
+{
+	struct run *run = data;
+
+	g_assert_true(ecc_recorder_tick(run->rec));
+	return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop for ms, or until done(run) (then true). */
+static bool spin(struct run *run, int ms, bool (*done)(struct run *))
+{
+	gint64 end = g_get_monotonic_time() + (gint64)ms * 1000;
+
+	while (g_get_monotonic_time() < end) {
+		if (done && done(run))
+			return true;
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(5000);
+	}
+	return done && done(run);
+}
+
+static bool all_closed(struct run *run)
+{
+	return !ecc_recorder_open(run->rec);
+}
+
+/* ffprobe's codec names of the file's streams ("h264,opus"); fails the
+ * test when ffprobe cannot read it. */
+static char *codecs(const char *file)
+{
+	const char *argv[] = {"ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of",
+	                      "csv=p=0", file, NULL};
+	char *out = NULL, *err = NULL;
+	int status = 0;
+	GError *e = NULL;
+
+	g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+	                           &err, &status, &e));
+	g_assert_no_error(e);
+	if (!g_spawn_check_wait_status(status, NULL) || err[0])
+		g_error("ffprobe cannot read %s: %s", file, err);
+	g_strstrip(out);
+	g_strdelimit(out, "\n", ',');
+	g_free(err);
+	return out;
+}
+
+/* Records about 5 s in 2 s segments with the given sound and acodec; every
+ * segment must read as want (ffprobe's codecs). */
+static void record(const char *audio, const char *acodec, const char *want)
+{
+	struct ecc_gwconfig cfg;
+	char *dir = ecc_test_tmpdir();
+	struct run run = {.files = g_ptr_array_new_with_free_func(g_free), .dir = dir};
+	GstElement *p = source(audio);
+	GstElement *v = gst_bin_get_by_name(GST_BIN(p), "v");
+	GstElement *a = gst_bin_get_by_name(GST_BIN(p), "a");
+	GstBus *bus = gst_element_get_bus(p);
+	guint watch, ticker;
+
+	ecc_gwconfig_init(&cfg);
+	g_free(cfg.recordings);
+	cfg.recordings = g_strdup(dir);
+	cfg.segment_seconds = 2;
+	run.rec = ecc_recorder_new(&cfg, "s1", "u1", on_segment, &run);
+	watch = gst_bus_add_watch(bus, on_bus, &run);
+	ticker = g_timeout_add(1000, tick, &run);
+	gst_element_set_state(p, GST_STATE_PLAYING);
+	g_assert_cmpint(ecc_recorder_attach(run.rec, GST_BIN(p), v, a, "h264", acodec, 320, 240),
+	                ==, 0);
+	spin(&run, 5500, NULL);
+	g_assert_true(ecc_recorder_finish(run.rec));
+	g_assert_true(spin(&run, 10000, all_closed));
+	g_assert_cmpuint(run.files->len, >=, 2);
+	for (guint i = 0; i < run.files->len; i++) {
+		char *got = codecs(g_ptr_array_index(run.files, i));
+		if (strcmp(got, want))
+			g_error("segment %u of %u (%s) has %s, not %s", i + 1, run.files->len,
+			        (char *)g_ptr_array_index(run.files, i), got, want);
+		g_free(got);
+	}
+	g_source_remove(ticker);
+	g_source_remove(watch);
+	gst_element_set_state(p, GST_STATE_NULL);
+	ecc_recorder_free(run.rec);
+	gst_object_unref(bus);
+	gst_object_unref(v);
+	gst_object_unref(a);
+	gst_object_unref(p);
+	g_ptr_array_unref(run.files);
+	ecc_gwconfig_clear(&cfg);
+	ecc_test_rmtree(dir);
+	g_free(dir);
+}
+
+/* Sound all along: picture and sound in every segment. */
+static void test_sound(void)
+{
+	record("audiotestsrc is-live=true ! opusenc ! opusparse", "opus", "h264,opus");
+}
+
+/* The sound's caps came, no sample did (a phone's microphone that gives
+ * nothing): each segment has an empty sound track of those caps, and reads. */
+static void test_silent_with_caps(void)
+{
+	record("audiotestsrc is-live=true ! opusenc ! opusparse ! "
+	       "valve drop=true drop-mode=forward-sticky-events",
+	       "opus", "h264,opus");
+}
+
+/* Not even the sound's caps came: the empty track takes the codec's. */
+static void test_silent_without_caps(void)
+{
+	record("appsrc is-live=true format=time", "aac", "h264,aac");
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	gst_init(&argc, &argv);
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/record/sound", test_sound);
+	g_test_add_func("/record/silent_with_caps", test_silent_with_caps);
+	g_test_add_func("/record/silent_without_caps", test_silent_without_caps);
+	rc = g_test_run();
+	gst_deinit();
+	return rc;
+}
