@@ -497,5 +497,10 @@ bool api__dispatch_visible(struct ecc_hub *hub, const struct ecc_user *u, const 
 		                                  cJSON_GetObjectItem(msg, "instruction"), u);
 	if (!strcmp(type, "report"))
 		return ecc_upreports_visible(cJSON_GetObjectItem(msg, "report"), u);
+	if (!strcmp(type, "operation")) {
+		const cJSON *id = cJSON_GetObjectItem(cJSON_GetObjectItem(msg, "operation"), "id");
+		return cJSON_IsNumber(id) &&
+		       ecc_operations_visible(hub->operations, u, (int64_t)id->valuedouble);
+	}
 	return false; /* incidents: the center */
 }

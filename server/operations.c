@@ -12,6 +12,22 @@
 #include <stdarg.h>
 #include <string.h>
 
+static cJSON *op_json(ecc_operations *o, int64_t id);
+
+/* Tells the WebSocket's dispatch channel that operation id changed (created,
+ * updated, started, stopped, cancelled): the walls' operations panels and
+ * sites follow at once, each client within its scope (ws.c asks
+ * ecc_operations_visible). After the commit. */
+static void announce(ecc_operations *o, int64_t id)
+{
+	ecc_events_emit_item(o->hub->events, ECC_EV_DISPATCH, "operation", op_json(o, id));
+}
+
+bool ecc_operations_visible(ecc_operations *o, const struct ecc_user *u, int64_t id)
+{
+	return operations__scope(o, u, id, NULL, NULL, NULL) == ECC_OK;
+}
+
 #define MAX_UNITS   50
 #define MAX_MEMBERS 50
 
@@ -380,9 +396,11 @@ int ecc_operations_create(ecc_operations *o, const struct ecc_user *u, const cJS
 	}
 	if (rc != ECC_OK || (rc = ecc_store_commit(o->hub->store)) != ECC_OK)
 		ecc_store_rollback(o->hub->store);
-	else
+	else {
 		g_message("op=%" G_GINT64_FORMAT ": created for case %" G_GINT64_FORMAT " by %s",
 		          (gint64)*id, (gint64)f.case_id, u->username);
+		announce(o, *id);
+	}
 	cJSON_free(detail);
 	cJSON_free(site);
 	fields_clear(&f);
@@ -451,6 +469,8 @@ int ecc_operations_update(ecc_operations *o, const struct ecc_user *u, int64_t i
 	}
 	if (rc != ECC_OK || (rc = ecc_store_commit(o->hub->store)) != ECC_OK)
 		ecc_store_rollback(o->hub->store);
+	else
+		announce(o, id);
 	cJSON_free(detail);
 	fields_clear(&f);
 	return rc;
@@ -520,6 +540,7 @@ static int transition(ecc_operations *o, const struct ecc_user *u, int64_t id, c
 		return rc;
 	}
 	g_message("op=%" G_GINT64_FORMAT ": %s by %s", (gint64)id, to, u->username);
+	announce(o, id);
 	return ECC_OK;
 }
 

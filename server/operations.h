@@ -17,7 +17,9 @@
  *
  * Scope: admin, commander and duty see and manage every operation; an
  * officer sees the operations of the own team, a judge those of the own
- * cases (ECC_ERR_FORBIDDEN elsewhere). Every change is audited.
+ * cases (ECC_ERR_FORBIDDEN elsewhere). Every change is audited, and
+ * announced on the WebSocket's dispatch channel ({"type":"operation",
+ * "operation":{..}}) to those who may see it.
  *
  * Thread: the main loop. Ownership: ecc_operations_new borrows the hub;
  * cJSON returned is the caller's. Errors: ECC_ERR_INVAL (why says what),
@@ -77,6 +79,9 @@ int ecc_operations_timeline(ecc_operations *o, const struct ecc_user *u, int64_t
 /* A segment was filed (recordings.c): links it to every operation it
  * belongs to. o may be NULL. */
 void ecc_operations_on_segment(ecc_operations *o, int64_t recording_id);
+
+/* Whether u may see operation id (its scope above). */
+bool ecc_operations_visible(ecc_operations *o, const struct ecc_user *u, int64_t id);
 
 /* Whether a segment is linked to an operation (then it stays locked). */
 bool ecc_operations_holds(ecc_operations *o, int64_t recording_id);

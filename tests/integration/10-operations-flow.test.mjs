@@ -17,7 +17,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  stack, addUser, request, waitFor, freePort, cleanup, mosquittoPub, Proc, BIN, SLOW_UNWIND,
+  stack, addUser, request, waitFor, freePort, cleanup, mosquittoPub, Proc, BIN, SLOW_UNWIND, wsConnect,
 } from '../lib/harness.mjs';
 import { startGateway, waitStream } from '../lib/media.mjs';
 
@@ -114,9 +114,19 @@ test('an operation records its units into a locked hash chain and watches its si
     assert.equal((await api('GET', '/operations?state=running')).status, 400);
   });
 
+  // Walls watch the dispatch channel: each change is announced to those
+  // who may see the operation (the center, the own team), to nobody else.
+  const wsCenter = await wsConnect(hub, token, { subscribe: ['dispatch'] });
+  const wsTeam = await wsConnect(hub, officer1, { subscribe: ['dispatch'] });
+  const wsOther = await wsConnect(hub, officer2, { subscribe: ['dispatch'] });
+  cleanup(t, () => { wsCenter.close(); wsTeam.close(); wsOther.close(); });
+  const announced = (ws, id, pred) => ws.next((m) => m.type === 'operation' && m.operation.id === id && pred(m.operation),
+    5000, `operation ${id} announced`);
+
   r = await api('POST', '/operations', good);
   assert.equal(r.status, 201, r.text);
   let op = r.json.operation;
+  for (const ws of [wsCenter, wsTeam]) await announced(ws, op.id, (o) => o.state === 'planned' && o.case_number === CASE);
   assert.equal(op.state, 'planned');
   assert.equal(op.case_number, CASE);
   assert.equal(op.team, '执行一组', 'the case\'s team by default');
@@ -126,6 +136,7 @@ test('an operation records its units into a locked hash chain and watches its si
   r = await api('PATCH', `/operations/${op.id}`, { title: '查封车辆及财产' });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.operation.title, '查封车辆及财产');
+  await announced(wsCenter, op.id, (o) => o.title === '查封车辆及财产');
 
   await t.test('roles: the own team and the own cases see it, another team gets 403', async () => {
     assert.equal((await api('GET', `/operations/${op.id}`, undefined, officer1)).status, 200);
@@ -147,6 +158,12 @@ test('an operation records its units into a locked hash chain and watches its si
   assert.equal(r.status, 200, r.text);
   op = r.json.operation;
   assert.equal(op.state, 'active');
+  for (const ws of [wsCenter, wsTeam]) {
+    const m = await announced(ws, op.id, (o) => o.state === 'active');
+    assert.deepEqual(m.operation.units, ['op-a', 'op-b']);
+    assert.equal(m.operation.started_at, op.started_at);
+  }
+  assert.equal(wsOther.messages.filter((m) => m.type === 'operation').length, 0, 'another team hears nothing of it');
   assert.ok(op.started_at >= good.planned_start);
   assert.equal((await api('POST', `/operations/${op.id}/start`)).status, 409);
   assert.equal((await api('PATCH', `/operations/${op.id}`, { title: 'x' })).status, 409);

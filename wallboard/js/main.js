@@ -82,9 +82,12 @@ async function main() {
   // Case nodes due today and overdue, per team (流程节点).
   const board = new CaseBoard($('case-board'));
   board.load().catch(() => {});
+  // The center's roles: they acknowledge, and get the duty and dispatch channels.
+  const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
   // Active field operations (执行行动): the panel, their sites on the map.
   const sites = new OperationSites(map, store, toMap);
-  const ops = new OperationsPanel($('ops-panel'), { names, onPick: (op) => sites.focus(op.id), onLoad: (l) => sites.set(l) });
+  const ops = new OperationsPanel($('ops-panel'), { names, onPick: (op) => sites.focus(op.id), onLoad: (l) => sites.set(l),
+    pushed: canAck });
   if (me.user.role !== 'guest') { $('ops').hidden = false; ops.load().catch(() => {}); }
 
   // Drag a unit from the list or the map onto a tile.
@@ -100,7 +103,6 @@ async function main() {
     drag.start(ev, id);
   }, true);
 
-  const canAck = ['admin', 'commander', 'duty'].includes(me.user.role);
   const alerts = new AlertPanel($('alert-list'), store, canAck,
     { filter: $('alert-filter'), onPick: (id) => select(id, true) });
   alerts.load().catch(() => {});
@@ -175,6 +177,7 @@ async function main() {
       if (s === 'live') {
         alerts.load().catch(() => {}); streams(); duty?.load().catch(() => {}); incidents?.load().catch(() => {});
         instructions?.load().catch(() => {}); reports?.load().catch(() => {});
+        if (me.user.role !== 'guest') ops.load().catch(() => {});
       }
     },
     onSessionEnd: () => toLogin(),
@@ -199,6 +202,7 @@ async function main() {
         case 'incident': incidents?.apply(m.incident); break;
         case 'instruction': instructions?.apply(m.instruction); break;
         case 'report': reports?.apply(m.report); break;
+        case 'operation': ops.apply(m.operation); break;
         case 'resync': alerts.load().catch(() => {}); duty?.pushed(); break;
         default: break;
       }

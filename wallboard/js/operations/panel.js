@@ -1,7 +1,11 @@
 // The operations panel (执行行动): every active operation with its case
 // number, type, elapsed time and units. The list comes from the hub (the
-// user's scope: the own team's for an officer); it is reloaded every 10 s
-// and when an alert names an operation; the elapsed times tick each second.
+// user's scope: the own team's for an officer); a change the hub announces
+// on the dispatch channel (apply) shows at once, and the list is reloaded
+// when the connection comes back, when an alert names an operation, and
+// every minute besides (every 10 s for a wall that gets no announcements:
+// its role does not subscribe to dispatch). The elapsed times tick each
+// second.
 import { api } from '../net/index.js';
 import { t } from '../i18n/index.js';
 import { el } from '../ui/dialog.js';
@@ -14,14 +18,14 @@ export function elapsed(ms) {
 }
 
 export class OperationsPanel {
-  constructor(root, { names = (id) => id, onPick = () => {}, onLoad = () => {} } = {}) {
+  constructor(root, { names = (id) => id, onPick = () => {}, onLoad = () => {}, pushed = false } = {}) {
     this.root = root;
     this.names = names;
     this.onPick = onPick;
     this.onLoad = onLoad;
     this.ops = [];
     this.loaded = false;
-    this.timer = setInterval(() => this.load().catch(() => {}), 10000);
+    this.timer = setInterval(() => this.load().catch(() => {}), pushed ? 60000 : 10000);
     this.ticker = setInterval(() => this.tick(), 1000);
   }
 
@@ -29,6 +33,16 @@ export class OperationsPanel {
     const r = await api('GET', '/operations?state=active&limit=50');
     this.ops = r.operations;
     this.loaded = true;
+    this.render();
+    this.onLoad(this.ops);
+  }
+
+  // An operation as the hub announced it: active ones are in the list
+  // (newest first, as the hub lists them), the rest leave it.
+  apply(op) {
+    if (!this.loaded) return; // the first load brings it
+    const rest = this.ops.filter((o) => o.id !== op.id);
+    this.ops = op.state === 'active' ? [op, ...rest].sort((a, b) => b.id - a.id) : rest;
     this.render();
     this.onLoad(this.ops);
   }
