@@ -12,7 +12,9 @@
  *   bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt,
  *   signature.ed25519 (64 raw bytes: crypto_sign_detached of the exact bytes
  *   of tagmanifest-sha256.txt), data/segments/NAME.mp4, data/positions.geojson,
- *   data/events.json, data/audit.json, data/chain.json.
+ *   data/events.json, data/audit.json, data/chain.json; with a configured
+ *   TSA, timestamp.tsr (a tag file: an RFC 3161 token over the SHA-256 of
+ *   manifest-sha256.txt; ecc_tsa.h).
  * The chain: link_0 = 32 zero bytes, link_i = SHA-256(link_{i-1} ||
  * segment_sha256_i) over the raw 32-byte values, segments in t0 order.
  *

@@ -101,6 +101,8 @@ static const struct key keys[] = {
     I("incidents", "radius", incidents_radius, 100, 5, 100000),
     I("incidents", "urgent_deadline", incidents_urgent_deadline, 7200, 1, 86400 * 7),
     S("evidence", "signing_key", evidence_key, "evidence.key"),
+    S("evidence", "tsa_url", evidence_tsa_url, ""),
+    I("evidence", "tsa_timeout", evidence_tsa_timeout, 10, 1, 120),
     {NULL, NULL, K_STR, 0, NULL, 0, 0},
 };
 

@@ -110,6 +110,11 @@ struct ecc_config {
 	/* [evidence]: the court's Ed25519 signing key (a file in the database's
 	 * folder unless absolute; created on first start, mode 0600) */
 	char *evidence_key;
+	/* an RFC 3161 time-stamping authority (http:// URL; "": none) asked
+	 * for a token over each package's payload manifest, and how long to
+	 * wait for it (s) */
+	char *evidence_tsa_url;
+	int evidence_tsa_timeout;
 
 	/* [gps.NAME] groups */
 	struct ecc_gps_receiver gps[ECC_GPS_MAX];

@@ -170,6 +170,9 @@ static void job_unref(struct evidence__job *j)
 	ecc_ev_package_free(j->pkg);
 	sodium_memzero(j->sk, sizeof(j->sk));
 	g_free(j->court);
+	g_free(j->tsa_url);
+	g_free(j->stamped);
+	g_free(j->stamp_why);
 	if (j->faults)
 		g_string_free(j->faults, TRUE);
 	g_free(j);
@@ -300,6 +303,10 @@ static gboolean job_done(gpointer p)
 		cJSON_AddStringToObject(d, "signer", fp);
 		if (j->faults->len)
 			cJSON_AddStringToObject(d, "found", j->faults->str);
+		if (j->stamped)
+			cJSON_AddStringToObject(d, "timestamp", j->stamped);
+		if (j->stamp_why)
+			cJSON_AddStringToObject(d, "timestamp_failed", j->stamp_why);
 		detail = cJSON_PrintUnformatted(d);
 		e.actor = j->pkg->actor;
 		e.action = "evidence.exported";
@@ -311,6 +318,8 @@ static gboolean job_done(gpointer p)
 			g_warning("the end of export %s could not be audited", j->pkg->bag);
 		if (j->faults->len)
 			g_warning("export %s: %s", j->pkg->bag, j->faults->str);
+		if (j->stamp_why)
+			g_warning("export %s: no time-stamp: %s", j->pkg->bag, j->stamp_why);
 		g_free(detail);
 		job_unref(j); /* the module's reference */
 	}
@@ -345,6 +354,9 @@ void ecc_evidence_export(ecc_evidence *ev, struct ecc_req *req, struct ecc_ev_pa
 	memcpy(j->sk, ev->sk, sizeof(j->sk));
 	memcpy(j->pk, ev->pk, sizeof(j->pk));
 	j->court = g_strdup(ev->hub->cfg->court_name);
+	if (ev->hub->cfg->evidence_tsa_url && ev->hub->cfg->evidence_tsa_url[0])
+		j->tsa_url = g_strdup(ev->hub->cfg->evidence_tsa_url);
+	j->tsa_timeout = ev->hub->cfg->evidence_tsa_timeout;
 	j->faults = g_string_new(NULL);
 	g_mutex_init(&j->lock);
 	g_cond_init(&j->cond);

@@ -2,6 +2,8 @@
 #define G_LOG_DOMAIN "ecc-evidence"
 
 #include "evidence_internal.h"
+#include "ecc_err.h"
+#include "ecc_tsa.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -228,6 +230,15 @@ static char *bag_info(struct bag *b, GPtrArray *altered, GPtrArray *missing)
 	g_string_append_printf(s, "ECC-Signer-Fingerprint: %s\n", fp);
 	g_string_append(s, "ECC-Signature: " ECC_EV_SIGNATURE
 	                   " (Ed25519, detached, over the bytes of " ECC_EV_TAGMANIFEST ")\n");
+	if (j->stamped)
+		g_string_append_printf(s,
+		                       "ECC-Timestamp: " ECC_TSA_TOKEN
+		                       " (RFC 3161, over the SHA-256 of " ECC_EV_MANIFEST
+		                       ", from %s, at %s)\n",
+		                       j->tsa_url, j->stamped);
+	if (j->stamp_why)
+		g_string_append_printf(s, "ECC-Timestamp-Failed: %s: %s\n", j->tsa_url,
+		                       j->stamp_why);
 	for (guint i = 0; i < altered->len; i++)
 		g_string_append_printf(s, "ECC-Altered-Before-Export: %s\n",
 		                       (char *)g_ptr_array_index(altered, i));
@@ -242,6 +253,23 @@ static char *bag_info(struct bag *b, GPtrArray *altered, GPtrArray *missing)
 	return g_string_free(s, FALSE);
 }
 
+/* The TSA's token over the payload manifest (complete once the chain is
+ * in), which the tag manifest then lists and the signature covers; NULL
+ * with j->stamp_why when the TSA gave none: the package goes out without
+ * one, and says so. */
+static GBytes *stamp(struct evidence__job *j, GString *manifest)
+{
+	char hex[ECC_EV_HEX], *why = NULL;
+	uint8_t digest[32];
+	GBytes *token = NULL;
+
+	ecc_ev_sha256_hex(manifest->str, manifest->len, hex);
+	if (!ecc_ev_unhex32(hex, digest) ||
+	    ecc_tsa_stamp(j->tsa_url, digest, j->tsa_timeout, &token, &j->stamped, &why) != ECC_OK)
+		j->stamp_why = why ? why : g_strdup("no token");
+	return token;
+}
+
 static bool write_all(struct bag *b)
 {
 	struct evidence__job *j = b->j;
@@ -251,6 +279,7 @@ static bool write_all(struct bag *b)
 	ecc_ev_hash *h = ecc_ev_hash_new();
 	guint8 *buf = g_malloc(READ);
 	char *text = NULL, *info = NULL;
+	GBytes *token = NULL;
 	uint8_t sig[ECC_EV_SIG];
 	bool ok = true;
 
@@ -267,6 +296,11 @@ static bool write_all(struct bag *b)
 		text = chain_json(j);
 		ok = add_mem(b, ECC_EV_CHAIN, text, strlen(text), b->manifest);
 	}
+	if (ok && j->tsa_url)
+		token = stamp(j, b->manifest);
+	if (ok && token)
+		ok = add_mem(b, ECC_TSA_TOKEN, g_bytes_get_data(token, NULL),
+		             g_bytes_get_size(token), b->tagmanifest);
 	if (ok) {
 		info = bag_info(b, altered, missing);
 		ok = add_mem(b, ECC_EV_MANIFEST, b->manifest->str, b->manifest->len,
@@ -283,6 +317,8 @@ static bool write_all(struct bag *b)
 	}
 	g_free(text);
 	g_free(info);
+	if (token)
+		g_bytes_unref(token);
 	g_free(buf);
 	ecc_ev_hash_free(h);
 	g_ptr_array_free(altered, TRUE);

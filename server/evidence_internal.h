@@ -18,6 +18,8 @@ struct evidence__job {
 	struct ecc_ev_package *pkg;
 	uint8_t sk[ECC_EV_SK_BYTES], pk[ECC_EV_PK_BYTES];
 	char *court;
+	char *tsa_url; /* NULL: no time-stamp */
+	int tsa_timeout;
 	GThread *thread;
 
 	/* the pipe: pieces the worker wrote, not yet sent */
@@ -33,6 +35,8 @@ struct evidence__job {
 	uint64_t bytes_out;
 	char head[ECC_EV_HEX];
 	GString *faults; /* "; "-separated */
+	char *stamped;   /* the TSA's time of the token, or NULL */
+	char *stamp_why; /* why there is none, when one was asked for */
 };
 
 /* The worker's body: writes the bag into the pipe (evidence__push), sets

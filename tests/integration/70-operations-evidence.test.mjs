@@ -4,15 +4,21 @@
 // the package is tampered with in every way a court would fear (a changed
 // byte, a deleted file, an added file, another signer) and ecc-verify names
 // each; a segment altered on the gateway's disk before the export is
-// exported anyway and declared. Roles and ranges are checked too.
+// exported anyway and declared. Roles and ranges are checked too. Each
+// package carries an RFC 3161 time-stamp over its payload manifest from a
+// real TSA (OpenSSL's, tests/lib/tsa.mjs) that ecc-verify and `openssl ts
+// -verify` check; a TSA that is down leaves a package without one, which
+// says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { stack, addUnit, addUser, request, waitFor, freePort, cleanup, Proc, BIN, BUILD, SLOW_UNWIND } from '../lib/harness.mjs';
 import { startGateway, segments } from '../lib/media.mjs';
+import { startTsa } from '../lib/tsa.mjs';
 
 const VERIFY = path.join(BUILD, 'tools/verify/ecc-verify');
 
@@ -24,7 +30,7 @@ function run(cmd, args, opts = {}) {
   });
 }
 
-const verify = (pkg, key) => run(VERIFY, key ? [pkg, '--key', key] : [pkg]);
+const verify = (pkg, key, ...more) => run(VERIFY, [pkg, ...(key ? ['--key', key] : []), ...more]);
 
 // GET the export into a file; returns its headers and path.
 async function exportTo(hub, token, unit, from, to, file) {
@@ -47,7 +53,9 @@ function extract(tar, into) {
 }
 
 test('a unit\'s footage exports as a signed bag that ecc-verify checks and tampering fails', async (t) => {
-  const { hub, dir, token } = await stack(t, 'evid');
+  const tsa = await startTsa(fs.mkdtempSync(path.join(os.tmpdir(), 'ecc-tsa-')));
+  cleanup(t, async () => { await tsa.stop(); fs.rmSync(path.dirname(tsa.ca), { recursive: true, force: true }); });
+  const { hub, dir, token } = await stack(t, 'evid', { evidence: { tsa_url: tsa.url, tsa_timeout: 3 } });
   const gw = await startGateway(hub, dir, { segmentSeconds: 2 });
   cleanup(t, () => gw.proc.stopClean());
   const r0 = await addUnit(hub, token, { id: 'bc-7', name: '执行一组 7', kind: 'bodycam' });
@@ -108,7 +116,7 @@ test('a unit\'s footage exports as a signed bag that ecc-verify checks and tampe
   for (const p of payload) assert.match(p, /^bc-7_\d{8}-\d{6}\.\d{3}_r\d+\.mp4$/, p);
   assert.equal(lines.length, payload.length + 4, 'every payload file is listed once');
   const tagLines = fs.readFileSync(path.join(bag, 'tagmanifest-sha256.txt'), 'utf8').trimEnd().split('\n');
-  assert.deepEqual(tagLines.map((l) => l.slice(66)).sort(), ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt']);
+  assert.deepEqual(tagLines.map((l) => l.slice(66)).sort(), ['bag-info.txt', 'bagit.txt', 'manifest-sha256.txt', 'timestamp.tsr']);
   for (const m of ['manifest-sha256.txt', 'tagmanifest-sha256.txt']) {
     const c = await run('sha256sum', ['--strict', '-c', m], { cwd: bag });
     assert.equal(c.code, 0, `${m}: ${c.stdout}${c.stderr}`);
@@ -140,6 +148,23 @@ test('a unit\'s footage exports as a signed bag that ecc-verify checks and tampe
   assert.ok(audit.some((a) => a.action === 'evidence.export' && a.target === 'unit:bc-7' && a.actor === 'admin'));
   const geo = JSON.parse(fs.readFileSync(path.join(bag, 'data/positions.geojson'), 'utf8'));
   assert.equal(geo.type, 'FeatureCollection');
+
+  // ---- the RFC 3161 time-stamp over the payload manifest ----
+  assert.ok(tsa.requests >= 1, 'the hub asked the TSA');
+  assert.match(info, new RegExp(`^ECC-Timestamp: timestamp\\.tsr \\(RFC 3161, over the SHA-256 of manifest-sha256\\.txt, from ${tsa.url.replace(/[.]/g, '\\.')}, at \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)$`, 'm'));
+  v = await verify(tar, pubkey, '--tsa-ca', tsa.ca);
+  assert.equal(v.code, 0, v.stdout);
+  assert.match(v.stdout, /^ok {3}time-stamp: manifest-sha256\.txt existed at \S+ \(TSA .*ECC test TSA.*, its signature checked against /m);
+  t.diagnostic(v.stdout.split('\n').find((l) => /time-stamp/.test(l)));
+  // OpenSSL's own verifier agrees, with the TSA's CA
+  const ots = await run('openssl', ['ts', '-verify', '-data', path.join(bag, 'manifest-sha256.txt'),
+    '-in', path.join(bag, 'timestamp.tsr'), '-CAfile', tsa.ca]);
+  assert.equal(ots.code, 0, ots.stdout + ots.stderr);
+  assert.match(ots.stdout, /Verification: OK/);
+  // another CA's word is not the TSA's: the signature fails
+  v = await verify(tar, pubkey, '--tsa-ca', tsa.otherCa);
+  assert.notEqual(v.code, 0);
+  assert.match(v.stdout, /^FAIL time-stamp: timestamp\.tsr: the token does not check/m);
 
   // ---- tampering, each on a fresh copy ----
   const seg1 = path.join('data/segments', payload[1]);
@@ -198,16 +223,23 @@ test('a unit\'s footage exports as a signed bag that ecc-verify checks and tampe
   const fd2 = fs.openSync(onDisk, 'r+');
   fs.writeSync(fd2, Buffer.from('TAMPERED'), 0, 8, 200);
   fs.closeSync(fd2);
+  // and the TSA is down by now: the package goes out without a time-stamp
+  await tsa.stop();
   const tar2 = path.join(dir, 'bc-7-after.tar');
   await exportTo(hub, token, 'bc-7', from, to, tar2);
   const b2 = await extract(tar2, path.join(dir, 'x7'));
   const info2 = fs.readFileSync(path.join(b2, 'bag-info.txt'), 'utf8');
+  assert.match(info2, new RegExp(`^ECC-Timestamp-Failed: ${tsa.url.replace(/[.]/g, '\\.')}: .+$`, 'm'));
+  assert.ok(!fs.existsSync(path.join(b2, 'timestamp.tsr')));
   assert.match(info2, new RegExp(`^ECC-Altered-Before-Export: data/segments/\\S+_r${victim.id}\\.mp4 \\(recording ${victim.id}, recorded ${victim.sha256}, file [0-9a-f]{64}\\)$`, 'm'));
   v = await verify(tar2, pubkey);
   assert.notEqual(v.code, 0);
   assert.match(v.stdout, new RegExp(`^FAIL chain: link 3: data/segments/\\S+_r${victim.id}\\.mp4 has SHA-256`, 'm'));
   assert.match(v.stdout, /^FAIL declared by the exporting hub: ECC-Altered-Before-Export: /m);
+  assert.match(v.stdout, /^note no time-stamp: the TSA failed at export: /m);
   t.diagnostic(`altered on disk:\n${v.stdout.trim()}`);
+  v = await verify(tar2, pubkey, '--tsa-ca', tsa.ca);
+  assert.match(v.stdout, /^FAIL time-stamp: --tsa-ca given, but the package has none: the TSA failed at export: /m);
   // and the hub's own audit says so too
   const log = await waitFor(async () => {
     const a = (await request(hub, 'GET', '/api/v1/audit?limit=50', { token })).json;
@@ -215,6 +247,8 @@ test('a unit\'s footage exports as a signed bag that ecc-verify checks and tampe
     return rows.length >= 2 && rows;
   }, { what: 'both exports audited' });
   assert.ok(log.some((x) => /does not match its recorded SHA-256/.test(x.detail)), JSON.stringify(log));
+  assert.ok(log.some((x) => JSON.parse(x.detail).timestamp), 'the time-stamp of the first export is audited');
+  assert.ok(log.some((x) => JSON.parse(x.detail).timestamp_failed), 'and the TSA\'s failure of the second');
 
   // ---- roles and ranges ----
   const officer = await addUser(hub, token, 'off1', 'officer', { team: 'A' });

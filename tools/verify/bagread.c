@@ -29,7 +29,7 @@ static bool keep(const char *name, uint64_t size)
 	base = base ? base + 1 : name;
 	return size <= KEEP_MAX &&
 	       (g_str_has_suffix(base, ".txt") || g_str_has_suffix(base, ".ed25519") ||
-	        !strcmp(base, "chain.json"));
+	        g_str_has_suffix(base, ".tsr") || !strcmp(base, "chain.json"));
 }
 
 /* ---- tar ---------------------------------------------------------------------- */

@@ -5,7 +5,8 @@
  * Why: ecc-verify must see every file of the package, including the ones
  * no manifest names, and must not hold a multi-GB segment in memory: each
  * file is hashed in blocks as it is read, and only the small tag files
- * (bagit.txt, bag-info.txt, the manifests, the signature, data/chain.json)
+ * (bagit.txt, bag-info.txt, the manifests, the signature, the time-stamp,
+ * data/chain.json)
  * are kept whole.
  *
  * Thread: the caller's. Ownership: the table and its values belong to the

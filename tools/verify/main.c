@@ -1,5 +1,6 @@
 /*
- * ecc-verify PACKAGE [--key PUBKEY]: checks an ECC evidence package offline.
+ * ecc-verify PACKAGE [--key PUBKEY] [--tsa-ca PEM]: checks an ECC evidence
+ * package offline.
  *
  * PACKAGE is the tar the hub delivered (or a folder it was extracted to).
  * Every payload and tag file is checked against manifest-sha256.txt and
@@ -8,11 +9,15 @@
  * hashes; the Ed25519 signature over tagmanifest-sha256.txt is checked
  * against --key (base64 or hex, or a file holding it, e.g. the output of
  * `ecc-hub evidence-key`) or, without it, against the key bag-info.txt
- * names (and ecc-verify says so). One line per fault; exit 0 only when
+ * names (and ecc-verify says so); an RFC 3161 time-stamp (timestamp.tsr)
+ * is checked to be over manifest-sha256.txt, and with --tsa-ca (the TSA's
+ * CA certificates, PEM) its signature too. One line per fault; exit 0 only when
  * everything holds, 1 when something does not, 2 on a usage error.
  */
 #include "bagread.h"
+#include "ecc_err.h"
 #include "ecc_evidence.h"
+#include "ecc_tsa.h"
 
 #include <cjson/cJSON.h>
 #include <sodium.h>
@@ -323,6 +328,47 @@ static void check_signature(struct check *c, const char *key_arg)
 	g_free(fp);
 }
 
+/* ---- the time-stamp ------------------------------------------------------------------- */
+
+/* The RFC 3161 token over manifest-sha256.txt, when the package has one
+ * (or tsa_ca asks for one): its digest, and with tsa_ca its signature. */
+static void check_timestamp(struct check *c, const char *tsa_ca)
+{
+	struct bag_file *tok = file(c, ECC_TSA_TOKEN), *man = file(c, ECC_EV_MANIFEST);
+	const char *failed = info1(c, "ECC-Timestamp-Failed");
+	char *when = NULL, *tsa = NULL, *why = NULL;
+	uint8_t digest[32];
+
+	if (!tok || !tok->content) {
+		if (info1(c, "ECC-Timestamp"))
+			fail(c, "time-stamp: bag-info.txt names %s, which is missing",
+			     ECC_TSA_TOKEN);
+		else if (tsa_ca)
+			fail(c, "time-stamp: --tsa-ca given, but the package has none%s%s",
+			     failed ? ": the TSA failed at export: " : "", failed ? failed : "");
+		else if (failed)
+			printf("note no time-stamp: the TSA failed at export: %s\n", failed);
+		return;
+	}
+	if (!man || !ecc_ev_unhex32(man->hex, digest)) {
+		fail(c, "time-stamp: no %s to check it against", ECC_EV_MANIFEST);
+		return;
+	}
+	if (ecc_tsa_check(tok->content, digest, tsa_ca, &when, &tsa, &why) != ECC_OK)
+		fail(c, "time-stamp: %s: %s", ECC_TSA_TOKEN, why);
+	else if (tsa_ca)
+		printf("ok   time-stamp: %s existed at %s (TSA %s, its signature checked against "
+		       "%s)\n",
+		       ECC_EV_MANIFEST, when, tsa, tsa_ca);
+	else
+		printf("ok   time-stamp: %s existed at %s by the token of TSA %s (its signature "
+		       "not checked: no --tsa-ca given)\n",
+		       ECC_EV_MANIFEST, when, tsa);
+	g_free(when);
+	g_free(tsa);
+	g_free(why);
+}
+
 /* What the hub itself found when it exported. */
 static void check_declared(struct check *c)
 {
@@ -339,7 +385,7 @@ static void check_declared(struct check *c)
 
 int main(int argc, char **argv)
 {
-	const char *pkg = NULL, *key = NULL;
+	const char *pkg = NULL, *key = NULL, *tsa_ca = NULL;
 	struct check c = {0};
 	GHashTable *seen;
 	char *why = NULL;
@@ -348,6 +394,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--key") && i + 1 < argc)
 			key = argv[++i];
+		else if (!strcmp(argv[i], "--tsa-ca") && i + 1 < argc)
+			tsa_ca = argv[++i];
 		else if (argv[i][0] != '-' && !pkg)
 			pkg = argv[i];
 		else {
@@ -356,7 +404,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!pkg) {
-		fprintf(stderr, "usage: ecc-verify PACKAGE(.tar or folder) [--key PUBKEY]\n");
+		fprintf(
+		    stderr,
+		    "usage: ecc-verify PACKAGE(.tar or folder) [--key PUBKEY] [--tsa-ca PEM]\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -377,6 +427,7 @@ int main(int argc, char **argv)
 		printf("ok   %d payload files and their tag files match the manifests\n", payload);
 	check_chain(&c);
 	check_signature(&c, key);
+	check_timestamp(&c, tsa_ca);
 	check_declared(&c);
 	if (c.faults)
 		printf("ecc-verify: %s: FAILED, %d fault%s\n", pkg, c.faults,
