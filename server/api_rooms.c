@@ -43,6 +43,15 @@ static void answer_room(struct ecc_req *req, int64_t id, int status)
 	ecc_req_json(req, status, o);
 }
 
+/* Answers a change: its error, or the room as it is now. */
+static void changed(struct ecc_req *req, int rc, const char *why, int64_t id, int status)
+{
+	if (rc != ECC_OK)
+		fail(req, rc, why);
+	else
+		answer_room(req, id, status);
+}
+
 void api_rooms_list(struct ecc_req *req)
 {
 	int64_t now = ecc_now_ms(), today, from, limit, offset, closed;
@@ -73,10 +82,7 @@ void api_rooms_add(struct ecc_req *req)
 	int64_t id = 0;
 	int rc = ecc_rooms_create(req->hub->rooms, &req->user, req->json, req->ip, &id, why);
 
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else
-		answer_room(req, id, 201);
+	changed(req, rc, why, id, 201);
 }
 
 void api_rooms_get(struct ecc_req *req)
@@ -87,7 +93,10 @@ void api_rooms_get(struct ecc_req *req)
 		answer_room(req, id, 200);
 }
 
-void api_rooms_update(struct ecc_req *req)
+/* A change with a JSON body; answers with the room. */
+static void change_json(struct ecc_req *req,
+                        int (*fn)(ecc_rooms *, const struct ecc_user *, int64_t, const cJSON *,
+                                  const char *, char *))
 {
 	char why[ECC_ROOMS_WHY] = "";
 	int64_t id;
@@ -95,11 +104,13 @@ void api_rooms_update(struct ecc_req *req)
 
 	if (!room_param(req, &id))
 		return;
-	rc = ecc_rooms_update(req->hub->rooms, &req->user, id, req->json, req->ip, why);
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else
-		answer_room(req, id, 200);
+	rc = fn(req->hub->rooms, &req->user, id, req->json, req->ip, why);
+	changed(req, rc, why, id, 200);
+}
+
+void api_rooms_update(struct ecc_req *req)
+{
+	change_json(req, ecc_rooms_update);
 }
 
 /* A change of the room that answers with the room (or {"ok":true} when the
@@ -114,12 +125,10 @@ static void change(struct ecc_req *req,
 	if (!room_param(req, &id))
 		return;
 	rc = fn(req->hub->rooms, &req->user, id, req->ip, why);
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else if (req->user.room)
+	if (rc == ECC_OK && req->user.room)
 		api__ok(req);
 	else
-		answer_room(req, id, 200);
+		changed(req, rc, why, id, 200);
 }
 
 void api_rooms_close(struct ecc_req *req)
@@ -147,10 +156,7 @@ static void set_flag(struct ecc_req *req, const char *flag)
 		return;
 	rc = ecc_rooms_set_flag(req->hub->rooms, &req->user, id, flag, !strcmp(req->method, "POST"),
 	                        req->ip, why);
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else
-		answer_room(req, id, 200);
+	changed(req, rc, why, id, 200);
 }
 
 void api_rooms_lock(struct ecc_req *req)
@@ -165,17 +171,7 @@ void api_rooms_recording(struct ecc_req *req)
 
 void api_rooms_invite(struct ecc_req *req)
 {
-	char why[ECC_ROOMS_WHY] = "";
-	int64_t id;
-	int rc;
-
-	if (!room_param(req, &id))
-		return;
-	rc = ecc_rooms_invite(req->hub->rooms, &req->user, id, req->json, req->ip, why);
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else
-		answer_room(req, id, 200);
+	change_json(req, ecc_rooms_invite);
 }
 
 /* The token and the link are in this answer only: the hub keeps a hash. */
@@ -271,10 +267,7 @@ static void host_action(struct ecc_req *req, const char *action)
 		return;
 	}
 	rc = ecc_rooms_participant(req->hub->rooms, &req->user, id, pid, action, req->ip, why);
-	if (rc != ECC_OK)
-		fail(req, rc, why);
-	else
-		answer_room(req, id, 200);
+	changed(req, rc, why, id, 200);
 }
 
 void api_rooms_admit(struct ecc_req *req)

@@ -29,12 +29,10 @@ int ecc_rooms_guest_invite(ecc_rooms *r, const struct ecc_user *u, int64_t id, c
 	struct room_head h;
 	sqlite3_stmt *s;
 	cJSON *d;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE | ROOMS_NOT_CLOSED, &h, why);
 
 	if (rc != ECC_OK)
 		return rc;
-	if (!strcmp(h.state, "closed"))
-		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
 	if (ecc_json_get_string(body, "name", &name) != ECC_OK || !text_ok(name, GUEST_NAME_MAX))
 		return rooms__fail(why, ECC_ERR_INVAL, "name must be text of 1 to %d bytes",
 		                   GUEST_NAME_MAX);
@@ -63,19 +61,17 @@ int ecc_rooms_guest_invite(ecc_rooms *r, const struct ecc_user *u, int64_t id, c
 	sqlite3_bind_int64(s, 5, now);
 	ecc_store_bind_text(s, 6, th);
 	sqlite3_bind_int64(s, 7, *expires_at);
-	if (ecc_store_run(st, s) != ECC_OK) {
-		ecc_store_rollback(st);
-		sodium_memzero(token, ECC_TOKEN_CHARS + 1);
-		return ECC_ERR_DB;
-	}
+	rc = ecc_store_run(st, s);
 	*pid = sqlite3_last_insert_rowid(ecc_store_db(st));
 	d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "participant", (double)*pid);
 	cJSON_AddStringToObject(d, "name", name);
 	cJSON_AddStringToObject(d, "note", note ? note : "");
 	cJSON_AddNumberToObject(d, "expires_at", (double)*expires_at);
-	rooms__audit(r, u->username, "room.guest_link", id, d, ip, NULL);
-	return ecc_store_commit(st);
+	rc = rooms__end(r, rc, u->username, "room.guest_link", id, d, ip);
+	if (rc != ECC_OK)
+		sodium_memzero(token, ECC_TOKEN_CHARS + 1);
+	return rc;
 }
 
 /* ---- exchanging a link -------------------------------------------------- */
@@ -114,6 +110,7 @@ int ecc_rooms_guest_exchange(ecc_rooms *r, const char *link, const char *ip,
 	int64_t now = ecc_now_ms(), pid = 0, room = 0, expires = 0;
 	bool used = false;
 	sqlite3_stmt *s;
+	cJSON *d;
 	int rc;
 
 	*refusal = ECC_GUEST_UNKNOWN;
@@ -161,21 +158,19 @@ int ecc_rooms_guest_exchange(ecc_rooms *r, const char *link, const char *ip,
 	ecc_store_bind_text(s, 2, sh);
 	sqlite3_bind_int64(s, 3, now + (int64_t)ECC_ROOM_GUEST_SESSION_S * 1000);
 	sqlite3_bind_int64(s, 4, pid);
-	if (ecc_store_run(st, s) != ECC_OK) {
-		ecc_store_rollback(st);
-		sodium_memzero(session, ECC_TOKEN_CHARS + 1);
-		return ECC_ERR_DB;
-	}
+	rc = ecc_store_run(st, s);
 	guest_user(guest, room, pid, name);
-	{
-		cJSON *d = cJSON_CreateObject();
-		cJSON_AddNumberToObject(d, "participant", (double)pid);
-		cJSON_AddStringToObject(d, "name", name);
-		rooms__audit(r, guest->username, "room.guest_link_used", room, d, ip, NULL);
+	d = cJSON_CreateObject();
+	cJSON_AddNumberToObject(d, "participant", (double)pid);
+	cJSON_AddStringToObject(d, "name", name);
+	rc = rooms__end(r, rc, guest->username, "room.guest_link_used", room, d, ip);
+	if (rc != ECC_OK) {
+		sodium_memzero(session, ECC_TOKEN_CHARS + 1);
+		return rc;
 	}
 	g_message("room=%" G_GINT64_FORMAT ": guest %" G_GINT64_FORMAT " waits", (gint64)room,
 	          (gint64)pid);
-	return ecc_store_commit(st);
+	return ECC_OK;
 }
 
 int ecc_rooms_guest_session(ecc_rooms *r, const char *token, struct ecc_user *guest)

@@ -20,12 +20,10 @@ int ecc_rooms_invite(ecc_rooms *r, const struct ecc_user *u, int64_t id, const c
 	const cJSON *users = cJSON_GetObjectItemCaseSensitive(body, "users"), *v;
 	struct room_head h;
 	struct ecc_user iu;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE | ROOMS_NOT_CLOSED, &h, why);
 
 	if (rc != ECC_OK)
 		return rc;
-	if (!strcmp(h.state, "closed"))
-		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
 	if (!cJSON_IsArray(users) || cJSON_GetArraySize(users) < 1 ||
 	    cJSON_GetArraySize(users) > INVITE_MAX)
 		return rooms__fail(why, ECC_ERR_INVAL, "users must be a list of 1 to %d user names",
@@ -49,35 +47,10 @@ int ecc_rooms_invite(ecc_rooms *r, const struct ecc_user *u, int64_t id, const c
 		return ECC_ERR_DB;
 	cJSON_ArrayForEach(v, users)
 	{
-		rc = rooms__invite_one(r, id, v->valuestring, u->username);
-		if (rc != ECC_OK) {
-			ecc_store_rollback(st);
-			return ECC_ERR_DB;
-		}
+		if (rc == ECC_OK)
+			rc = rooms__invite_one(r, id, v->valuestring, u->username);
 	}
-	rooms__audit(r, u->username, "room.invite", id, cJSON_Duplicate(users, true), ip, NULL);
-	return ecc_store_commit(st);
-}
-
-/* The participant row of username in room id: its id and state. */
-static int user_row(ecc_rooms *r, int64_t id, const char *username, int64_t *pid, char state[16])
-{
-	ecc_store *st = r->hub->store;
-	sqlite3_stmt *s = ecc_store_stmt(st, "SELECT id, state FROM room_participants"
-	                                     " WHERE room_id = ? AND username = ?");
-	int rc;
-
-	if (!s)
-		return ECC_ERR_DB;
-	sqlite3_bind_int64(s, 1, id);
-	ecc_store_bind_text(s, 2, username);
-	rc = ecc_store_step(st, s);
-	if (rc == SQLITE_ROW) {
-		*pid = sqlite3_column_int64(s, 0);
-		g_strlcpy(state, ecc_store_column_text(s, 1), 16);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? ECC_OK : rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB;
+	return rooms__end(r, rc, u->username, "room.invite", id, cJSON_Duplicate(users, true), ip);
 }
 
 static void audit_join_refused(ecc_rooms *r, const struct ecc_user *u, int64_t id, const char *ip,
@@ -97,7 +70,7 @@ int ecc_rooms_join(ecc_rooms *r, const struct ecc_user *u, int64_t id, const cha
 	struct room_head h;
 	int64_t pid = 0;
 	sqlite3_stmt *s;
-	int rc = rooms__scoped(r, u, id, false, &h, why);
+	int rc = rooms__scoped(r, u, id, 0, &h, why);
 
 	if (rc == ECC_OK && u->room)
 		rc =
@@ -107,7 +80,7 @@ int ecc_rooms_join(ecc_rooms *r, const struct ecc_user *u, int64_t id, const cha
 	if (rc == ECC_OK && h.locked && strcmp(u->username, h.host))
 		rc = rooms__fail(why, ECC_ERR_EXISTS, "the room is locked by its host");
 	if (rc == ECC_OK) {
-		rc = user_row(r, id, u->username, &pid, state);
+		rc = rooms__participant(r, id, u->username, &pid, state, NULL);
 		if (rc == ECC_ERR_NOTFOUND)
 			rc = ECC_OK;
 		if (!strcmp(state, "removed"))
@@ -132,12 +105,7 @@ int ecc_rooms_join(ecc_rooms *r, const struct ecc_user *u, int64_t id, const cha
 	if (rc == ECC_OK && strcmp(h.state, "open"))
 		rc = rooms__run(r, "UPDATE rooms SET state = 'open', opened_at = ?2 WHERE id = ?1",
 		                id);
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
-	rooms__audit(r, u->username, "room.join", id, NULL, ip, NULL);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, "room.join", id, NULL, ip);
 }
 
 int ecc_rooms_leave(ecc_rooms *r, const struct ecc_user *u, int64_t id, const char *ip,
@@ -147,10 +115,10 @@ int ecc_rooms_leave(ecc_rooms *r, const struct ecc_user *u, int64_t id, const ch
 	char state[16] = "";
 	struct room_head h;
 	int64_t pid = u->participant;
-	int rc = rooms__scoped(r, u, id, false, &h, why);
+	int rc = rooms__scoped(r, u, id, 0, &h, why);
 
 	if (rc == ECC_OK && !u->room)
-		rc = user_row(r, id, u->username, &pid, state);
+		rc = rooms__participant(r, id, u->username, &pid, state, NULL);
 	if (rc == ECC_ERR_NOTFOUND || (rc == ECC_OK && !u->room && strcmp(state, "in")))
 		return rooms__fail(why, ECC_ERR_EXISTS, "you are not in the room");
 	if (rc != ECC_OK)
@@ -161,48 +129,22 @@ int ecc_rooms_leave(ecc_rooms *r, const struct ecc_user *u, int64_t id, const ch
 	                "UPDATE room_participants SET state = 'left', left_at = ?2,"
 	                " session_hash = NULL WHERE id = ?1 AND state IN ('in','waiting')",
 	                pid);
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
-	rooms__audit(r, u->username, "room.leave", id, NULL, ip, NULL);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, "room.leave", id, NULL, ip);
 }
 
-/* The participant pid of room id: its state and name for the audit. */
-static int participant_row(ecc_rooms *r, int64_t id, int64_t pid, char state[16],
-                           char name[2 * ECC_NAME_MAX + 1])
-{
-	ecc_store *st = r->hub->store;
-	sqlite3_stmt *s =
-	    ecc_store_stmt(st, "SELECT state, coalesce(username, guest_name)"
-	                       " FROM room_participants WHERE id = ? AND room_id = ?");
-	int rc;
-
-	if (!s)
-		return ECC_ERR_DB;
-	sqlite3_bind_int64(s, 1, pid);
-	sqlite3_bind_int64(s, 2, id);
-	rc = ecc_store_step(st, s);
-	if (rc == SQLITE_ROW) {
-		g_strlcpy(state, ecc_store_column_text(s, 0), 16);
-		g_strlcpy(name, ecc_store_column_text(s, 1), 2 * ECC_NAME_MAX + 1);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_ROW ? ECC_OK : rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB;
-}
-
-/* What each host action needs and does: the states it applies to, and the
- * statement (?1 the participant, ?2 now). */
+/* What each host action needs and does: the states it applies to, the
+ * statement (?1 the participant, ?2 now) and its audit action. */
 static const struct {
-	const char *action, *from, *sql;
+	const char *action, *from, *sql, *audit;
 } host_actions[] = {
-    {"admit", "waiting", "UPDATE room_participants SET state = 'in', joined_at = ?2 WHERE id = ?1"},
-    {"mute", "waiting in", "UPDATE room_participants SET muted = 1 WHERE id = ?1"},
-    {"unmute", "waiting in", "UPDATE room_participants SET muted = 0 WHERE id = ?1"},
+    {"admit", "waiting", "UPDATE room_participants SET state = 'in', joined_at = ?2 WHERE id = ?1",
+     "room.admit"},
+    {"mute", "waiting in", "UPDATE room_participants SET muted = 1 WHERE id = ?1", "room.mute"},
+    {"unmute", "waiting in", "UPDATE room_participants SET muted = 0 WHERE id = ?1", "room.unmute"},
     {"remove", "invited waiting in",
      "UPDATE room_participants SET state = 'removed', left_at = ?2, session_hash = NULL"
-     " WHERE id = ?1"},
+     " WHERE id = ?1",
+     "room.remove"},
 };
 
 int ecc_rooms_participant(ecc_rooms *r, const struct ecc_user *u, int64_t id, int64_t pid,
@@ -213,16 +155,14 @@ int ecc_rooms_participant(ecc_rooms *r, const struct ecc_user *u, int64_t id, in
 	struct room_head h;
 	size_t i = 0;
 	cJSON *d;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE | ROOMS_NOT_CLOSED, &h, why);
 
 	while (i < G_N_ELEMENTS(host_actions) && strcmp(host_actions[i].action, action))
 		i++;
 	g_assert(i < G_N_ELEMENTS(host_actions));
 	if (rc != ECC_OK)
 		return rc;
-	if (!strcmp(h.state, "closed"))
-		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
-	rc = participant_row(r, id, pid, state, name);
+	rc = rooms__participant(r, id, NULL, &pid, state, name);
 	if (rc == ECC_ERR_NOTFOUND)
 		return rooms__fail(why, rc, "no such participant in this room");
 	if (rc != ECC_OK)
@@ -241,17 +181,8 @@ int ecc_rooms_participant(ecc_rooms *r, const struct ecc_user *u, int64_t id, in
 	if (rc == ECC_OK && !strcmp(action, "admit") && strcmp(h.state, "open"))
 		rc = rooms__run(r, "UPDATE rooms SET state = 'open', opened_at = ?2 WHERE id = ?1",
 		                id);
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddNumberToObject(d, "participant", (double)pid);
 	cJSON_AddStringToObject(d, "name", name);
-	{
-		char *act = g_strconcat("room.", action, NULL);
-		rooms__audit(r, u->username, act, id, d, ip, NULL);
-		g_free(act);
-	}
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, host_actions[i].audit, id, d, ip);
 }

@@ -84,20 +84,33 @@ static int load_head(ecc_rooms *r, int64_t id, struct room_head *h)
 	return rc == SQLITE_ROW ? ECC_OK : rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB;
 }
 
-static bool invited(ecc_rooms *r, int64_t id, const char *username)
+int rooms__participant(ecc_rooms *r, int64_t id, const char *username, int64_t *pid, char state[16],
+                       char name[2 * ECC_NAME_MAX + 1])
 {
 	ecc_store *st = r->hub->store;
-	sqlite3_stmt *s = ecc_store_stmt(st, "SELECT 1 FROM room_participants"
-	                                     " WHERE room_id = ? AND username = ?");
-	bool yes;
+	sqlite3_stmt *s = ecc_store_stmt(st, "SELECT id, state, coalesce(username, guest_name)"
+	                                     " FROM room_participants WHERE room_id = ?1"
+	                                     " AND (username = ?2 OR (?2 IS NULL AND id = ?3))");
+	int rc;
 
 	if (!s)
-		return false;
+		return ECC_ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
-	ecc_store_bind_text(s, 2, username);
-	yes = ecc_store_step(st, s) == SQLITE_ROW;
+	if (username)
+		ecc_store_bind_text(s, 2, username);
+	else
+		sqlite3_bind_null(s, 2);
+	sqlite3_bind_int64(s, 3, *pid);
+	rc = ecc_store_step(st, s);
+	if (rc == SQLITE_ROW) {
+		*pid = sqlite3_column_int64(s, 0);
+		if (state)
+			g_strlcpy(state, ecc_store_column_text(s, 1), 16);
+		if (name)
+			g_strlcpy(name, ecc_store_column_text(s, 2), 2 * ECC_NAME_MAX + 1);
+	}
 	sqlite3_reset(s);
-	return yes;
+	return rc == SQLITE_ROW ? ECC_OK : rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB;
 }
 
 /* ECC_OK when u may see room h: a guest its own room; a room of a case
@@ -112,8 +125,11 @@ static int may_see(ecc_rooms *r, const struct ecc_user *u, const struct room_hea
 		rc = ecc_cases_access(r->hub->cases, u, h->case_id);
 		return rc == ECC_ERR_NOTFOUND ? ECC_ERR_FORBIDDEN : rc;
 	}
-	if (center(u) || !strcmp(u->username, h->host) || invited(r, h->id, u->username))
+	if (center(u) || !strcmp(u->username, h->host))
 		return ECC_OK;
+	rc = rooms__participant(r, h->id, u->username, &(int64_t){0}, NULL, NULL);
+	if (rc != ECC_ERR_NOTFOUND)
+		return rc;
 	return ECC_ERR_FORBIDDEN;
 }
 
@@ -125,7 +141,7 @@ static bool may_manage(const struct ecc_user *u, const struct room_head *h)
 	       u->role == ECC_ROLE_COMMANDER;
 }
 
-int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, bool manage,
+int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, unsigned need,
                   struct room_head *h, char why[ECC_ROOMS_WHY])
 {
 	int rc = load_head(r, id, h);
@@ -138,10 +154,33 @@ int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, bool manag
 		return rooms__fail(why, rc,
 		                   h->case_id ? "you have no access to this room's case"
 		                              : "not a room you are invited to");
-	if (rc == ECC_OK && manage && !may_manage(u, h))
+	if (rc == ECC_OK && (need & ROOMS_MANAGE) && !may_manage(u, h))
 		return rooms__fail(why, ECC_ERR_FORBIDDEN,
 		                   "only the room's host, an admin or a commander may do that");
+	if (rc == ECC_OK && (need & ROOMS_NOT_CLOSED) && !strcmp(h->state, "closed"))
+		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
 	return rc;
+}
+
+int rooms__end(ecc_rooms *r, int rc, const char *actor, const char *action, int64_t id,
+               cJSON *detail, const char *ip)
+{
+	if (rc != ECC_OK) {
+		ecc_store_rollback(r->hub->store);
+		cJSON_Delete(detail);
+		return ECC_ERR_DB;
+	}
+	rooms__audit(r, actor, action, id, detail, ip, NULL);
+	return ecc_store_commit(r->hub->store);
+}
+
+/* Binds an id or a time, 0 as NULL (none). */
+static void bind_or_null(sqlite3_stmt *s, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(s, i, v);
+	else
+		sqlite3_bind_null(s, i);
 }
 
 /* ---- the fields of a request -------------------------------------------- */
@@ -264,10 +303,7 @@ int ecc_rooms_create(ecc_rooms *r, const struct ecc_user *u, const cJSON *body, 
 		return ECC_ERR_DB;
 	ecc_store_bind_text(s, 1, f.title);
 	ecc_store_bind_text(s, 2, f.kind);
-	if (f.case_id)
-		sqlite3_bind_int64(s, 3, f.case_id);
-	else
-		sqlite3_bind_null(s, 3);
+	bind_or_null(s, 3, f.case_id);
 	sqlite3_bind_int64(s, 4, f.scheduled_at ? f.scheduled_at : ecc_now_ms());
 	ecc_store_bind_text(s, 5, host);
 	ecc_store_bind_text(s, 6, u->username);
@@ -277,20 +313,15 @@ int ecc_rooms_create(ecc_rooms *r, const struct ecc_user *u, const cJSON *body, 
 		*id = sqlite3_last_insert_rowid(ecc_store_db(st));
 		rc = rooms__invite_one(r, *id, host, u->username);
 	}
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
 	d = cJSON_CreateObject();
 	cJSON_AddStringToObject(d, "title", f.title);
 	cJSON_AddStringToObject(d, "kind", f.kind);
 	cJSON_AddStringToObject(d, "host", host);
 	if (f.case_id)
 		cJSON_AddNumberToObject(d, "case_id", (double)f.case_id);
-	rooms__audit(r, u->username, "room.create", *id, d, ip, NULL);
 	g_message("room=%" G_GINT64_FORMAT ": created by %s, host %s", (gint64)*id, u->username,
 	          host);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, "room.create", *id, d, ip);
 }
 
 int ecc_rooms_update(ecc_rooms *r, const struct ecc_user *u, int64_t id, const cJSON *body,
@@ -302,14 +333,12 @@ int ecc_rooms_update(ecc_rooms *r, const struct ecc_user *u, int64_t id, const c
 	sqlite3_stmt *s;
 	int64_t case_id;
 	const char *host;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE | ROOMS_NOT_CLOSED, &h, why);
 
 	if (rc == ECC_OK)
 		rc = read_fields(body, &f, why);
 	if (rc != ECC_OK)
 		return rc;
-	if (!strcmp(h.state, "closed"))
-		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
 	case_id = f.has_case ? f.case_id : h.case_id;
 	host = f.host ? f.host : h.host;
 	if (f.has_case || f.host) {
@@ -325,25 +354,14 @@ int ecc_rooms_update(ecc_rooms *r, const struct ecc_user *u, int64_t id, const c
 		return ECC_ERR_DB;
 	ecc_store_bind_text(s, 1, f.title);
 	ecc_store_bind_text(s, 2, f.kind);
-	if (f.scheduled_at)
-		sqlite3_bind_int64(s, 3, f.scheduled_at);
-	else
-		sqlite3_bind_null(s, 3);
+	bind_or_null(s, 3, f.scheduled_at);
 	ecc_store_bind_text(s, 4, host);
-	if (case_id)
-		sqlite3_bind_int64(s, 5, case_id);
-	else
-		sqlite3_bind_null(s, 5);
+	bind_or_null(s, 5, case_id);
 	sqlite3_bind_int64(s, 6, id);
 	rc = ecc_store_run(st, s);
 	if (rc == ECC_OK && strcmp(host, h.host))
 		rc = rooms__invite_one(r, id, host, u->username);
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
-	rooms__audit(r, u->username, "room.update", id, cJSON_Duplicate(body, true), ip, NULL);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, "room.update", id, cJSON_Duplicate(body, true), ip);
 }
 
 int rooms__run(ecc_rooms *r, const char *sql, int64_t id)
@@ -363,7 +381,7 @@ int ecc_rooms_close(ecc_rooms *r, const struct ecc_user *u, int64_t id, const ch
 {
 	ecc_store *st = r->hub->store;
 	struct room_head h;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE, &h, why);
 
 	if (rc != ECC_OK)
 		return rc;
@@ -388,14 +406,9 @@ int ecc_rooms_close(ecc_rooms *r, const struct ecc_user *u, int64_t id, const ch
 			rc = ecc_store_run(st, s);
 		}
 	}
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
-	if (h.recording)
+	if (rc == ECC_OK && h.recording)
 		rooms__audit(r, u->username, "room.recording_stop", id, NULL, ip, NULL);
-	rooms__audit(r, u->username, "room.close", id, NULL, ip, NULL);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, "room.close", id, NULL, ip);
 }
 
 int ecc_rooms_set_flag(ecc_rooms *r, const struct ecc_user *u, int64_t id, const char *flag,
@@ -405,12 +418,10 @@ int ecc_rooms_set_flag(ecc_rooms *r, const struct ecc_user *u, int64_t id, const
 	bool lock = !strcmp(flag, "locked");
 	struct room_head h;
 	const char *action;
-	int rc = rooms__scoped(r, u, id, true, &h, why);
+	int rc = rooms__scoped(r, u, id, ROOMS_MANAGE | ROOMS_NOT_CLOSED, &h, why);
 
 	if (rc != ECC_OK)
 		return rc;
-	if (!strcmp(h.state, "closed"))
-		return rooms__fail(why, ECC_ERR_EXISTS, "the room is closed");
 	if ((lock ? h.locked : h.recording) == on)
 		return rooms__fail(why, ECC_ERR_EXISTS, "the room is already %s",
 		                   lock ? (on ? "locked" : "unlocked")
@@ -423,14 +434,9 @@ int ecc_rooms_set_flag(ecc_rooms *r, const struct ecc_user *u, int64_t id, const
 	                     : (on ? "UPDATE rooms SET recording = 1 WHERE id = ?1"
 	                           : "UPDATE rooms SET recording = 0 WHERE id = ?1"),
 	                id);
-	if (rc != ECC_OK) {
-		ecc_store_rollback(st);
-		return ECC_ERR_DB;
-	}
 	action = lock ? (on ? "room.lock" : "room.unlock")
 	              : (on ? "room.recording_start" : "room.recording_stop");
-	rooms__audit(r, u->username, action, id, NULL, ip, NULL);
-	return ecc_store_commit(st);
+	return rooms__end(r, rc, u->username, action, id, NULL, ip);
 }
 
 /* ---- JSON ----------------------------------------------------------------- */
@@ -529,7 +535,7 @@ int ecc_rooms_get(ecc_rooms *r, const struct ecc_user *u, int64_t id, cJSON **ou
 	char why[ECC_ROOMS_WHY];
 	struct room_head h;
 	sqlite3_stmt *s;
-	int rc = rooms__scoped(r, u, id, false, &h, why);
+	int rc = rooms__scoped(r, u, id, 0, &h, why);
 
 	if (rc != ECC_OK)
 		return rc;

@@ -20,11 +20,29 @@ struct room_head {
 	bool locked, recording;
 };
 
-/* Loads room id and checks that u may see it (and manage it, when manage
- * is set): ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN (why says why),
- * ECC_ERR_DB. */
-int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, bool manage,
+/* What a call needs of a room, for rooms__scoped. */
+enum {
+	ROOMS_MANAGE = 1 << 0,     /* u is its host, an admin or a commander */
+	ROOMS_NOT_CLOSED = 1 << 1, /* else ECC_ERR_EXISTS, "the room is closed" */
+};
+
+/* Loads room id and checks that u may see it, and what need asks:
+ * ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN, ECC_ERR_EXISTS (why says
+ * why), ECC_ERR_DB. */
+int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, unsigned need,
                   struct room_head *h, char why[ECC_ROOMS_WHY]);
+
+/* Ends the durable transaction of a change: rc ECC_OK appends the audit
+ * row (detail is freed) and commits; else rolls back and returns
+ * ECC_ERR_DB. */
+int rooms__end(ecc_rooms *r, int rc, const char *actor, const char *action, int64_t id,
+               cJSON *detail, const char *ip);
+
+/* The participant of room id who is user username, or (username NULL) whose
+ * id is *pid: sets *pid, state and name (each may be NULL). ECC_OK,
+ * ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+int rooms__participant(ecc_rooms *r, int64_t id, const char *username, int64_t *pid, char state[16],
+                       char name[2 * ECC_NAME_MAX + 1]);
 
 /* Adds an invitation of username to room id (none when there is one), in
  * the caller's transaction. ECC_OK or ECC_ERR_DB. */
