@@ -134,6 +134,23 @@ bool api__dispatch_visible(struct ecc_hub *hub, const struct ecc_user *u, const 
 void api_units_evidence(struct ecc_req *req);
 void api_operations_export(struct ecc_req *req);
 
+/* api_rooms.c: consultation rooms (会商室) */
+void api_rooms_list(struct ecc_req *req);
+void api_rooms_add(struct ecc_req *req);
+void api_rooms_get(struct ecc_req *req);
+void api_rooms_update(struct ecc_req *req);
+void api_rooms_close(struct ecc_req *req);
+void api_rooms_invite(struct ecc_req *req);
+void api_rooms_guest_add(struct ecc_req *req);
+void api_rooms_guest_enter(struct ecc_req *req);
+void api_rooms_join(struct ecc_req *req);
+void api_rooms_leave(struct ecc_req *req);
+void api_rooms_admit(struct ecc_req *req);
+void api_rooms_mute(struct ecc_req *req);
+void api_rooms_remove(struct ecc_req *req);
+void api_rooms_lock(struct ecc_req *req);
+void api_rooms_recording(struct ecc_req *req);
+
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the
  * units of the own team and the own unit. */

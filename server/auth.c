@@ -305,7 +305,7 @@ int ecc_auth_unlock(ecc_auth *a, const char *username, const char *actor, const 
 
 /* ---- sessions ----------------------------------------------------------- */
 
-static void token_hash(const char *token, char hex[crypto_hash_sha256_BYTES * 2 + 1])
+void ecc_auth_token_hash(const char *token, char hex[ECC_TOKEN_HASH_HEX + 1])
 {
 	unsigned char d[crypto_hash_sha256_BYTES];
 
@@ -313,7 +313,7 @@ static void token_hash(const char *token, char hex[crypto_hash_sha256_BYTES * 2 
 	sodium_bin2hex(hex, crypto_hash_sha256_BYTES * 2 + 1, d, sizeof(d));
 }
 
-static void new_token(char token[ECC_TOKEN_CHARS + 1])
+void ecc_auth_token_new(char token[ECC_TOKEN_CHARS + 1])
 {
 	unsigned char raw[32];
 
@@ -431,15 +431,15 @@ int ecc_auth_verify(ecc_auth *a, const char *username, const char *password, con
 int ecc_auth_login(ecc_auth *a, const char *username, const char *password, const char *ip,
                    char token[ECC_TOKEN_CHARS + 1], struct ecc_user *user)
 {
-	char th[crypto_hash_sha256_BYTES * 2 + 1];
+	char th[ECC_TOKEN_HASH_HEX + 1];
 	gint64 now = ecc_now_ms();
 	sqlite3_stmt *s;
 	int rc = verify(a, username, password, ip, user);
 
 	if (rc != ECC_OK)
 		return rc;
-	new_token(token);
-	token_hash(token, th);
+	ecc_auth_token_new(token);
+	ecc_auth_token_hash(token, th);
 	if (ecc_store_begin(a->st, true) != ECC_OK)
 		return ECC_ERR_DB;
 	s = ecc_store_stmt(a->st, "INSERT INTO sessions(token_hash, user_id, created_at,"
@@ -473,14 +473,14 @@ static void delete_session(ecc_auth *a, const char *th)
 
 int ecc_auth_session(ecc_auth *a, const char *token, bool touch, struct ecc_user *user)
 {
-	char th[crypto_hash_sha256_BYTES * 2 + 1];
+	char th[ECC_TOKEN_HASH_HEX + 1];
 	gint64 now = ecc_now_ms(), last_seen;
 	sqlite3_stmt *s;
 	int rc;
 
 	if (!token || strlen(token) != ECC_TOKEN_CHARS)
 		return ECC_ERR_AUTH;
-	token_hash(token, th);
+	ecc_auth_token_hash(token, th);
 	s = ecc_store_stmt(a->st, "SELECT u.id, u.username, u.display_name, u.role, u.team,"
 	                          " u.unit_id, s.last_seen, u.disabled FROM sessions s"
 	                          " JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
@@ -518,11 +518,11 @@ int ecc_auth_session(ecc_auth *a, const char *token, bool touch, struct ecc_user
 int ecc_auth_logout(ecc_auth *a, const char *token, const char *ip)
 {
 	struct ecc_user u;
-	char th[crypto_hash_sha256_BYTES * 2 + 1];
+	char th[ECC_TOKEN_HASH_HEX + 1];
 
 	if (ecc_auth_session(a, token, false, &u) != ECC_OK)
 		return ECC_ERR_AUTH;
-	token_hash(token, th);
+	ecc_auth_token_hash(token, th);
 	delete_session(a, th);
 	audit(a, u.username, "logout", u.username, "ok", ip, NULL);
 	return ECC_OK;

@@ -44,9 +44,10 @@ enum ecc_role {
 	(ECC_ROLE_BIT(ECC_ROLE_ADMIN) | ECC_ROLE_BIT(ECC_ROLE_COMMANDER) |                         \
 	 ECC_ROLE_BIT(ECC_ROLE_DUTY))
 
-#define ECC_TOKEN_CHARS 43 /* base64url of 32 bytes, no padding */
-#define ECC_NAME_MAX    64
-#define ECC_WHY_LEN     128
+#define ECC_TOKEN_CHARS    43 /* base64url of 32 bytes, no padding */
+#define ECC_TOKEN_HASH_HEX 64 /* SHA-256 in hex */
+#define ECC_NAME_MAX       64
+#define ECC_WHY_LEN        128
 
 struct ecc_user {
 	int64_t id;
@@ -55,6 +56,9 @@ struct ecc_user {
 	enum ecc_role role;
 	char team[ECC_NAME_MAX + 1];
 	char unit[ECC_NAME_MAX + 1]; /* an officer's own unit, may be empty */
+	/* A room guest's session (role guest, rooms.h): the one room it opens
+	 * and the guest's participant id there; 0 for every user's session. */
+	int64_t room, participant;
 };
 
 typedef struct ecc_auth ecc_auth;
@@ -105,6 +109,12 @@ int ecc_auth_logout(ecc_auth *a, const char *token, const char *ip);
  * meeting the policy, writes it to pw (at least 32 bytes) and sets *created.
  */
 int ecc_auth_bootstrap(ecc_auth *a, char *pw, size_t pw_size, bool *created);
+
+/* A new random token (32 bytes from libsodium, base64url): sessions and
+ * one-time links alike. */
+void ecc_auth_token_new(char token[ECC_TOKEN_CHARS + 1]);
+/* The SHA-256 of a token in hex, the only form in which tokens are stored. */
+void ecc_auth_token_hash(const char *token, char hex[ECC_TOKEN_HASH_HEX + 1]);
 
 /* Loads a user by name. ECC_OK or ECC_ERR_NOTFOUND. */
 int ecc_auth_user_get(ecc_auth *a, const char *username, struct ecc_user *out);

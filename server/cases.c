@@ -385,6 +385,14 @@ static int scoped(ecc_cases *c, const struct ecc_user *u, int64_t id, char judge
 	return rc;
 }
 
+int ecc_cases_access(ecc_cases *c, const struct ecc_user *u, int64_t id)
+{
+	char judge[ECC_NAME_MAX + 1], team[ECC_NAME_MAX + 1], status[16];
+	char number[ECC_CASE_NUMBER_MAX];
+
+	return scoped(c, u, id, judge, team, status, number);
+}
+
 /* ---- JSON of a case ----------------------------------------------------- */
 
 #define CASE_COLS                                                                                  \

@@ -100,6 +100,9 @@ int ecc_cases_update(ecc_cases *c, const struct ecc_user *u, int64_t id,
 
 /* May u see a case of this judge and team? */
 bool ecc_case_visible(const struct ecc_user *u, const char *judge, const char *team);
+/* Whether u may see case id, by the rule above: ECC_OK, ECC_ERR_NOTFOUND,
+ * ECC_ERR_FORBIDDEN, ECC_ERR_DB. For what hangs off a case (rooms). */
+int ecc_cases_access(ecc_cases *c, const struct ecc_user *u, int64_t id);
 /* Whether an alert is a case's overdue alert that u may see and acknowledge:
  * u is its assignee or whom it escalates to, or the case is visible to u
  * (its judge, an officer of its team; the center sees every alert). */

@@ -36,6 +36,7 @@ typedef struct ecc_instructions ecc_instructions;
 typedef struct ecc_upreports ecc_upreports;
 typedef struct ecc_incidents ecc_incidents;
 typedef struct ecc_evidence ecc_evidence;
+typedef struct ecc_rooms ecc_rooms;
 
 struct ecc_hub {
 	const struct ecc_config *cfg;
@@ -61,6 +62,7 @@ struct ecc_hub {
 	ecc_upreports *upreports;
 	ecc_incidents *incidents;
 	ecc_evidence *evidence;
+	ecc_rooms *rooms; /* consultation rooms (会商室) */
 	ecc_ws *ws;
 	ecc_http *http;
 

@@ -18,6 +18,7 @@
 #include "evidence.h"
 #include "views.h"
 #include "publish.h"
+#include "rooms.h"
 
 #include "http.h"
 #include "hub.h"
@@ -106,6 +107,7 @@ static int run(const struct ecc_config *cfg)
 	hub.evidence = ecc_evidence_new(&hub);
 	if (!hub.evidence)
 		goto out;
+	hub.rooms = ecc_rooms_new(&hub);
 	hub.gps = ecc_gps_new(cfg, hub.telemetry);
 	hub.ws = ecc_ws_new(&hub);
 	hub.http = ecc_http_new(&hub);
@@ -123,6 +125,7 @@ out:
 	ecc_http_free(hub.http);
 	ecc_evidence_free(hub.evidence);
 	ecc_ws_free(hub.ws);
+	ecc_rooms_free(hub.rooms);
 	ecc_duty_free(hub.duty);
 	ecc_views_free(hub.views);
 	ecc_publish_free(hub.publish);

@@ -4,6 +4,7 @@
 #include "router.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
+#include "rooms.h"
 #include "ws.h"
 
 #include <stdio.h>
@@ -128,6 +129,9 @@ void ecc_router_dispatch(struct ecc_req *req)
 	}
 	if (req->token[0]) {
 		rc = ecc_auth_session(req->hub->auth, req->token, true, &req->user);
+		/* not a user's: perhaps a room guest's (role guest, one room) */
+		if (rc == ECC_ERR_AUTH)
+			rc = ecc_rooms_guest_session(req->hub->rooms, req->token, &req->user);
 		req->authed = rc == ECC_OK;
 	}
 	if (!(hit->flags & ECC_ROUTE_PUBLIC)) {

@@ -1,13 +1,16 @@
 /* routes: the hub's REST API, one line per route (docs/api.md mirrors it). */
 #include "api.h"
 
-#define ALL       ECC_ROLES_ALL
+/* Every role of a user; a room guest's session (role guest) opens only
+ * the routes that name GUEST. */
+#define ALL       (ECC_ROLES_ALL & ~GUEST)
 #define CENTER    ECC_ROLES_CENTER
 #define ADMIN     ECC_ROLE_BIT(ECC_ROLE_ADMIN)
 #define OFFICER   ECC_ROLE_BIT(ECC_ROLE_OFFICER)
 #define DUTY      ECC_ROLE_BIT(ECC_ROLE_DUTY)
 #define COMMANDER ECC_ROLE_BIT(ECC_ROLE_COMMANDER)
 #define JUDGE     ECC_ROLE_BIT(ECC_ROLE_JUDGE)
+#define GUEST     ECC_ROLE_BIT(ECC_ROLE_GUEST)
 
 #define PUBLIC ECC_ROUTE_PUBLIC
 #define JSON   ECC_ROUTE_JSON
@@ -213,5 +216,47 @@ const struct ecc_route ecc_routes[] = {
      "send units to the incident: an instruction with the site as target point (audited)"},
     {"POST", "/api/v1/incidents/{id}/close", CENTER, JSON, api_incidents_close,
      "close an incident with its outcome (audited)"},
+
+    /* Consultation rooms (会商室); scope: a room of a case follows the case,
+     * one without by the center, its host and the invited; the host, an
+     * admin or a commander manage it; a guest sees only its own (rooms.h). */
+    {"GET", "/api/v1/rooms", CENTER | OFFICER | JUDGE, 0, api_rooms_list,
+     "rooms open now or scheduled from today (from, closed, limit, offset) that you may see"},
+    {"POST", "/api/v1/rooms", CENTER | JUDGE, JSON, api_rooms_add,
+     "create a room: title, kind (consult, hearing, talk, coordination), case, start, host"
+     " (audited)"},
+    {"POST", "/api/v1/rooms/guest/{token}", 0, PUBLIC, api_rooms_guest_enter,
+     "exchange a one-time guest link for a guest session of that room only (waits for the"
+     " host; 401/410 when invalid, expired or used; audited)"},
+    {"GET", "/api/v1/rooms/{id}", CENTER | OFFICER | JUDGE | GUEST, 0, api_rooms_get,
+     "one room with its participants and who is in"},
+    {"PATCH", "/api/v1/rooms/{id}", CENTER | JUDGE, JSON, api_rooms_update,
+     "change a room's title, kind, start, host or case (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/close", CENTER | JUDGE, 0, api_rooms_close,
+     "close a room: everyone leaves, guest sessions end (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/invitations", CENTER | JUDGE, JSON, api_rooms_invite,
+     "invite users of ECC (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/guests", CENTER | JUDGE, JSON, api_rooms_guest_add,
+     "invite a guest: name, note, expires_in; the one-time link is shown once (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/join", CENTER | OFFICER | JUDGE, 0, api_rooms_join,
+     "join a room (403 without access to its case, 409 when locked; audited)"},
+    {"POST", "/api/v1/rooms/{id}/leave", CENTER | OFFICER | JUDGE | GUEST, 0, api_rooms_leave,
+     "leave a room; a guest's session ends (audited)"},
+    {"POST", "/api/v1/rooms/{id}/participants/{pid}/admit", CENTER | JUDGE, 0, api_rooms_admit,
+     "admit a waiting guest (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/participants/{pid}/mute", CENTER | JUDGE, 0, api_rooms_mute,
+     "mute a participant (host; audited)"},
+    {"DELETE", "/api/v1/rooms/{id}/participants/{pid}/mute", CENTER | JUDGE, 0, api_rooms_mute,
+     "unmute a participant (host; audited)"},
+    {"DELETE", "/api/v1/rooms/{id}/participants/{pid}", CENTER | JUDGE, 0, api_rooms_remove,
+     "remove a participant; a guest's session and link end (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/lock", CENTER | JUDGE, 0, api_rooms_lock,
+     "lock the room: nobody new joins but the host (host; audited)"},
+    {"DELETE", "/api/v1/rooms/{id}/lock", CENTER | JUDGE, 0, api_rooms_lock,
+     "unlock the room (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/recording", CENTER | JUDGE, 0, api_rooms_recording,
+     "mark the hearing as recording, for every participant to see (host; audited)"},
+    {"DELETE", "/api/v1/rooms/{id}/recording", CENTER | JUDGE, 0, api_rooms_recording,
+     "mark the recording stopped (host; audited)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -461,6 +461,35 @@ static const char *const migrations[] = {
     "  sha256 TEXT NOT NULL, path TEXT NOT NULL);"
     "CREATE INDEX photos_instruction ON photos(instruction_id);"
     "CREATE INDEX photos_operation ON photos(operation_id);",
+    /* Consultation rooms (会商室, rooms.h) and who is invited or in them; a
+     * guest's one-time link and the session it became, both only hashed. */
+    "CREATE TABLE rooms("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  kind TEXT NOT NULL CHECK(kind IN ('consult','hearing','talk','coordination')),"
+    "  case_id INTEGER REFERENCES cases(id),"
+    "  scheduled_at INTEGER NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'scheduled' CHECK(state IN ('scheduled','open','closed')),"
+    "  locked INTEGER NOT NULL DEFAULT 0,"
+    "  recording INTEGER NOT NULL DEFAULT 0,"
+    "  created_by TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    "  opened_at INTEGER, closed_at INTEGER, closed_by TEXT);"
+    "CREATE INDEX rooms_scheduled ON rooms(scheduled_at);"
+    "CREATE TABLE room_participants("
+    "  id INTEGER PRIMARY KEY,"
+    "  room_id INTEGER NOT NULL REFERENCES rooms(id),"
+    "  username TEXT,"
+    "  guest_name TEXT, guest_note TEXT,"
+    "  state TEXT NOT NULL"
+    "    CHECK(state IN ('invited','waiting','in','left','removed')),"
+    "  muted INTEGER NOT NULL DEFAULT 0,"
+    "  invited_by TEXT, invited_at INTEGER,"
+    "  joined_at INTEGER, left_at INTEGER,"
+    "  link_hash TEXT UNIQUE, link_expires_at INTEGER, link_used_at INTEGER,"
+    "  session_hash TEXT UNIQUE, session_expires_at INTEGER,"
+    "  UNIQUE(room_id, username));"
+    "CREATE INDEX room_participants_room ON room_participants(room_id);",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))
