@@ -8,6 +8,7 @@
 #include "ecc_log.h"
 
 #include <glib/gstdio.h>
+#include <gst/base/gstaggregator.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -364,6 +365,79 @@ static guint64 video_backlog(ecc_recorder *r)
 	return level;
 }
 
+/* One muxer input's state for the stuck report: what it holds next
+ * (decoding and presentation time), and whether it ended. */
+static gboolean pad_state(GstElement *mux, GstPad *pad, gpointer data)
+{
+	GString *out = data;
+	GstAggregatorPad *ap = GST_IS_AGGREGATOR_PAD(pad) ? GST_AGGREGATOR_PAD(pad) : NULL;
+	GstBuffer *b = ap ? gst_aggregator_pad_peek_buffer(ap) : NULL;
+	GstCaps *caps = gst_pad_get_current_caps(pad);
+
+	g_string_append_printf(out, " %s[", GST_PAD_NAME(pad));
+	if (b)
+		g_string_append_printf(out, "next dts %" GST_TIME_FORMAT " pts %" GST_TIME_FORMAT,
+		                       GST_TIME_ARGS(GST_BUFFER_DTS(b)),
+		                       GST_TIME_ARGS(GST_BUFFER_PTS(b)));
+	else
+		g_string_append(out, "nothing queued");
+	if (ap && gst_aggregator_pad_is_eos(ap))
+		g_string_append(out, ", eos");
+	if (!caps)
+		g_string_append(out, ", no caps");
+	g_string_append(out, "]");
+	if (b)
+		gst_buffer_unref(b);
+	if (caps)
+		gst_caps_unref(caps);
+	(void)mux;
+	return TRUE;
+}
+
+/* Every segment's muxer, for the stuck report: its file, its inputs, and
+ * how far its output got (what the next look at a stuck muxer needs). */
+static char *muxers_state(ecc_recorder *r)
+{
+	GString *out = g_string_new(NULL);
+	GPtrArray *bins = g_ptr_array_new_with_free_func(gst_object_unref);
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+
+	g_mutex_lock(&r->lock);
+	for (GList *l = r->outs; l; l = l->next) {
+		struct out *o = l->data;
+		g_ptr_array_add(bins, gst_object_ref(o->bin));
+		g_ptr_array_add(names, g_strdup_printf("%s%s%s", o->s ? o->s->path : "(reported)",
+		                                       o == r->vcur ? " (picture)" : "",
+		                                       o == r->acur ? " (sound)" : ""));
+	}
+	g_mutex_unlock(&r->lock);
+	for (guint i = 0; i < bins->len; i++) {
+		GstIterator *it = gst_bin_iterate_elements(GST_BIN(g_ptr_array_index(bins, i)));
+		GValue v = G_VALUE_INIT;
+		g_string_append_printf(out, "; segment %s:", (char *)g_ptr_array_index(names, i));
+		while (gst_iterator_next(it, &v) == GST_ITERATOR_OK) {
+			GstElement *e = g_value_get_object(&v);
+			if (GST_IS_AGGREGATOR(e)) {
+				GstAggregatorPad *src =
+				    GST_AGGREGATOR_PAD(GST_AGGREGATOR(e)->srcpad);
+				GstClockTime at;
+				gst_element_foreach_sink_pad(e, pad_state, out);
+				GST_OBJECT_LOCK(src);
+				at = src->segment.position;
+				GST_OBJECT_UNLOCK(src);
+				g_string_append_printf(out, " out at %" GST_TIME_FORMAT,
+				                       GST_TIME_ARGS(at));
+			}
+			g_value_reset(&v);
+		}
+		g_value_unset(&v);
+		gst_iterator_free(it);
+	}
+	g_ptr_array_unref(bins);
+	g_ptr_array_unref(names);
+	return g_string_free(out, FALSE);
+}
+
 /* The muxer has held the picture back for 2 s, and taken none of it
  * since the last tick, while it takes newer sound
  * (or an input ran full): stuck. Seen when the sound's timestamps ran
@@ -376,6 +450,7 @@ static bool muxer_stuck(ecc_recorder *r)
 {
 	GstClockTime vend, apts;
 	GstPad *vin, *ain;
+	char *state;
 	bool moved;
 
 	progress(r, &vend, &apts);
@@ -390,12 +465,15 @@ static bool muxer_stuck(ecc_recorder *r)
 	atomic_store(&r->stuck, true);
 	vin = gst_ghost_pad_get_target(GST_GHOST_PAD(r->vsink));
 	ain = r->asink ? gst_ghost_pad_get_target(GST_GHOST_PAD(r->asink)) : NULL;
+	state = muxers_state(r);
 	g_warning("stream=%s: the recording's muxer is stuck (picture up to %" GST_TIME_FORMAT
 	          " running %" GST_TIME_FORMAT ", sound up to %" GST_TIME_FORMAT
-	          " running %" GST_TIME_FORMAT ")",
+	          " running %" GST_TIME_FORMAT ", %" G_GUINT64_FORMAT " ms of picture queued)%s",
 	          r->stream, GST_TIME_ARGS(vend), GST_TIME_ARGS(running_time(vin, vend)),
 	          GST_TIME_ARGS(apts),
-	          GST_TIME_ARGS(ain ? running_time(ain, apts) : GST_CLOCK_TIME_NONE));
+	          GST_TIME_ARGS(ain ? running_time(ain, apts) : GST_CLOCK_TIME_NONE),
+	          video_backlog(r) / GST_MSECOND, state);
+	g_free(state);
 	if (vin)
 		gst_object_unref(vin);
 	if (ain)

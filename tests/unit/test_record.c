@@ -209,6 +209,77 @@ static void test_silent_without_caps(void)
 	record("appsrc is-live=true format=time", "aac", "h264,aac");
 }
 
+static char *stuck_report;
+
+/* The stuck warning is expected (kept, not fatal), and so is the
+ * unreadable file of the segment that muxer never wrote. */
+static gboolean keep_stuck_report(const char *domain, GLogLevelFlags level, const char *msg,
+                                  gpointer data)
+{
+	(void)level;
+	(void)data;
+	if (g_strcmp0(domain, "ecc-gw-record"))
+		return TRUE;
+	if (strstr(msg, "unreadable"))
+		return FALSE;
+	if (!strstr(msg, "muxer is stuck"))
+		return TRUE;
+	g_free(stuck_report);
+	stuck_report = g_strdup(msg);
+	return FALSE;
+}
+
+/* A muxer that takes no more picture (here: not live, it waits for sound
+ * that never comes) fills the 5 s input queue: the next tick says the
+ * recording is stuck, and reports what each muxer input holds. */
+static void test_stuck_report(void)
+{
+	struct ecc_gwconfig cfg;
+	char *dir = ecc_test_tmpdir();
+	GError *err = NULL;
+	GstElement *p = gst_parse_launch(
+	    "videotestsrc num-buffers=400 ! video/x-raw,width=160,height=120,framerate=25/1 ! "
+	    "x264enc key-int-max=25 speed-preset=ultrafast ! h264parse ! "
+	    "video/x-h264,stream-format=avc,alignment=au ! tee name=v allow-not-linked=true "
+	    "appsrc format=time ! tee name=a allow-not-linked=true",
+	    &err);
+	GstElement *v = gst_bin_get_by_name(GST_BIN(p), "v");
+	GstElement *a = gst_bin_get_by_name(GST_BIN(p), "a");
+	struct run run = {.files = g_ptr_array_new_with_free_func(g_free), .dir = dir};
+	gint64 end = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	bool stuck = false;
+
+	g_assert_no_error(err);
+	ecc_gwconfig_init(&cfg);
+	g_free(cfg.recordings);
+	cfg.recordings = g_strdup(dir);
+	run.rec = ecc_recorder_new(&cfg, "s1", "u1", on_segment, &run);
+	gst_element_set_state(p, GST_STATE_PLAYING);
+	g_assert_cmpint(ecc_recorder_attach(run.rec, GST_BIN(p), v, a, "h264", "aac", 160, 120), ==,
+	                0);
+	g_test_log_set_fatal_handler(keep_stuck_report, NULL);
+	while (!stuck && g_get_monotonic_time() < end) {
+		g_usleep(200 * 1000);
+		stuck = !ecc_recorder_tick(run.rec);
+	}
+	g_assert_true(stuck);
+	g_assert_nonnull(stuck_report);
+	/* the muxer holds a picture; its sound input has nothing and no caps */
+	g_assert_true(g_pattern_match_simple("*video_0[next dts *audio_0[nothing queued, no caps]*",
+	                                     stuck_report));
+	g_clear_pointer(&stuck_report, g_free);
+	gst_element_set_state(p, GST_STATE_NULL);
+	ecc_recorder_free(run.rec);
+	g_test_log_set_fatal_handler(NULL, NULL);
+	gst_object_unref(v);
+	gst_object_unref(a);
+	gst_object_unref(p);
+	g_ptr_array_unref(run.files);
+	ecc_gwconfig_clear(&cfg);
+	ecc_test_rmtree(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -218,6 +289,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/record/sound", test_sound);
 	g_test_add_func("/record/silent_with_caps", test_silent_with_caps);
 	g_test_add_func("/record/silent_without_caps", test_silent_without_caps);
+	g_test_add_func("/record/stuck_report", test_stuck_report);
 	rc = g_test_run();
 	gst_deinit();
 	return rc;
