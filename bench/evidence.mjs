@@ -86,7 +86,7 @@ try {
   const files = [];
   for (const u of fs.readdirSync(rec).sort()) for (const f of fs.readdirSync(path.join(rec, u)).sort()) files.push(path.join(rec, u, f));
   const pub = (await execFileP(BIN.hub, ['--config', hub.config, 'evidence-key'])).stdout.split('\n')[0];
-  const rows = { floor: [], export: [], verify: [], health: [], floorAfter: [] };
+  const rows = { floor: [], exportNull: [], copy: [], export: [], verify: [], health: [], floorAfter: [] };
   for (let run = 0; run < RUNS; run++) {
     // the floor: one openssl process hashing every segment file, one core
     const listFile = path.join(dir, 'files.txt');
@@ -97,10 +97,24 @@ try {
     // the export: one package per unit (without operations, a unit's range
     // is the route), each verified and deleted before the next, so that the
     // page cache holds the same for every step; the times are summed
-    let s = 0, vs = 0, bytes = 0;
+    let s = 0, vs = 0, bytes = 0, sNull = 0, sCopy = 0;
+    const unitFiles = (id) => files.filter((f) => path.basename(path.dirname(f)) === id);
     for (let u = 0; u < UNITS; u++) {
       const id = `bc-${String(u + 1).padStart(2, '0')}`;
       const out = path.join(dir, `${id}.tar`);
+      const url = `${hub.url}/api/v1/units/${id}/evidence?from=${t0 - 1}&to=${Date.now()}`;
+      // the export alone: the package read by curl and thrown away
+      r = await timed('curl', ['-sS', '--fail', '-o', '/dev/null', '-H', `authorization: Bearer ${token}`, url]);
+      if (r.code) throw new Error(`export ${id}: ${r.err}`);
+      sNull += r.s;
+      // what writing the same bytes to a file costs without any export:
+      // cat of the unit's segments into one file (the floor of a GET to a file)
+      const unitList = path.join(dir, `${id}.list`);
+      fs.writeFileSync(unitList, unitFiles(id).join('\0'));
+      r = await timed('sh', ['-c', `xargs -0 cat < '${unitList}' > '${out}'`]);
+      if (r.code) throw new Error(`cat: ${r.err}`);
+      sCopy += r.s;
+      fs.rmSync(out);
       let polling = true;
       const poll = (async () => {
         while (polling) {
@@ -114,15 +128,13 @@ try {
       })();
       const hubTicks0 = cpuTicks(hub.proc.pid);
       r = await timed('/usr/bin/time', ['-f', '%U %S', '-o', path.join(dir, 'client.cpu'), 'curl', '-sS', '--fail',
-        '-o', args.null ? '/dev/null' : out, '-H', `authorization: Bearer ${token}`,
-        `${hub.url}/api/v1/units/${id}/evidence?from=${t0 - 1}&to=${Date.now()}`]);
+        '-o', out, '-H', `authorization: Bearer ${token}`, url]);
       rows.hubCpu = (rows.hubCpu || 0) + (cpuTicks(hub.proc.pid) - hubTicks0) / TICK;
       rows.clientCpu = (rows.clientCpu || 0) + fs.readFileSync(path.join(dir, 'client.cpu'), 'utf8').trim().split(/\s+/).slice(-2).reduce((a, x) => a + Number(x), 0);
       polling = false;
       await poll;
       if (r.code) throw new Error(`export ${id}: ${r.err}`);
       s += r.s;
-      if (args.null) continue;
       bytes += fs.statSync(out).size;
       r = await timed(VERIFY, [out, '--key', pub]);
       if (r.code) throw new Error(`ecc-verify ${out} failed`);
@@ -130,20 +142,27 @@ try {
       fs.rmSync(out);
     }
     rows.export.push(s);
+    rows.exportNull.push(sNull);
+    rows.copy.push(sCopy);
     rows.verify.push(vs);
     // the floor again: the exports' tar files pushed segments out of the
     // page cache (18 GB of segments and 1.8 GB of tar against 23 GB of RAM)
     r = await timed('sh', ['-c', `xargs -0 -n 2000 openssl dgst -sha256 < '${listFile}'`]);
     rows.floorAfter.push(r.s);
-    console.log(`run ${run + 1}: floor ${f1(rows.floor[run])} s, export ${f1(s)} s (${f1(MB(bytes) / 1e3)} GB of tar), verify ${f1(vs)} s`);
+    console.log(`run ${run + 1}: floor ${f1(rows.floor[run])} s, export ${f1(sNull)} s, `
+      + `cat to a file ${f1(sCopy)} s, export to a file ${f1(s)} s (${f1(MB(bytes) / 1e3)} GB of tar), verify ${f1(vs)} s`);
   }
-  const fl = median(rows.floor);
-  console.log(`\n${'what'.padEnd(34)} ${'s'.padStart(8)} ${'MB/s'.padStart(8)} ${'x floor'.padStart(8)}`);
-  for (const [name, k] of [['openssl dgst -sha256 (floor)', 'floor'], ['the floor again, after the exports', 'floorAfter'], ['export (GET to a file)', 'export'], ['ecc-verify --key', 'verify']]) {
+  const fl = median(rows.floor), cp = median(rows.copy);
+  console.log(`\n${'what'.padEnd(40)} ${'s'.padStart(8)} ${'MB/s'.padStart(8)} ${'x floor'.padStart(8)}`);
+  for (const [name, k, floor] of [['openssl dgst -sha256 (floor)', 'floor', fl],
+    ['the floor again, after the exports', 'floorAfter', fl], ['export (GET, read and dropped)', 'exportNull', fl],
+    ['ecc-verify --key', 'verify', fl], ['cat to a file (floor of a GET to a file)', 'copy', cp],
+    ['export (GET to a file)', 'export', cp]]) {
     const m = median(rows[k]);
-    console.log(`${name.padEnd(34)} ${f1(m).padStart(8)} ${f1(MB(total) / m).padStart(8)} ${f2(m / fl).padStart(8)}`);
+    console.log(`${name.padEnd(40)} ${f1(m).padStart(8)} ${f1(MB(total) / m).padStart(8)} ${f2(m / floor).padStart(8)}`);
   }
-  console.log(`CPU during the exports (last run): hub ${f1(rows.hubCpu)} s, curl ${f1(rows.clientCpu)} s`);
+  console.log(`(export to a file against the hashing floor: ${f2(median(rows.export) / fl)}x)`);
+  console.log(`CPU during the exports to a file (all runs): hub ${f1(rows.hubCpu)} s, curl ${f1(rows.clientCpu)} s`);
   const hs = [...rows.health].sort((a, b) => a - b);
   console.log(`the hub's loop while exporting: GET /api/v1/health every 100 ms, ${hs.length} answers, `
     + `median ${f1(median(hs))} ms, max ${f1(hs[hs.length - 1])} ms`);

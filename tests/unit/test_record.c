@@ -66,9 +66,11 @@ static GstElement *source(const char *audio)
 }
 
 struct run {
+	struct ecc_gwconfig cfg;
+	char *dir;             /* the recordings */
+	GstElement *p, *v, *a; /* the pipeline, its tees "v" and "a" */
 	ecc_recorder *rec;
 	GPtrArray *files; /* absolute paths of the reported segments */
-	const char *dir;
 };
 
 static void on_segment(void *user, struct ecc_segment *s)
@@ -140,29 +142,50 @@ static char *codecs(const char *file)
 	return out;
 }
 
+/* A recorder of p's tees in segments of the given length, playing. */
+static void run_start(struct run *run, GstElement *p, int segment_seconds, const char *acodec)
+{
+	run->dir = ecc_test_tmpdir();
+	run->files = g_ptr_array_new_with_free_func(g_free);
+	run->p = p;
+	run->v = gst_bin_get_by_name(GST_BIN(p), "v");
+	run->a = gst_bin_get_by_name(GST_BIN(p), "a");
+	ecc_gwconfig_init(&run->cfg);
+	g_free(run->cfg.recordings);
+	run->cfg.recordings = g_strdup(run->dir);
+	run->cfg.segment_seconds = segment_seconds;
+	run->rec = ecc_recorder_new(&run->cfg, "s1", "u1", on_segment, run);
+	gst_element_set_state(p, GST_STATE_PLAYING);
+	g_assert_cmpint(
+	    ecc_recorder_attach(run->rec, GST_BIN(p), run->v, run->a, "h264", acodec, 320, 240), ==,
+	    0);
+}
+
+static void run_stop(struct run *run)
+{
+	gst_element_set_state(run->p, GST_STATE_NULL);
+	ecc_recorder_free(run->rec);
+	gst_object_unref(run->v);
+	gst_object_unref(run->a);
+	gst_object_unref(run->p);
+	g_ptr_array_unref(run->files);
+	ecc_gwconfig_clear(&run->cfg);
+	ecc_test_rmtree(run->dir);
+	g_free(run->dir);
+}
+
 /* Records about 5 s in 2 s segments with the given sound and acodec; every
  * segment must read as want (ffprobe's codecs). */
 static void record(const char *audio, const char *acodec, const char *want)
 {
-	struct ecc_gwconfig cfg;
-	char *dir = ecc_test_tmpdir();
-	struct run run = {.files = g_ptr_array_new_with_free_func(g_free), .dir = dir};
-	GstElement *p = source(audio);
-	GstElement *v = gst_bin_get_by_name(GST_BIN(p), "v");
-	GstElement *a = gst_bin_get_by_name(GST_BIN(p), "a");
-	GstBus *bus = gst_element_get_bus(p);
+	struct run run = {0};
+	GstBus *bus;
 	guint watch, ticker;
 
-	ecc_gwconfig_init(&cfg);
-	g_free(cfg.recordings);
-	cfg.recordings = g_strdup(dir);
-	cfg.segment_seconds = 2;
-	run.rec = ecc_recorder_new(&cfg, "s1", "u1", on_segment, &run);
+	run_start(&run, source(audio), 2, acodec);
+	bus = gst_element_get_bus(run.p);
 	watch = gst_bus_add_watch(bus, on_bus, &run);
 	ticker = g_timeout_add(1000, tick, &run);
-	gst_element_set_state(p, GST_STATE_PLAYING);
-	g_assert_cmpint(ecc_recorder_attach(run.rec, GST_BIN(p), v, a, "h264", acodec, 320, 240),
-	                ==, 0);
 	spin(&run, 5500, NULL);
 	g_assert_true(ecc_recorder_finish(run.rec));
 	g_assert_true(spin(&run, 10000, all_closed));
@@ -176,16 +199,8 @@ static void record(const char *audio, const char *acodec, const char *want)
 	}
 	g_source_remove(ticker);
 	g_source_remove(watch);
-	gst_element_set_state(p, GST_STATE_NULL);
-	ecc_recorder_free(run.rec);
 	gst_object_unref(bus);
-	gst_object_unref(v);
-	gst_object_unref(a);
-	gst_object_unref(p);
-	g_ptr_array_unref(run.files);
-	ecc_gwconfig_clear(&cfg);
-	ecc_test_rmtree(dir);
-	g_free(dir);
+	run_stop(&run);
 }
 
 /* Sound all along: picture and sound in every segment. */
@@ -234,8 +249,6 @@ static gboolean keep_stuck_report(const char *domain, GLogLevelFlags level, cons
  * recording is stuck, and reports what each muxer input holds. */
 static void test_stuck_report(void)
 {
-	struct ecc_gwconfig cfg;
-	char *dir = ecc_test_tmpdir();
 	GError *err = NULL;
 	GstElement *p = gst_parse_launch(
 	    "videotestsrc num-buffers=400 ! video/x-raw,width=160,height=120,framerate=25/1 ! "
@@ -243,20 +256,12 @@ static void test_stuck_report(void)
 	    "video/x-h264,stream-format=avc,alignment=au ! tee name=v allow-not-linked=true "
 	    "appsrc format=time ! tee name=a allow-not-linked=true",
 	    &err);
-	GstElement *v = gst_bin_get_by_name(GST_BIN(p), "v");
-	GstElement *a = gst_bin_get_by_name(GST_BIN(p), "a");
-	struct run run = {.files = g_ptr_array_new_with_free_func(g_free), .dir = dir};
+	struct run run = {0};
 	gint64 end = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
 	bool stuck = false;
 
 	g_assert_no_error(err);
-	ecc_gwconfig_init(&cfg);
-	g_free(cfg.recordings);
-	cfg.recordings = g_strdup(dir);
-	run.rec = ecc_recorder_new(&cfg, "s1", "u1", on_segment, &run);
-	gst_element_set_state(p, GST_STATE_PLAYING);
-	g_assert_cmpint(ecc_recorder_attach(run.rec, GST_BIN(p), v, a, "h264", "aac", 160, 120), ==,
-	                0);
+	run_start(&run, p, 60, "aac");
 	g_test_log_set_fatal_handler(keep_stuck_report, NULL);
 	while (!stuck && g_get_monotonic_time() < end) {
 		g_usleep(200 * 1000);
@@ -268,16 +273,8 @@ static void test_stuck_report(void)
 	g_assert_true(g_pattern_match_simple("*video_0[next dts *audio_0[nothing queued, no caps]*",
 	                                     stuck_report));
 	g_clear_pointer(&stuck_report, g_free);
-	gst_element_set_state(p, GST_STATE_NULL);
-	ecc_recorder_free(run.rec);
+	run_stop(&run);
 	g_test_log_set_fatal_handler(NULL, NULL);
-	gst_object_unref(v);
-	gst_object_unref(a);
-	gst_object_unref(p);
-	g_ptr_array_unref(run.files);
-	ecc_gwconfig_clear(&cfg);
-	ecc_test_rmtree(dir);
-	g_free(dir);
 }
 
 int main(int argc, char **argv)
