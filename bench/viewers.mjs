@@ -99,6 +99,17 @@ const chromiumTicks = () => {
 
 const counts = async (pages) => (await Promise.all(pages.map((p) => p.evaluate(() => window.__counts())))).flat();
 
+// The process's open file descriptors and threads (a limit a viewer's
+// sockets, timers and tasks could reach).
+function openFiles(pid) {
+  try {
+    const threads = Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/^Threads:\s+(\d+)/m)[1]);
+    return { fds: fs.readdirSync(`/proc/${pid}/fd`).length, threads };
+  } catch {
+    return { fds: NaN, threads: NaN };
+  }
+}
+
 // CPU and RSS of pid over the window; every viewer's frames per second.
 async function measure(pid, pages = []) {
   await sleep(WARMUP * 1000);
@@ -113,6 +124,7 @@ async function measure(pid, pages = []) {
   const after = await counts(pages);
   const fps = after.map((a, i) => (a.frames - (before[i]?.frames || 0)) / secs);
   return {
+    ...openFiles(pid),
     cpu: (100 * (cpuTicks(pid) - c0)) / TICK / secs, rss: median(rss),
     browserCpu: (100 * (chromiumTicks() - b0)) / TICK / secs,
     minFps: fps.length ? Math.min(...fps) : NaN, medFps: median(fps),
@@ -138,7 +150,7 @@ async function addViewer(pages, newPage, stream) {
 
 function line(what, r, floor) {
   const ratio = floor ? ` (${f2(r.cpu / floor.cpu)}x the floor; +${f2((r.cpu - floor.cpu) / (r.viewers || 1))}%/viewer)` : '';
-  return `  ${what.padEnd(26)} CPU ${f1(r.cpu).padStart(6)}% of one core${ratio}  RSS ${f1(r.rss)} MiB`
+  return `  ${what.padEnd(26)} CPU ${f1(r.cpu).padStart(6)}% of one core${ratio}  RSS ${f1(r.rss)} MiB  ${r.fds} fds, ${r.threads} threads`
     + (r.viewers ? `  viewers: min ${f1(r.minFps)} fps, median ${f1(r.medFps)} fps (${r.states}); Chromium ${f1(r.browserCpu)}%` : '');
 }
 
@@ -202,10 +214,16 @@ async function main() {
       } catch (e) {
         why = String(e.message || e).split('\n')[0];
       }
+      const failedAt = why ? openFiles(gw.pid) : null;
       const r = { ...(await measure(gw.pid, pages)), viewers: have };
       out[`v${n}`] = r;
       console.log(line(`1 stream, ${have} viewer${have > 1 ? 's' : ''}`, r, floor1)
         + (why ? `  [asked for ${n}; the next did not join: ${why}]` : ''));
+      if (why) {
+        // what the gateway said, for the next look at it
+        const said = gw.out.split('\n').filter((l) => /WARNING|CRITICAL|ERROR|error/.test(l)).slice(-25);
+        console.log(`  when it failed: ${failedAt.fds} fds, ${failedAt.threads} threads; the gateway's last warnings:\n    ${said.join('\n    ')}`);
+      }
       if (why) break;
     }
     for (const p of pages) await p.close();
