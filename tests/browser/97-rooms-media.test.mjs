@@ -170,6 +170,21 @@ test('rooms: participants see and hear each other through the gateway; guests wa
     assert.equal(await late.evaluate(() => window.__eccRoom.publisher), null, 'nothing published');
   });
 
+  await t.test('the recording flag shows on every page; the wall lists the room with who is in', async () => {
+    for (const p of [host, officer, guest]) assert.equal(await p.isVisible('#rm-rec'), false);
+    const rec = await api(judge1, 'POST', `/rooms/${id}/recording`);
+    assert.equal(rec.status, 200, rec.text);
+    for (const p of [host, officer, guest]) await p.waitForSelector('#rm-rec', { state: 'visible', timeout: 10000 });
+    const wallCtx = await launch(t);
+    const wall = await loginPage(wallCtx, hub);
+    const row = wall.locator(`#rooms li[data-room="${id}"]`);
+    await row.waitFor({ timeout: 15000 });
+    const who = await row.locator('.who').textContent();
+    for (const name of ['张法官', '王执行员', '李律师']) assert.ok(who.includes(name), `${name} in "${who}"`);
+    assert.equal(await row.locator('a.join').getAttribute('href'), `/room/${id}`);
+    await wallCtx.close();
+  });
+
   await t.test('a muted participant is no longer heard by the others', async () => {
     const before = await tilePeak(guest, offPid);
     assert.ok(before > 0.02, `the officer is heard before the mute (peak ${before})`);

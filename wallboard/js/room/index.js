@@ -3,3 +3,4 @@ export { TileGrid } from './tiles.js';
 export { People } from './people.js';
 export { LevelMeter } from './level.js';
 export { enterRoom } from './enter.js';
+export { RoomsPanel } from './panel.js';
