@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, request, addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
 import { startGateway } from '../lib/media.mjs';
-import { launch, loginPage } from '../lib/browser.mjs';
+import { launch, loginPage, liveFrame, audioPeak } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -21,45 +21,13 @@ const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-str
 const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const CASE = '（2026）黑0781执601号';
 
-// The picture of the tile of participant pid on a room page: its size, time
-// and share of lit pixels (a black frame has none).
-async function tileFrame(page, pid) {
-  return page.evaluate((pid) => {
-    const tile = window.__eccRoom.grid.tiles.get(pid);
-    const v = tile?.player.video;
-    if (!v || !v.videoWidth) return { w: 0 };
-    const c = document.createElement('canvas');
-    c.width = v.videoWidth;
-    c.height = v.videoHeight;
-    const g = c.getContext('2d');
-    g.drawImage(v, 0, 0);
-    const px = g.getImageData(0, 0, c.width, c.height).data;
-    let lit = 0;
-    for (let j = 0; j < px.length; j += 4) lit += px[j] + px[j + 1] + px[j + 2] > 60;
-    return { w: c.width, h: c.height, t: v.currentTime, lit: lit / (px.length / 4), state: tile.player.state };
-  }, pid);
-}
+// The picture of the tile of participant pid on a room page (liveFrame:
+// size, time, share of lit pixels; a black frame has none).
+const tileFrame = (page, pid) => liveFrame(page, { tries: 1, selector: `.rm-tile[data-participant="${pid}"] video` });
 
-// The loudest sample of the tile's sound over ms (every sample, not a poll).
-async function tilePeak(page, pid, ms = 3000) {
-  return page.evaluate(async ({ pid, ms }) => {
-    const stream = window.__eccRoom.grid.tiles.get(pid)?.player.video.srcObject;
-    if (!stream || !stream.getAudioTracks().length) return -1;
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const src = ctx.createMediaStreamSource(stream);
-    const proc = ctx.createScriptProcessor(2048, 1, 1);
-    let max = 0;
-    proc.onaudioprocess = (ev) => {
-      for (const v of ev.inputBuffer.getChannelData(0)) max = Math.max(max, Math.abs(v));
-    };
-    src.connect(proc);
-    proc.connect(ctx.destination);
-    await new Promise((r) => setTimeout(r, ms));
-    await ctx.close();
-    return max;
-  }, { pid, ms });
-}
+// The loudest sample of the tile's sound over ms.
+const tilePeak = (page, pid, ms = 3000) =>
+  audioPeak(page, `window.__eccRoom.grid.tiles.get(${Number(pid)})?.player.video.srcObject`, ms);
 
 const me = (page) => page.evaluate(() => window.__eccRoom.room?.you ?? null);
 
