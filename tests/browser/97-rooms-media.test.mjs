@@ -7,8 +7,10 @@
 // host's button and sees the room; the same link is refused after that, a
 // short one after its expiry. The host mutes a participant: its sound stops
 // at the others (dropped by the gateway, whatever its page does). Closing
-// one page leaves the others playing. A user without access to the room's
-// case gets 403, on the page and on the WebSocket's watch.
+// one page leaves the others playing. The recording indicator shows on
+// every page, the wallboard lists who is in. The host locks the room and
+// removes a participant, whose page stops. A user without access to the
+// room's case gets 403: the page, REST, watch, publish and the channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stack, request, addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
@@ -183,6 +185,19 @@ test('rooms: participants see and hear each other through the gateway; guests wa
     assert.ok(b1.t > b0.t && b1.lit > 0.05, `the officer still sees the host (${b0.t} -> ${b1.t})`);
     const peak = await tilePeak(officer, hostPid);
     assert.ok(peak > 0.02, `the officer still hears the host (peak ${peak})`);
+  });
+
+  await t.test('the host locks the room and removes a participant: its page stops, its tile goes', async () => {
+    await host.click('#rm-lock');
+    await waitFor(async () => (await api(judge1, 'GET', `/rooms/${id}`)).json.room.locked, { what: 'locked' });
+    await host.locator(`#rm-people li[data-participant="${offPid}"] button[data-action="remove"]`).click();
+    await officer.waitForFunction(() => window.__eccRoom.ended && !window.__eccRoom.publisher, null, { timeout: 10000 });
+    assert.match(await officer.textContent('#rm-status'), /不在此会商室/);
+    await host.waitForFunction((pid) => !window.__eccRoom.grid.tiles.has(pid), offPid, { timeout: 10000 });
+    const back = await api(judge1, 'GET', `/rooms/${id}`);
+    const gone = back.json.room.participants.find((p) => p.id === offPid);
+    assert.equal(gone.state, 'removed');
+    assert.equal(gone.stream, undefined, 'its stream stopped');
   });
 
   await t.test('a user without access to the case gets 403: page, REST and WebSocket', async () => {
