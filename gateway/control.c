@@ -145,7 +145,7 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	                                  .state = on_state,
 	                                  .publish = publish_cb,
 	                                  .talk = publish_cb};
-	bool record = true;
+	bool record = true, muted = false;
 	ecc_stream *old;
 
 	if (ecc_json_get_string(o, "stream", &id) != ECC_OK || !ecc_id_valid(id) ||
@@ -156,6 +156,7 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	}
 	ecc_json_get_string(o, "transport", &transport);
 	ecc_json_get_bool(o, "record", &record);
+	ecc_json_get_bool(o, "muted", &muted);
 	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_url_push_ok(push)) {
 		g_warning("stream=%s: restream to an unsupported URL refused", id);
 		push = NULL;
@@ -182,8 +183,10 @@ static void start_stream(ecc_control *c, const cJSON *o)
 		g_hash_table_replace(c->streams, g_strdup(id), old);
 		publish_status(c);
 	}
-	/* the same order, again, turns a live push on or off */
+	/* the same order, again, turns a live push on or off, a room
+	 * participant's sound off or on */
 	ecc_stream_set_restream(old, push);
+	ecc_stream_set_muted(old, muted);
 }
 
 static void sync_streams(ecc_control *c, const cJSON *list)

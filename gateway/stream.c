@@ -44,6 +44,17 @@ static GstPadProbeReturn count_frame(GstPad *pad, GstPadProbeInfo *info, gpointe
 	return GST_PAD_PROBE_OK;
 }
 
+/* The sound of a participant the host muted goes nowhere: not to the
+ * others, whatever its page does (streaming thread). */
+static GstPadProbeReturn drop_if_muted(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_stream *s = data;
+
+	(void)pad;
+	(void)info;
+	return atomic_load(&s->muted) ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 /* ---- building the pipeline (pad-added runs in a streaming thread) --------- */
 
 static void pad_added(GstElement *src, GstPad *pad, gpointer data)
@@ -102,8 +113,12 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 		if (!g_str_has_prefix(s->url, "rtsp") || !s->cfg->keyframe_requests)
 			ecc_gopcache_attach(s->vtee);
 	} else {
+		GstPad *tp;
 		s->atee = gst_bin_get_by_name(GST_BIN(bin), "t");
 		g_strlcpy(s->acodec, c->codec, sizeof(s->acodec));
+		tp = gst_element_get_static_pad(s->atee, "sink");
+		gst_pad_add_probe(tp, GST_PAD_PROBE_TYPE_BUFFER, drop_if_muted, s, NULL);
+		gst_object_unref(tp);
 	}
 }
 

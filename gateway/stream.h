@@ -97,4 +97,8 @@ int ecc_stream_talk(ecc_stream *s, const char *session, const char *sdp);
 int ecc_stream_talk_ice(ecc_stream *s, const char *session, unsigned mline, const char *cand);
 bool ecc_stream_untalk(ecc_stream *s, const char *session);
 
+/* A room participant's stream (the hub's "muted" in its order): its sound
+ * is dropped before the tee, so no viewer gets it; kept across restarts. */
+void ecc_stream_set_muted(ecc_stream *s, bool muted);
+
 #endif

@@ -33,6 +33,7 @@ struct ecc_stream {
 	atomic_bool attached;        /* recording and thumbnail branches added */
 	atomic_bool all_tracks;      /* the demuxer said no-more-pads */
 	atomic_bool audio_announced; /* the RTSP session description has sound */
+	atomic_bool muted;           /* a room participant's sound is dropped (the host muted it) */
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
 	ecc_snapshot *snap;

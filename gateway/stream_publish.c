@@ -118,3 +118,11 @@ bool ecc_stream_untalk(ecc_stream *s, const char *session)
 {
 	return ecc_stream__untalk(s, session, NULL);
 }
+
+/* ---- a room participant muted by the host --------------------------------------- */
+
+void ecc_stream_set_muted(ecc_stream *s, bool muted)
+{
+	if (atomic_exchange(&s->muted, muted) != muted)
+		g_message("stream=%s: sound %s", s->id, muted ? "muted" : "on");
+}

@@ -21,6 +21,7 @@ enum ecc_event_kind {
 	ECC_EV_USER,      /* const char *: a username locked or given another role */
 	ECC_EV_DUTY,      /* const char *: what of the duty changed (signin, log, ...) */
 	ECC_EV_DISPATCH,  /* const cJSON *: {"type":"instruction"|"report"|"incident", ..} */
+	ECC_EV_ROOM,      /* const int64_t *: a room whose state or participants changed */
 
 	ECC_EV__COUNT
 };

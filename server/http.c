@@ -375,6 +375,10 @@ static int serve_static(struct ecc_http *h, struct lws *wsi, const char *uri)
 	for (size_t i = 0; i < G_N_ELEMENTS(pages); i++)
 		if (!strcmp(uri, pages[i][0]))
 			rel = pages[i][1];
+	/* a consultation room's page: /room/{id} */
+	if (g_str_has_prefix(uri, "/room/") && uri[6] &&
+	    strspn(uri + 6, "0123456789") == strlen(uri + 6))
+		rel = "/room.html";
 	mime = mime_of(rel);
 	if (!path_safe(rel) || !mime) {
 		lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL);

@@ -8,6 +8,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "gateways.h"
+#include "rooms.h"
 #include "streams.h"
 #include "units.h"
 #include "views.h"
@@ -30,8 +31,8 @@ struct session {
 struct ecc_publish {
 	struct ecc_hub *hub;
 	ecc_publish_send_fn send;
-	GHashTable *by_id; /* session id -> struct session*, owned */
-	char why[128];     /* the last refusal's reason from streams.h */
+	GHashTable *by_id;       /* session id -> struct session*, owned */
+	char why[ECC_ROOMS_WHY]; /* the last refusal's reason from streams.h, rooms.h */
 };
 
 ecc_publish *ecc_publish_new(struct ecc_hub *hub)
@@ -143,6 +144,11 @@ static bool of_unit(const struct session *w, const void *unit)
 	return !w->talk && !strcmp(w->unit, unit);
 }
 
+static bool of_stream(const struct session *w, const void *stream)
+{
+	return !w->talk && w->stream == *(const int64_t *)stream;
+}
+
 static bool of_client(const struct session *w, const void *client)
 {
 	return w->client == client;
@@ -216,6 +222,24 @@ int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user,
 	/* one phone camera per unit: the newest connection wins */
 	end_where(p, of_unit, user->unit, "a new connection of the unit replaced it", true, true);
 	return begin(p, client, user, ip, stream, user->unit, false, why);
+}
+
+int ecc_publish_room(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
+                     int64_t room, const char **why)
+{
+	int64_t stream = 0;
+	char owner[32];
+	int rc = ecc_rooms_media_publish(p->hub->rooms, user, room, &stream, p->why);
+
+	if (rc != ECC_OK) {
+		*why = p->why;
+		return rc;
+	}
+	/* one session per participant: the newest connection wins */
+	end_where(p, of_stream, &stream, "a new connection of the participant replaced it", true,
+	          true);
+	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
+	return begin(p, client, user, ip, stream, owner, false, why);
 }
 
 int ecc_publish_talk(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,

@@ -50,6 +50,14 @@ void ecc_publish_set_sender(ecc_publish *p, ecc_publish_send_fn send);
 int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
                       const char **why);
 
+/* A room participant's camera and microphone (rooms.h: media): as
+ * ecc_publish_start, into the participant's room stream; the reply's
+ * "unit" is "room<id>". ECC_ERR_FORBIDDEN (not in the room, or waiting to
+ * be admitted), ECC_ERR_NOTFOUND, ECC_ERR_EXISTS (closed),
+ * ECC_ERR_UNAVAIL, with *why. */
+int ecc_publish_room(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
+                     int64_t room, const char **why);
+
 /* Push-to-talk (对讲): a wall talks to the phone that publishes stream (a
  * webrtc: stream); the phone's own sound comes back as the stream's sound.
  * "talking {session, stream, unit, ice_servers}" goes to the client

@@ -7,6 +7,7 @@
 #include "ecc_err.h"
 #include "ecc_json.h"
 #include "ecc_log.h"
+#include "streams.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -171,7 +172,10 @@ int rooms__end(ecc_rooms *r, int rc, const char *actor, const char *action, int6
 		return ECC_ERR_DB;
 	}
 	rooms__audit(r, actor, action, id, detail, ip, NULL);
-	return ecc_store_commit(r->hub->store);
+	rc = ecc_store_commit(r->hub->store);
+	if (rc == ECC_OK)
+		rooms__changed(r, id);
+	return rc;
 }
 
 /* Binds an id or a time, 0 as NULL (none). */
@@ -504,6 +508,7 @@ static cJSON *participants_json(ecc_rooms *r, int64_t id)
 	while (ecc_store_step(st, s) == SQLITE_ROW) {
 		cJSON *o = cJSON_CreateObject();
 		bool guest = sqlite3_column_type(s, 1) == SQLITE_NULL;
+		int64_t stream;
 
 		cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(s, 0));
 		cJSON_AddStringToObject(o, "kind", guest ? "guest" : "user");
@@ -515,6 +520,12 @@ static cJSON *participants_json(ecc_rooms *r, int64_t id)
 		cJSON_AddStringToObject(o, "note", ecc_store_column_text(s, 3));
 		cJSON_AddStringToObject(o, "state", ecc_store_column_text(s, 4));
 		cJSON_AddBoolToObject(o, "muted", sqlite3_column_int(s, 5));
+		stream = ecc_streams_room(r->hub->streams, id, sqlite3_column_int64(s, 0), false);
+		if (stream) { /* publishing (roommedia.c): what the others watch */
+			cJSON_AddNumberToObject(o, "stream", (double)stream);
+			cJSON_AddBoolToObject(o, "live",
+			                      ecc_streams_room_live(r->hub->streams, stream));
+		}
 		cJSON_AddStringToObject(o, "invited_by", ecc_store_column_text(s, 6));
 		add_int_or_null(o, "invited_at", s, 7);
 		add_int_or_null(o, "joined_at", s, 8);
@@ -551,8 +562,13 @@ int ecc_rooms_get(ecc_rooms *r, const struct ecc_user *u, int64_t id, cJSON **ou
 	if (rc != SQLITE_ROW)
 		return ECC_ERR_DB;
 	cJSON_AddItemToObject(*out, "participants", participants_json(r, id));
-	if (u->room)
+	if (u->room) {
 		cJSON_AddNumberToObject(*out, "you", (double)u->participant);
+	} else {
+		int64_t pid = 0;
+		if (rooms__participant(r, id, u->username, &pid, NULL, NULL) == ECC_OK)
+			cJSON_AddNumberToObject(*out, "you", (double)pid);
+	}
 	return ECC_OK;
 }
 

@@ -125,4 +125,25 @@ int ecc_rooms_guest_exchange(ecc_rooms *r, const char *link, const char *ip,
  * participant set). ECC_OK, or ECC_ERR_AUTH (unknown, expired, ended). */
 int ecc_rooms_guest_session(ecc_rooms *r, const char *token, struct ecc_user *guest);
 
+/* ---- media (roommedia.c) ------------------------------------------------ */
+
+/* Each participant publishes its camera and microphone into a stream of
+ * its own (streams.h: a room stream, owned by the participant, not a
+ * unit) and watches the others' (views.h): the gateway forwards, one
+ * ingest per participant however many watch. The room's JSON gives each
+ * publishing participant's "stream"; the room:{id} WebSocket channel
+ * pushes the room again after every change. */
+
+/* The stream u publishes into in room id (made on the first publish), in
+ * *stream. u must be in the room: joined, or a guest admitted.
+ * FORBIDDEN (no access, not in, waiting: why says which), NOTFOUND,
+ * EXISTS (closed), ECC_ERR_DB. */
+int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t id, int64_t *stream,
+                            char why[ECC_ROOMS_WHY]);
+/* ECC_OK when u may watch room stream stream: u in its room, and its
+ * participant in too. NOTFOUND (no room stream, or its participant is
+ * gone), FORBIDDEN, EXISTS, ECC_ERR_DB. */
+int ecc_rooms_media_watch(ecc_rooms *r, const struct ecc_user *u, int64_t stream,
+                          char why[ECC_ROOMS_WHY]);
+
 #endif

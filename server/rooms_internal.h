@@ -57,6 +57,14 @@ int rooms__run(ecc_rooms *r, const char *sql, int64_t id);
 void rooms__audit(ecc_rooms *r, const char *actor, const char *action, int64_t id, cJSON *detail,
                   const char *ip, const char *result);
 
+/* roommedia.c: the room's participant streams follow its state (a
+ * participant muted is muted at the gateway; one who left, was removed or
+ * whose room closed has its stream stopped). */
+void rooms__media_sync(ecc_rooms *r, int64_t room);
+/* After a change is committed: the streams follow and ECC_EV_ROOM goes
+ * out (the room:{id} WebSocket channel). */
+void rooms__changed(ecc_rooms *r, int64_t room);
+
 /* Formats why and returns err. */
 int rooms__fail(char why[ECC_ROOMS_WHY], int err, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 

@@ -25,13 +25,15 @@ struct live {
 	char *url, *transport, *source;
 	char *restream; /* a live push's destination, or NULL (kept in memory) */
 	bool record;
-	char gateway[65]; /* assigned gateway, or empty */
-	char state[16];   /* as the gateway reports it, "unassigned" or "unknown" */
-	cJSON *health;    /* the last report */
-	int64_t reported; /* hub clock, ms */
-	bool was_live;    /* has delivered video since it was assigned */
-	bool alerted;     /* a stream_stalled alert is open */
-	int64_t down_at;  /* hub clock, ms, when it last stopped being live; 0: live */
+	char gateway[65];          /* assigned gateway, or empty */
+	char state[16];            /* as the gateway reports it, "unassigned" or "unknown" */
+	cJSON *health;             /* the last report */
+	int64_t reported;          /* hub clock, ms */
+	bool was_live;             /* has delivered video since it was assigned */
+	bool alerted;              /* a stream_stalled alert is open */
+	int64_t down_at;           /* hub clock, ms, when it last stopped being live; 0: live */
+	int64_t room, participant; /* a room participant's stream (in memory); 0: a unit's */
+	bool muted;                /* a room stream whose sound the gateway drops */
 };
 
 struct ecc_streams {
@@ -39,6 +41,7 @@ struct ecc_streams {
 	GHashTable *by_id;   /* int64 id (boxed) -> struct live* */
 	GHashTable *by_name; /* "s<id>" -> struct live* */
 	guint tick_id;
+	int64_t room_next; /* the next room stream's id: negative, never stored */
 };
 
 static void live_free(gpointer p)
@@ -130,6 +133,8 @@ cJSON *ecc_streams_list_json(ecc_streams *s, const struct ecc_user *user)
 	for (guint i = 0; i < all->len; i++) {
 		const struct live *l = g_ptr_array_index(all, i);
 		const struct ecc_unit *u = ecc_units_get(s->hub->units, l->unit);
+		if (l->room)
+			continue; /* a room's, listed with its room */
 		if (!user || (u && api__unit_visible(user, u)))
 			cJSON_AddItemToArray(arr, live_json(l));
 	}
@@ -188,6 +193,8 @@ static cJSON *order_of(const struct live *l)
 	cJSON_AddStringToObject(o, "url", l->url);
 	cJSON_AddStringToObject(o, "transport", l->transport);
 	cJSON_AddBoolToObject(o, "record", l->record);
+	if (l->room)
+		cJSON_AddBoolToObject(o, "muted", l->muted);
 	if (l->restream)
 		cJSON_AddStringToObject(o, "restream", l->restream);
 	return o;
@@ -195,9 +202,11 @@ static cJSON *order_of(const struct live *l)
 
 static void save_gateway(ecc_streams *s, const struct live *l)
 {
-	sqlite3_stmt *st =
-	    ecc_store_stmt(s->hub->store, "UPDATE streams SET gateway = ? WHERE id = ?");
+	sqlite3_stmt *st;
 
+	if (l->room)
+		return; /* in memory only */
+	st = ecc_store_stmt(s->hub->store, "UPDATE streams SET gateway = ? WHERE id = ?");
 	if (!st)
 		return;
 	ecc_store_bind_text(st, 1, l->gateway[0] ? l->gateway : NULL);
@@ -211,6 +220,8 @@ static void set_state(ecc_streams *s, struct live *l, const char *state)
 		return;
 	g_strlcpy(l->state, state, sizeof(l->state));
 	announce(s, l);
+	if (l->room) /* the room page shows a participant once its picture flows */
+		ecc_events_emit(s->hub->events, ECC_EV_ROOM, &l->room);
 }
 
 /* Gives every stream without a live gateway to the least-loaded one. */
@@ -297,6 +308,8 @@ void ecc_streams_gateway_down(ecc_streams *s, const char *gw)
 
 static void stall_alert(ecc_streams *s, struct live *l, bool bad)
 {
+	if (l->room)
+		return; /* a participant who left is no unit in trouble */
 	if (bad && !l->alerted) {
 		struct ecc_alert_spec sp = {
 		    .kind = "stream_stalled",
@@ -661,6 +674,95 @@ void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *paylo
 	cJSON_Delete(o);
 }
 
+/* ---- room participants' streams ------------------------------------------------- */
+
+static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	g_hash_table_iter_init(&it, s->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct live *l = v;
+		if (l->room == room && l->participant == pid)
+			return l;
+	}
+	return NULL;
+}
+
+int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add)
+{
+	struct live *l = room_live(s, room, pid);
+	char owner[32];
+	struct ecc_stream_def d = {
+	    .unit = owner, .url = ECC_STREAM_PUBLISHED, .record = false, .source = "room"};
+
+	if (l || !add)
+		return l ? l->id : 0;
+	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
+	l = index_live(s, s->room_next--, &d, NULL);
+	g_hash_table_remove(s->by_name, l->name);
+	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT,
+	           (gint64)room, (gint64)pid);
+	g_hash_table_insert(s->by_name, l->name, l);
+	l->room = room;
+	l->participant = pid;
+	assign(s);
+	return l->id;
+}
+
+bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid)
+{
+	struct live *l = by_id(s, id);
+
+	if (!l || !l->room)
+		return false;
+	*room = l->room;
+	*pid = l->participant;
+	return true;
+}
+
+bool ecc_streams_room_live(ecc_streams *s, int64_t id)
+{
+	struct live *l = by_id(s, id);
+
+	return l && l->room && !strcmp(l->state, "live");
+}
+
+void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted)
+{
+	struct live *l = by_id(s, id);
+	cJSON *order;
+
+	if (!l || !l->room || l->muted == muted)
+		return;
+	l->muted = muted;
+	g_message("stream=%s: sound %s", l->name, muted ? "muted" : "on");
+	if (!l->gateway[0])
+		return;
+	/* the same order again: the running stream takes the new flag */
+	order = order_of(l);
+	cJSON_AddStringToObject(order, "op", "start");
+	ecc_gateways_send(s->hub->gateways, l->gateway, order);
+}
+
+void ecc_streams_room_drop(ecc_streams *s, int64_t id)
+{
+	struct live *l = by_id(s, id);
+
+	if (!l || !l->room)
+		return;
+	if (l->gateway[0]) {
+		cJSON *order = cJSON_CreateObject();
+		cJSON_AddStringToObject(order, "op", "stop");
+		cJSON_AddStringToObject(order, "stream", l->name);
+		ecc_gateways_send(s->hub->gateways, l->gateway, order);
+	}
+	g_message("stream=%s: the participant left", l->name);
+	g_hash_table_remove(s->by_name, l->name);
+	g_hash_table_remove(s->by_id, &id);
+}
+
 /* ---- lifecycle ------------------------------------------------------------------ */
 
 static int load(ecc_streams *s)
@@ -698,6 +800,7 @@ ecc_streams *ecc_streams_new(struct ecc_hub *hub)
 		return NULL;
 	}
 	s->tick_id = g_timeout_add_seconds(2, tick_cb, s);
+	s->room_next = -1;
 	return s;
 }
 

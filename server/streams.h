@@ -86,6 +86,27 @@ int ecc_streams_published(ecc_streams *s, const char *unit, const char *actor, c
 /* The phone stopped publishing on purpose: its absence is no stall. */
 void ecc_streams_publish_stopped(ecc_streams *s, int64_t id);
 
+/* A room participant's camera and microphone (rooms.h: media): a webrtc:
+ * stream owned by participant pid of room, not by a unit. Kept in memory
+ * only (a negative id, the gateway's name "r<room>p<pid>"), not recorded,
+ * not listed with the units' streams, no stall alerts; assigned to a
+ * gateway like any stream. Who may publish or watch it is the rooms
+ * module's rule (ecc_rooms_media_*), not a unit's. */
+
+/* The stream of participant pid of room: found, or (add) made and
+ * assigned. 0: none (and !add). */
+int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add);
+/* Whose room stream id is; false: no room stream. */
+bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid);
+/* The room stream delivers video now (its state "live"); a change of
+ * state emits ECC_EV_ROOM for its room. */
+bool ecc_streams_room_live(ecc_streams *s, int64_t id);
+/* The gateway drops (muted) or passes the stream's sound: the host's mute
+ * reaches every other participant whatever the muted one's page does. */
+void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted);
+/* The participant is gone: the gateway stops the stream. */
+void ecc_streams_room_drop(ecc_streams *s, int64_t id);
+
 /* From a unit: {"url":..,"transport"?} on ecc/unit/{id}/stream. */
 void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *payload, size_t len);
 

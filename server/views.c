@@ -8,6 +8,7 @@
 #include "ecc_json.h"
 #include "ecc_log.h"
 #include "gateways.h"
+#include "rooms.h"
 #include "streams.h"
 #include "units.h"
 
@@ -33,7 +34,8 @@ struct ecc_views {
 	struct ecc_hub *hub;
 	ecc_views_send_fn send;
 	ecc_views_media_fn media;
-	GHashTable *by_id; /* view id -> struct view*, owned */
+	GHashTable *by_id;       /* view id -> struct view*, owned */
+	char why[ECC_ROOMS_WHY]; /* the last refusal's reason from rooms.h */
 };
 
 ecc_views *ecc_views_new(struct ecc_hub *hub)
@@ -170,20 +172,27 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 {
 	const char *unit = ecc_streams_unit(v->hub->streams, stream);
 	struct ecc_unit *u = unit ? ecc_units_get(v->hub->units, unit) : NULL;
+	int64_t room = 0, pid = 0;
 	struct view *w;
 	cJSON *d, *o;
 	unsigned char raw[8];
+	int rc = ECC_OK;
 
 	if (!unit) {
 		*why = "no such stream";
 		return ECC_ERR_NOTFOUND;
 	}
-	if (!u || !api__unit_visible(user, u)) {
+	/* a room participant's stream: the room's rule (rooms.h), not a unit's */
+	if (ecc_streams_room_of(v->hub->streams, stream, &room, &pid))
+		rc = ecc_rooms_media_watch(v->hub->rooms, user, stream, v->why);
+	else if (!u || !api__unit_visible(user, u))
+		rc = ECC_ERR_FORBIDDEN;
+	if (rc != ECC_OK) {
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "unit", unit);
 		audit(v, user->username, ip, "view.start", stream, d, "denied");
-		*why = "this role may not watch that unit";
-		return ECC_ERR_FORBIDDEN;
+		*why = room ? v->why : "this role may not watch that unit";
+		return rc;
 	}
 	if (client_views(v, client) >= VIEWS_PER_CLIENT) {
 		*why = "too many live views on this connection";

@@ -13,6 +13,7 @@
 #include "streams.h"
 #include "views.h"
 #include "publish.h"
+#include "rooms.h"
 
 #include <math.h>
 #include <string.h>
@@ -220,6 +221,16 @@ static int write_one(struct client *c)
 	return 0;
 }
 
+/* ---- sessions ----------------------------------------------------------- */
+
+/* A user's session, or a room guest's (rooms.h: role guest, one room). */
+static int session_of(ecc_ws *ws, const char *token, bool touch, struct ecc_user *u)
+{
+	if (ecc_auth_session(ws->hub->auth, token, touch, u) == ECC_OK)
+		return ECC_OK;
+	return ecc_rooms_guest_session(ws->hub->rooms, token, u);
+}
+
 /* ---- channels and scope ------------------------------------------------- */
 
 static bool sees_unit(const struct client *c, const struct ecc_unit *u)
@@ -249,6 +260,8 @@ static void snapshot_units(struct client *c)
 
 static int subscribe(struct client *c, const char *name, bool on)
 {
+	if (g_str_has_prefix(name, "room:"))
+		return ecc_ws__room_subscribe(c, name + 5, on);
 	for (int i = 0; ecc_ws_channels[i].name; i++) {
 		if (strcmp(ecc_ws_channels[i].name, name) != 0)
 			continue;
@@ -290,7 +303,7 @@ static void m_auth(struct client *c, const cJSON *msg)
 		return;
 	}
 	if (ecc_json_get_string(msg, "token", &token) != ECC_OK ||
-	    ecc_auth_session(c->ws->hub->auth, token, true, &c->user) != ECC_OK) {
+	    session_of(c->ws, token, true, &c->user) != ECC_OK) {
 		close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
 		return;
 	}
@@ -417,7 +430,7 @@ static void handle_message(struct client *c)
 		close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
 	} else {
 		if (c->authed)
-			ecc_auth_session(c->ws->hub->auth, c->token, true, &c->user);
+			session_of(c->ws, c->token, true, &c->user);
 		m->fn(c, msg);
 	}
 	cJSON_Delete(msg);
@@ -515,6 +528,10 @@ static void on_event(void *user, enum ecc_event_kind kind, const void *obj)
 			    api__dispatch_visible(ws->hub, &c->user, obj))
 				ecc_ws__enqueue_json(c, cJSON_Duplicate(obj, true));
 			break;
+		case ECC_EV_ROOM:
+			if (c->room && c->room == *(const int64_t *)obj)
+				ecc_ws__room_push(c);
+			break;
 		case ECC_EV_USER:
 			/* Locked, another role or a new password: its sessions ended. */
 			if (!strcmp(c->user.username, obj)) {
@@ -565,7 +582,7 @@ static gboolean idle_cb(gpointer data)
 				close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "unauthorized");
 			continue;
 		}
-		if (ecc_auth_session(ws->hub->auth, c->token, false, &u) != ECC_OK) {
+		if (session_of(ws, c->token, false, &u) != ECC_OK) {
 			g_message("user=%s: session expired, closing its WebSocket",
 			          c->user.username);
 			close_with(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "session expired");
@@ -590,7 +607,7 @@ static struct client *client_new(ecc_ws *ws, struct lws *wsi, const char *token)
 	c->tokens = 2.0 * ws->hub->cfg->ws_rate;
 	c->tokens_at = c->connected_at = ecc_mono_ms();
 	lws_get_peer_simple(wsi, c->ip, sizeof(c->ip));
-	if (token[0] && ecc_auth_session(ws->hub->auth, token, true, &c->user) == ECC_OK) {
+	if (token[0] && session_of(ws, token, true, &c->user) == ECC_OK) {
 		g_strlcpy(c->token, token, sizeof(c->token));
 		c->authed = true;
 	}

@@ -26,6 +26,7 @@ struct client {
 	char token[ECC_TOKEN_CHARS + 1];
 	char ip[64];
 	unsigned channels;
+	int64_t room;           /* the room:{id} channel it follows, or 0 (ws_rooms.c) */
 	GHashTable *dirty_pos;  /* interned unit id -> itself */
 	GHashTable *dirty_unit; /* interned unit id -> itself */
 	bool units_turn;        /* alternate unit states and positions */
@@ -56,6 +57,16 @@ struct ecc_ws {
 void ecc_ws__want_write(struct client *c);
 void ecc_ws__enqueue_json(struct client *c, cJSON *o); /* takes o */
 void ecc_ws__send_error(struct client *c, const char *code, const char *message);
+
+/* ws_rooms.c: the room:{id} channel. Subscribing (id: the text after
+ * "room:") checks that the user may see the room and sends the room at
+ * once; ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN. One room per
+ * connection: a new one replaces the old. */
+int ecc_ws__room_subscribe(struct client *c, const char *id, bool on);
+/* The room again ({"type":"room","room":..}) as the client may see it;
+ * when it may no longer (removed, the room closed for a guest), a
+ * room_gone and the channel ends. */
+void ecc_ws__room_push(struct client *c);
 
 /* ws_views.c: the live-view messages, and views.c's way back to clients */
 void ecc_ws__m_watch(struct client *c, const cJSON *msg);

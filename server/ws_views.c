@@ -52,7 +52,7 @@ void ecc_ws__m_watch(struct client *c, const cJSON *msg)
 	if (ecc_json_get_string(msg, "mode", &mode) == ECC_ERR_INVAL ||
 	    !ecc_view_mode_parse(mode, &vmode))
 		why = "mode is webrtc or fmp4";
-	else if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream > 0)
+	else if (ecc_json_get_int64(msg, "stream", &stream) == ECC_OK && stream != 0)
 		rc = ecc_views_watch(c->ws->hub->views, c, &c->user, c->ip, stream, vmode, ref,
 		                     view, &why);
 	if (rc == ECC_OK)

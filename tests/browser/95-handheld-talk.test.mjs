@@ -14,35 +14,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { stack, request, waitFor, cleanup, addUser, addUnit, execFileP } from '../lib/harness.mjs';
 import { startGateway, waitStream, segments } from '../lib/media.mjs';
-import { launch, loginPage } from '../lib/browser.mjs';
+import { launch, loginPage, audioPeak as peak } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required'];
 const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
-
-// The loudest sample of a MediaStream's sound over ms (the page's own
-// WebAudio; every sample seen, not a poll).
-async function peak(page, expr, ms = 3000) {
-  return page.evaluate(async ({ expr, ms }) => {
-    // eslint-disable-next-line no-eval
-    const stream = (0, eval)(expr);
-    if (!stream || !stream.getAudioTracks().length) return -1;
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const src = ctx.createMediaStreamSource(stream);
-    const proc = ctx.createScriptProcessor(2048, 1, 1);
-    let max = 0;
-    proc.onaudioprocess = (ev) => {
-      for (const v of ev.inputBuffer.getChannelData(0)) max = Math.max(max, Math.abs(v));
-    };
-    src.connect(proc);
-    proc.connect(ctx.destination);
-    await new Promise((r) => setTimeout(r, ms));
-    await ctx.close();
-    return max;
-  }, { expr, ms });
-}
 
 test('push-to-talk: the wall is heard on the phone and the phone on the wall, over the phone\'s WebRTC path', async (t) => {
   const { hub, dir, token } = await stack(t, 'talk');

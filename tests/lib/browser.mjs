@@ -59,12 +59,13 @@ export async function loginPage(context, hub, username = 'admin', password = hub
 // of lit pixels, the player's state and mode, the sound bytes decoded, and
 // `shown`, ecc-devsim's burned-in clock (ms), read again from the next
 // frames while unreadable (a frame caught while the decoder recovers), up
-// to `tries` times; null if it never was. w 0: no picture yet.
-export async function liveFrame(page, { tries = 10 } = {}) {
+// to `tries` times; null if it never was. w 0: no picture yet. selector:
+// another <video> (a room's tile).
+export async function liveFrame(page, { tries = 10, selector = '#lv-player video' } = {}) {
   let got;
   for (let i = 0; i < tries; i++) {
-    got = await page.evaluate(() => {
-      const v = document.querySelector('#lv-player video');
+    got = await page.evaluate((selector) => {
+      const v = document.querySelector(selector);
       if (!v || !v.videoWidth) return { w: 0, shown: null };
       const c = document.createElement('canvas');
       c.width = v.videoWidth;
@@ -77,11 +78,35 @@ export async function liveFrame(page, { tries = 10 } = {}) {
       return { w: c.width, h: c.height, t: v.currentTime, rs: v.readyState, lit: lit / (px.length / 4),
         rgba: Array.from(px), state: window.__eccLive?.state, mode: window.__eccLive?.mode,
         audio: v.webkitAudioDecodedByteCount, now: Date.now() };
-    });
+    }, selector);
     if (got.w) got.shown = decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
     delete got.rgba;
     if (!got.w || got.shown !== null) return got;
     await new Promise((r) => setTimeout(r, 100));
   }
   return got;
+}
+
+// The loudest sample of a MediaStream's sound over ms (the page's own
+// WebAudio; every sample seen, not a poll). expr: the stream, evaluated in
+// the page; -1 when it has no sound track.
+export async function audioPeak(page, expr, ms = 3000) {
+  return page.evaluate(async ({ expr, ms }) => {
+    // eslint-disable-next-line no-eval
+    const stream = (0, eval)(expr);
+    if (!stream || !stream.getAudioTracks().length) return -1;
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const src = ctx.createMediaStreamSource(stream);
+    const proc = ctx.createScriptProcessor(2048, 1, 1);
+    let max = 0;
+    proc.onaudioprocess = (ev) => {
+      for (const v of ev.inputBuffer.getChannelData(0)) max = Math.max(max, Math.abs(v));
+    };
+    src.connect(proc);
+    proc.connect(ctx.destination);
+    await new Promise((r) => setTimeout(r, ms));
+    await ctx.close();
+    return max;
+  }, { expr, ms });
 }

@@ -12,6 +12,7 @@ import { StatsStrip } from './stats/index.js';
 import { CaseBoard } from './cases/board.js';
 import { OperationsPanel, OperationSites } from './operations/index.js';
 import { IncidentPanel, InstructionPanel, ReportPanel } from './dispatch/index.js';
+import { RoomsPanel } from './room/panel.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -108,6 +109,8 @@ async function main() {
   alerts.load().catch(() => {});
   const duty = canAck ? new DutyPanel($('duty'), me) : null;
   duty?.load().catch(() => {});
+  const rooms = new RoomsPanel($('rooms'));
+  rooms.load().catch(() => {}); // a role that sees no rooms: the panel stays hidden
   const incidents = canAck ? new IncidentPanel($('incidents'), map, config, toMap) : null;
   incidents?.load().catch(() => {});
   const instructions = canAck ? new InstructionPanel($('instructions')) : null;
@@ -149,6 +152,7 @@ async function main() {
     list.fillFilters(); list.render(); alerts.render(); showCount(); wall.render(); showLayout();
     if (card.unit) card.draw();
     duty?.render();
+    rooms.render();
     stats.draw();
     replay.render();
     board.render();

@@ -51,9 +51,12 @@ function preferH264(transceiver) {
 
 export class Publisher extends EventTarget {
   // constraints: getUserMedia's (default: the back camera at 640x480 and
-  // the microphone). media: a MediaStream to publish instead.
-  constructor({ constraints, media } = {}) {
+  // the microphone). media: a MediaStream to publish instead. room: a
+  // consultation room's id: publish there (the participant's own stream,
+  // the room page) instead of as the user's unit.
+  constructor({ constraints, media, room } = {}) {
     super();
+    this.request = room ? { type: 'publish', room } : { type: 'publish' };
     this.constraints = constraints || {
       video: { facingMode: 'environment', width: { ideal: 640 }, height: { ideal: 480 } },
       audio: true,
@@ -146,7 +149,7 @@ export class Publisher extends EventTarget {
   handle(msg) {
     switch (msg.type) {
       case 'hello':
-        this.send({ type: 'publish' });
+        this.send(this.request);
         break;
       case 'publishing':
         this.session = msg.session;
@@ -268,7 +271,7 @@ export class Publisher extends EventTarget {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       if (!this.running) return;
-      if (this.ws?.readyState === WebSocket.OPEN) this.send({ type: 'publish' });
+      if (this.ws?.readyState === WebSocket.OPEN) this.send(this.request);
       else if (!this.ws || this.ws.readyState > WebSocket.OPEN) this.connect();
     }, this.delay);
     this.delay = Math.min(this.delay * 2, RETRY_MAX_MS);
