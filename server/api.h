@@ -165,5 +165,8 @@ int api__query_int64(struct ecc_req *req, const char *name, int64_t def, int64_t
 bool api__param_id(struct ecc_req *req, int i, int64_t *out);
 /* {"ok":true} */
 void api__ok(struct ecc_req *req);
+/* The session token as the HttpOnly, SameSite=Strict cookie the pages use
+ * (Secure over TLS), for max_age s; "" and 0 clear it. */
+void api__set_session_cookie(struct ecc_req *req, const char *token, int max_age);
 
 #endif

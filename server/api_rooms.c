@@ -250,6 +250,9 @@ void api_rooms_guest_enter(struct ecc_req *req)
 	cJSON_AddStringToObject(guest, "name", g.display_name);
 	cJSON_AddStringToObject(guest, "state", "waiting");
 	cJSON_AddNumberToObject(o, "expires_in", ECC_ROOM_GUEST_SESSION_S);
+	/* the room page's session: HttpOnly, like a login's (the token in the
+	 * answer is for API clients, as Bearer) */
+	api__set_session_cookie(req, session, ECC_ROOM_GUEST_SESSION_S);
 	sodium_memzero(session, sizeof(session));
 	ecc_req_json(req, 200, o);
 }

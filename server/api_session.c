@@ -21,7 +21,7 @@ static cJSON *user_json(const struct ecc_user *u)
 	return o;
 }
 
-static void set_cookie(struct ecc_req *req, const char *token, int max_age)
+void api__set_session_cookie(struct ecc_req *req, const char *token, int max_age)
 {
 	char *c = g_strdup_printf(ECC_SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict;"
 	                                             " Max-Age=%d%s",
@@ -63,7 +63,7 @@ void api_login(struct ecc_req *req)
 		ecc_router_fail(req, rc, NULL);
 		return;
 	}
-	set_cookie(req, token, cfg->idle_timeout * 4);
+	api__set_session_cookie(req, token, cfg->idle_timeout * 4);
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "token", token);
 	cJSON_AddItemToObject(o, "user", user_json(&u));
@@ -74,7 +74,7 @@ void api_login(struct ecc_req *req)
 void api_logout(struct ecc_req *req)
 {
 	ecc_auth_logout(req->hub->auth, req->token, req->ip);
-	set_cookie(req, "", 0);
+	api__set_session_cookie(req, "", 0);
 	api__ok(req);
 }
 
@@ -114,7 +114,7 @@ void api_me_password(struct ecc_req *req)
 		ecc_router_fail(req, rc, why[0] ? why : NULL);
 		return;
 	}
-	set_cookie(req, "", 0);
+	api__set_session_cookie(req, "", 0);
 	api__ok(req);
 }
 

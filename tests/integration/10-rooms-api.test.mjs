@@ -180,6 +180,11 @@ test('rooms: scope, invitations, guest links, host controls, audit', async (t) =
     assert.equal(ex.json.room, id);
     assert.equal(ex.json.guest.participant, guestPid);
     assert.equal(ex.json.guest.state, 'waiting');
+    // the room page's session: an HttpOnly cookie (scripts cannot read it)
+    const cookie = ex.headers.get('set-cookie') || '';
+    assert.match(cookie, new RegExp(`^ecc_session=${guestToken}; Path=/; HttpOnly; SameSite=Strict;`), cookie);
+    const byCookie = await request(hub, 'GET', `/api/v1/rooms/${id}`, { headers: { cookie: `ecc_session=${guestToken}` } });
+    assert.equal(byCookie.status, 200, byCookie.text);
     const mine = await room(guestToken, id);
     assert.equal(mine.you, guestPid);
     assert.equal(person(mine, (p) => p.id === guestPid).state, 'waiting');

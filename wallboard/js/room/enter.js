@@ -1,21 +1,22 @@
 // Entering a room: a logged-in user joins (POST /rooms/{id}/join); a guest
 // with ?guest=TOKEN exchanges its one-time link for a guest session
-// (POST /rooms/guest/{token}), kept as the page's session cookie for the
-// WebSocket and REST, and the token leaves the address bar. A guest then
-// waits until the host admits it (the room channel says when).
+// (POST /rooms/guest/{token}), which the hub sets as the page's HttpOnly
+// session cookie for the WebSocket and REST, and the token leaves the
+// address bar. A guest then waits until the host admits it (the room
+// channel says when).
 import { api } from '../net/index.js';
-
-const COOKIE = 'ecc_session';
 
 // Resolves to GET /rooms/{id}'s answer ({room}) or throws ApiError.
 export async function enterRoom(id, guestToken) {
   if (guestToken) {
+    const mark = `ecc-room-guest-${id}`;
     try {
-      const r = await api('POST', `/rooms/guest/${encodeURIComponent(guestToken)}`);
-      document.cookie = `${COOKIE}=${r.token}; path=/; SameSite=Strict`;
+      await api('POST', `/rooms/guest/${encodeURIComponent(guestToken)}`);
+      sessionStorage.setItem(mark, '1');
     } catch (e) {
-      // a reload after the exchange: the link is used, the session holds
-      if (!document.cookie.includes(`${COOKIE}=`)) throw e;
+      // this tab's reload after its exchange: the link is used, the session
+      // (the cookie) holds; anyone else gets the link's refusal
+      if (!sessionStorage.getItem(mark)) throw e;
       try { return await api('GET', `/rooms/${id}`); } catch { throw e; }
     } finally {
       history.replaceState(null, '', location.pathname);
