@@ -66,6 +66,7 @@ struct ecc_recorder {
 	 * source), or muxer_stuck saw it hold the picture back. */
 	atomic_bool stuck;
 	atomic_uint_fast64_t last_apts; /* the last sound routed, for that report */
+	atomic_uint untimed;            /* pictures that came with no time (route) */
 	/* guards outs, vcur, acur and the outs' fields (the video
 	 * and audio streaming threads switch outputs; the main loop reaps) */
 	GMutex lock;

@@ -184,15 +184,58 @@ static bool split_here(ecc_recorder *r, struct out *cur, GstClockTime pts, GstCl
 	return split;
 }
 
-static GstPadProbeReturn route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
+/* A picture with no time cannot be placed: mp4mux kept such a buffer at
+ * the head of its input and took nothing after it, its sound went on, and
+ * the muxer was rebuilt as stuck with seconds lost (the stuck report:
+ * "video_0[next dts 99:99:99.999999999 pts 99:99:99.999999999]", on a
+ * segment opened at a stream's start). One with a decoding time gets that
+ * as its presentation time; one with neither goes right after the
+ * segment's last picture; before any segment it is dropped, with a log
+ * (nothing is recorded yet, and a segment cannot start without a time).
+ * False: drop it. Streaming thread (video). */
+static bool give_time(ecc_recorder *r, GstBuffer **bp)
 {
 	GstBuffer *b = *bp;
-	GstClockTime pts = GST_BUFFER_PTS(b);
-	GstClockTime len = (GstClockTime)r->cfg->segment_seconds * GST_SECOND;
-	bool key = !GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT), split;
+	GstClockTime t;
+	unsigned n;
+
+	if (GST_BUFFER_PTS_IS_VALID(b))
+		return true;
+	if (GST_BUFFER_DTS_IS_VALID(b)) {
+		t = GST_BUFFER_DTS(b);
+	} else {
+		g_mutex_lock(&r->lock);
+		t = r->vcur ? r->vcur->end_pts : GST_CLOCK_TIME_NONE;
+		g_mutex_unlock(&r->lock);
+		n = atomic_fetch_add(&r->untimed, 1);
+		if (!(n & (n - 1))) /* the 1st, 2nd, 3rd, 5th, 9th, ... */
+			g_message(
+			    "stream=%s: a picture with no time (%u so far): %s", r->stream, n + 1,
+			    GST_CLOCK_TIME_IS_VALID(t) ? "recorded right after the last"
+			                               : "before the first segment: not recorded");
+		if (!GST_CLOCK_TIME_IS_VALID(t))
+			return false;
+	}
+	b = *bp = gst_buffer_make_writable(b);
+	GST_BUFFER_PTS(b) = t;
+	if (!GST_BUFFER_DTS_IS_VALID(b))
+		GST_BUFFER_DTS(b) = t;
+	return true;
+}
+
+static GstPadProbeReturn route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
+{
+	GstClockTime len = (GstClockTime)r->cfg->segment_seconds * GST_SECOND, pts;
+	GstBuffer *b;
+	bool key, split;
 	struct out *cur, *o;
 	GstPad *oldpad = NULL;
 
+	if (!give_time(r, bp))
+		return GST_PAD_PROBE_DROP;
+	b = *bp;
+	pts = GST_BUFFER_PTS(b);
+	key = !GST_BUFFER_FLAG_IS_SET(b, GST_BUFFER_FLAG_DELTA_UNIT);
 	g_mutex_lock(&r->lock);
 	cur = r->vcur;
 	split = key && cur && split_here(r, cur, pts, len);

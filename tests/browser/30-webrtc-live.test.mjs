@@ -103,7 +103,13 @@ test('Chromium watches H.264 and H.265 units live over WebRTC; two viewers; who 
   for (let i = 1; i < segs.length; i++) {
     const gap = segs[i].t0 - segs[i - 1].t1;
     // a gap comes with the gateway's account of its recorder
-    const why = () => gw.proc.out.split('\n').filter((l) => /ecc-gw-record|WARNING|CRITICAL/.test(l)).slice(-40).join('\n');
+    const why = () => {
+      const lines = gw.proc.out.split('\n');
+      // the stuck muxer's report first (it names what each input holds),
+      // then the recorder's last words
+      return [...lines.filter((l) => /muxer is stuck|recording stopped|cut short|WARNING|CRITICAL|ERROR/.test(l)),
+        '...', ...lines.filter((l) => /ecc-gw-record/.test(l)).slice(-10)].join('\n');
+    };
     assert.ok(Math.abs(gap) < 200, `no gap between segments ${i - 1} and ${i}: ${gap} ms`
       + (Math.abs(gap) < 200 ? '' : `\n${JSON.stringify(segs)}\n${why()}`));
   }

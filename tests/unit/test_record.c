@@ -41,7 +41,25 @@ static GstPadProbeReturn unshift(GstPad *pad, GstPadProbeInfo *info, gpointer da
 
 /* A live 25 fps H.264 picture with a key frame each second into tee "v",
  * and the sound (audio, ending in tee "a"). */
-static GstElement *source(const char *audio)
+/* Takes the times off the first picture (a key frame) and the 41st (between
+ * key frames), as a source may hand a picture over with none. */
+static GstPadProbeReturn untime(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	static int n;
+	GstBuffer *b;
+
+	(void)pad;
+	(void)data;
+	if (n++ != 0 && n != 41)
+		return GST_PAD_PROBE_OK;
+	b = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
+	GST_BUFFER_PTS(b) = GST_BUFFER_DTS(b) = GST_CLOCK_TIME_NONE;
+	GST_PAD_PROBE_INFO_DATA(info) = b;
+	return GST_PAD_PROBE_OK;
+}
+
+/* untimed: some pictures come with no time (untime). */
+static GstElement *source(const char *audio, bool untimed)
 {
 	char *desc = g_strdup_printf(
 	    "videotestsrc is-live=true pattern=ball ! "
@@ -60,6 +78,8 @@ static GstElement *source(const char *audio)
 	out = gst_element_get_static_pad(h, "src");
 	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
 	                  unshift, NULL, NULL);
+	if (untimed)
+		gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER, untime, NULL, NULL);
 	gst_object_unref(out);
 	gst_object_unref(h);
 	return p;
@@ -176,13 +196,13 @@ static void run_stop(struct run *run)
 
 /* Records about 5 s in 2 s segments with the given sound and acodec; every
  * segment must read as want (ffprobe's codecs). */
-static void record(const char *audio, const char *acodec, const char *want)
+static void record(const char *audio, const char *acodec, const char *want, bool untimed)
 {
 	struct run run = {0};
 	GstBus *bus;
 	guint watch, ticker;
 
-	run_start(&run, source(audio), 2, acodec);
+	run_start(&run, source(audio, untimed), 2, acodec);
 	bus = gst_element_get_bus(run.p);
 	watch = gst_bus_add_watch(bus, on_bus, &run);
 	ticker = g_timeout_add(1000, tick, &run);
@@ -206,7 +226,7 @@ static void record(const char *audio, const char *acodec, const char *want)
 /* Sound all along: picture and sound in every segment. */
 static void test_sound(void)
 {
-	record("audiotestsrc is-live=true ! opusenc ! opusparse", "opus", "h264,opus");
+	record("audiotestsrc is-live=true ! opusenc ! opusparse", "opus", "h264,opus", false);
 }
 
 /* The sound's caps came, no sample did (a phone's microphone that gives
@@ -215,13 +235,13 @@ static void test_silent_with_caps(void)
 {
 	record("audiotestsrc is-live=true ! opusenc ! opusparse ! "
 	       "valve drop=true drop-mode=forward-sticky-events",
-	       "opus", "h264,opus");
+	       "opus", "h264,opus", false);
 }
 
 /* Not even the sound's caps came: the empty track takes the codec's. */
 static void test_silent_without_caps(void)
 {
-	record("appsrc is-live=true format=time", "aac", "h264,aac");
+	record("appsrc is-live=true format=time", "aac", "h264,aac", false);
 }
 
 static char *stuck_report;
@@ -277,6 +297,15 @@ static void test_stuck_report(void)
 	g_test_log_set_fatal_handler(NULL, NULL);
 }
 
+/* Pictures with no time (the first, a key frame, and one between key
+ * frames): the muxer is never stuck (each tick checks), and every segment
+ * reads. Before, mp4mux kept such a picture at the head of its input and
+ * took nothing after it. */
+static void test_untimed(void)
+{
+	record("audiotestsrc is-live=true ! opusenc ! opusparse", "opus", "h264,opus", true);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -287,6 +316,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/record/silent_with_caps", test_silent_with_caps);
 	g_test_add_func("/record/silent_without_caps", test_silent_without_caps);
 	g_test_add_func("/record/stuck_report", test_stuck_report);
+	g_test_add_func("/record/untimed", test_untimed);
 	rc = g_test_run();
 	gst_deinit();
 	return rc;
