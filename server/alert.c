@@ -69,14 +69,6 @@ static const struct event_kind {
 	"id, ts, unit_id, kind, severity, state, message, device_ts, lat, lon, acked_by,"          \
 	" acked_at, escalated_at, cleared_at, assignee, escalate_to, subject, operation_id"
 
-static void add_opt_int(cJSON *o, const char *k, sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)sqlite3_column_int64(s, i));
-}
-
 static cJSON *row_json(sqlite3_stmt *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -91,7 +83,7 @@ static cJSON *row_json(sqlite3_stmt *s)
 	cJSON_AddStringToObject(o, "severity", ecc_store_column_text(s, 4));
 	cJSON_AddStringToObject(o, "state", ecc_store_column_text(s, 5));
 	cJSON_AddStringToObject(o, "message", ecc_store_column_text(s, 6));
-	add_opt_int(o, "device_ts", s, 7);
+	ecc_store_json_int(o, "device_ts", s, 7);
 	if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
 		cJSON_AddNumberToObject(o, "lat", sqlite3_column_double(s, 8));
 		cJSON_AddNumberToObject(o, "lon", sqlite3_column_double(s, 9));
@@ -100,14 +92,14 @@ static cJSON *row_json(sqlite3_stmt *s)
 		cJSON_AddNullToObject(o, "acked_by");
 	else
 		cJSON_AddStringToObject(o, "acked_by", ecc_store_column_text(s, 10));
-	add_opt_int(o, "acked_at", s, 11);
-	add_opt_int(o, "escalated_at", s, 12);
+	ecc_store_json_int(o, "acked_at", s, 11);
+	ecc_store_json_int(o, "escalated_at", s, 12);
 	if (sqlite3_column_type(s, 12) != SQLITE_NULL)
 		cJSON_AddStringToObject(o, "escalated_to",
 		                        sqlite3_column_type(s, 15) == SQLITE_NULL
 		                            ? "commander"
 		                            : ecc_store_column_text(s, 15));
-	add_opt_int(o, "cleared_at", s, 13);
+	ecc_store_json_int(o, "cleared_at", s, 13);
 	if (sqlite3_column_type(s, 14) != SQLITE_NULL)
 		cJSON_AddStringToObject(o, "assignee", ecc_store_column_text(s, 14));
 	if (sqlite3_column_type(s, 15) != SQLITE_NULL)

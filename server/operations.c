@@ -588,14 +588,6 @@ int ecc_operations_cancel(ecc_operations *o, const struct ecc_user *u, int64_t i
 
 /* ---- reading --------------------------------------------------------------------- */
 
-static void add_time(cJSON *o, const char *k, sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)sqlite3_column_int64(s, i));
-}
-
 static cJSON *names(ecc_operations *o, const char *sql, int64_t id)
 {
 	sqlite3_stmt *s = ecc_store_stmt(o->hub->store, sql);
@@ -636,10 +628,10 @@ static cJSON *op_json(ecc_operations *o, int64_t id)
 		cJSON_AddStringToObject(j, "team", ecc_store_column_text(s, 5));
 		ecc_json_parse(txt, strlen(txt), 1 << 20, 8, &site);
 		cJSON_AddItemToObject(j, "site", site ? site : cJSON_CreateNull());
-		add_time(j, "planned_start", s, 7);
-		add_time(j, "planned_end", s, 8);
-		add_time(j, "started_at", s, 9);
-		add_time(j, "ended_at", s, 10);
+		ecc_store_json_int(j, "planned_start", s, 7);
+		ecc_store_json_int(j, "planned_end", s, 8);
+		ecc_store_json_int(j, "started_at", s, 9);
+		ecc_store_json_int(j, "ended_at", s, 10);
 		cJSON_AddStringToObject(j, "state", ecc_store_column_text(s, 11));
 		cJSON_AddStringToObject(j, "created_by", ecc_store_column_text(s, 12));
 		cJSON_AddNumberToObject(j, "created_at", (double)sqlite3_column_int64(s, 13));

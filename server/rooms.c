@@ -453,14 +453,6 @@ int ecc_rooms_set_flag(ecc_rooms *r, const struct ecc_user *u, int64_t id, const
 	" (SELECT COUNT(*) FROM room_participants p WHERE p.room_id = r.id"                        \
 	" AND p.state = 'waiting')"
 
-static void add_int_or_null(cJSON *o, const char *k, sqlite3_stmt *s, int i)
-{
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
-		cJSON_AddNullToObject(o, k);
-	else
-		cJSON_AddNumberToObject(o, k, (double)sqlite3_column_int64(s, i));
-}
-
 static cJSON *room_json(sqlite3_stmt *s)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -472,7 +464,7 @@ static cJSON *room_json(sqlite3_stmt *s)
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
 		if (!strcmp(kind, kinds[i].key))
 			cJSON_AddStringToObject(o, "kind_zh", kinds[i].zh);
-	add_int_or_null(o, "case_id", s, 3);
+	ecc_store_json_int(o, "case_id", s, 3);
 	if (sqlite3_column_type(s, 4) == SQLITE_NULL)
 		cJSON_AddNullToObject(o, "case_number");
 	else
@@ -485,8 +477,8 @@ static cJSON *room_json(sqlite3_stmt *s)
 	cJSON_AddBoolToObject(o, "recording", sqlite3_column_int(s, 10));
 	cJSON_AddStringToObject(o, "created_by", ecc_store_column_text(s, 11));
 	cJSON_AddNumberToObject(o, "created_at", (double)sqlite3_column_int64(s, 12));
-	add_int_or_null(o, "opened_at", s, 13);
-	add_int_or_null(o, "closed_at", s, 14);
+	ecc_store_json_int(o, "opened_at", s, 13);
+	ecc_store_json_int(o, "closed_at", s, 14);
 	cJSON_AddNumberToObject(o, "in_count", (double)sqlite3_column_int64(s, 15));
 	cJSON_AddNumberToObject(o, "waiting_count", (double)sqlite3_column_int64(s, 16));
 	return o;
@@ -527,12 +519,12 @@ static cJSON *participants_json(ecc_rooms *r, int64_t id)
 			                      ecc_streams_room_live(r->hub->streams, stream));
 		}
 		cJSON_AddStringToObject(o, "invited_by", ecc_store_column_text(s, 6));
-		add_int_or_null(o, "invited_at", s, 7);
-		add_int_or_null(o, "joined_at", s, 8);
-		add_int_or_null(o, "left_at", s, 9);
+		ecc_store_json_int(o, "invited_at", s, 7);
+		ecc_store_json_int(o, "joined_at", s, 8);
+		ecc_store_json_int(o, "left_at", s, 9);
 		if (guest) {
-			add_int_or_null(o, "link_expires_at", s, 10);
-			add_int_or_null(o, "link_used_at", s, 11);
+			ecc_store_json_int(o, "link_expires_at", s, 10);
+			ecc_store_json_int(o, "link_used_at", s, 11);
 		}
 		cJSON_AddItemToArray(arr, o);
 	}

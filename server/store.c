@@ -734,6 +734,14 @@ int ecc_store_column_int_or(sqlite3_stmt *s, int i, int absent)
 	return sqlite3_column_type(s, i) == SQLITE_NULL ? absent : sqlite3_column_int(s, i);
 }
 
+void ecc_store_json_int(cJSON *o, const char *key, sqlite3_stmt *s, int i)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		cJSON_AddNullToObject(o, key);
+	else
+		cJSON_AddNumberToObject(o, key, (double)sqlite3_column_int64(s, i));
+}
+
 const char *ecc_store_column_text(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);

@@ -17,6 +17,7 @@
 #ifndef ECC_STORE_H
 #define ECC_STORE_H
 
+#include <cjson/cJSON.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,5 +64,7 @@ void ecc_store_bind_int_or_null(sqlite3_stmt *s, int i, int v); /* v < 0 -> NULL
 double ecc_store_column_real_or_nan(sqlite3_stmt *s, int i);
 int ecc_store_column_int_or(sqlite3_stmt *s, int i, int absent);
 const char *ecc_store_column_text(sqlite3_stmt *s, int i); /* never NULL */
+/* Column i of the current row into o as key: its integer, or null. */
+void ecc_store_json_int(cJSON *o, const char *key, sqlite3_stmt *s, int i);
 
 #endif
