@@ -27,6 +27,8 @@ static const struct ecc_chain chains[] = {
     {"video/x-h264", false, true, "h264", H264},
     {"video/x-h265", false, true, "h265", H265},
     {"audio/mpeg", false, false, "aac", AAC},
+    /* a room's mix (roommix.h) */
+    {"audio/x-opus", false, false, "opus", "opusparse" VTEE},
     {"audio/x-alaw", false, false, "pcma", "alawdec ! " G711},
     {"audio/x-mulaw", false, false, "pcmu", "mulawdec ! " G711},
     {NULL, false, false, NULL, NULL},

@@ -132,7 +132,7 @@ static bool url_supported(const char *url)
 {
 	return g_str_has_prefix(url, "rtsp://") || g_str_has_prefix(url, "rtsps://") ||
 	       g_str_has_prefix(url, "rtmp://") || g_str_has_prefix(url, "srt://") ||
-	       !strcmp(url, "webrtc:");
+	       !strcmp(url, "webrtc:") || !strcmp(url, "mix:");
 }
 
 static const struct ecc_publisher_cb publish_cb;
@@ -141,11 +141,12 @@ static const struct ecc_publisher_cb publish_cb;
 static void start_stream(ecc_control *c, const cJSON *o)
 {
 	const char *id = NULL, *unit = NULL, *url = NULL, *transport = NULL, *push = NULL;
+	const char *label = NULL;
 	struct ecc_stream_callbacks cb = {.segment = report_segment,
 	                                  .state = on_state,
 	                                  .publish = publish_cb,
 	                                  .talk = publish_cb};
-	bool record = true, muted = false;
+	bool record = true, muted = false, mixed = false;
 	ecc_stream *old;
 
 	if (ecc_json_get_string(o, "stream", &id) != ECC_OK || !ecc_id_valid(id) ||
@@ -157,6 +158,8 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	ecc_json_get_string(o, "transport", &transport);
 	ecc_json_get_bool(o, "record", &record);
 	ecc_json_get_bool(o, "muted", &muted);
+	ecc_json_get_bool(o, "mixed", &mixed);
+	ecc_json_get_string(o, "label", &label);
 	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_url_push_ok(push)) {
 		g_warning("stream=%s: restream to an unsupported URL refused", id);
 		push = NULL;
@@ -187,6 +190,9 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	 * participant's sound off or on */
 	ecc_stream_set_restream(old, push);
 	ecc_stream_set_muted(old, muted);
+	/* and a stream in or out of its room's mix, a room's mix's inputs */
+	ecc_stream_set_mixed(old, mixed, label);
+	ecc_stream_set_mix(old, cJSON_GetObjectItemCaseSensitive(o, "mix"));
 }
 
 static void sync_streams(ecc_control *c, const cJSON *list)

@@ -49,6 +49,20 @@ static const struct {
     {"tee", "libgstreamer1.0-0"},
     {"queue", "libgstreamer1.0-0"},
     {"fakesink", "libgstreamer1.0-0"},
+    /* a consultation room's mix (roommix.h, mixtap.h) */
+    {"compositor", "gstreamer1.0-plugins-base"},
+    {"audiomixer", "gstreamer1.0-plugins-base"},
+    {"intervideosrc", "gstreamer1.0-plugins-bad"},
+    {"intervideosink", "gstreamer1.0-plugins-bad"},
+    {"interaudiosrc", "gstreamer1.0-plugins-bad"},
+    {"interaudiosink", "gstreamer1.0-plugins-bad"},
+    {"textoverlay", "gstreamer1.0-x"},
+    {"clockoverlay", "gstreamer1.0-x"},
+    {"videorate", "gstreamer1.0-plugins-base"},
+    {"videotestsrc", "gstreamer1.0-plugins-base"},
+    {"audiotestsrc", "gstreamer1.0-plugins-base"},
+    {"opusdec", "gstreamer1.0-plugins-base"},
+    {"opusparse", "gstreamer1.0-plugins-bad"},
 };
 
 int ecc_elements_check(void)
@@ -85,4 +99,50 @@ static gboolean plugin_critical_is_fatal(const char *domain, GLogLevelFlags leve
 void ecc_elements_tolerate_plugin_criticals(void)
 {
 	g_test_log_set_fatal_handler(plugin_critical_is_fatal, NULL);
+}
+
+/* ---- warming up (a thread of its own) ------------------------------------------- */
+
+static GThread *warm_thread;
+
+static gpointer warm(gpointer data)
+{
+	GError *err = NULL;
+	GstElement *p = gst_parse_launch(
+	    "videotestsrc num-buffers=2 ! video/x-raw,format=I420,width=64,height=36 ! "
+	    "textoverlay text=\"预热\" font-desc=\"Sans 20\" ! "
+	    "clockoverlay font-desc=\"Sans 16\" ! fakesink "
+	    "audiotestsrc num-buffers=2 ! opusenc ! opusdec ! fakesink",
+	    &err);
+	GstBus *bus;
+	GstMessage *m;
+
+	(void)data;
+	if (!p) {
+		g_debug("no warm-up: %s", err ? err->message : "?");
+		g_clear_error(&err);
+		return NULL;
+	}
+	gst_element_set_state(p, GST_STATE_PLAYING);
+	bus = gst_element_get_bus(p);
+	m = gst_bus_timed_pop_filtered(bus, 60 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+	if (m)
+		gst_message_unref(m);
+	gst_object_unref(bus);
+	gst_element_set_state(p, GST_STATE_NULL);
+	gst_object_unref(p);
+	return NULL;
+}
+
+void ecc_elements_warm(void)
+{
+	if (!warm_thread)
+		warm_thread = g_thread_new("ecc-warm", warm, NULL);
+}
+
+void ecc_elements_warm_join(void)
+{
+	if (warm_thread)
+		g_thread_join(warm_thread);
+	warm_thread = NULL;
 }

@@ -28,4 +28,18 @@ int ecc_elements_check(void);
  */
 void ecc_elements_tolerate_plugin_criticals(void);
 
+/*
+ * Loads the text overlays' fonts (pango, fontconfig) and the decoders a
+ * room's mix uses, on a thread of their own, once, at start.
+ *
+ * Why: the first textoverlay or clockoverlay in a process reads the font
+ * configuration and list; in the main loop that held every stream's
+ * orders, signalling and health for seconds (tens of seconds in the tests'
+ * sanitizer build) the first time a room's recording started. Warmed
+ * here, later overlays are built in milliseconds. ecc_elements_warm_join
+ * waits for it (at exit). Thread: main.
+ */
+void ecc_elements_warm(void);
+void ecc_elements_warm_join(void);
+
 #endif

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ecc_branch_keyframe_requests(cfg.keyframe_requests);
+	ecc_elements_warm();
 	control = ecc_control_new(&cfg);
 	if (!control) {
 		fprintf(stderr, "ecc-gateway: bad MQTT settings\n");
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	g_main_loop_run(loop);
 	ecc_control_free(control);
 	ecc_snapshot_shutdown();
+	ecc_elements_warm_join();
 	g_main_loop_unref(loop);
 	ecc_gwconfig_clear(&cfg);
 	gst_deinit();

@@ -152,6 +152,7 @@ static void attach_branches(ecc_stream *s)
 		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, recorded_sound(s),
 		                    s->vcodec, s->acodec, 0, 0);
 	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
+	ecc_stream__mix_attach(s);
 }
 
 /* rtspsrc, before it sets up each stream of the session description: a
@@ -203,6 +204,8 @@ static GstElement *make_source(ecc_stream *s, GstElement **demux)
 		                                 &s->cb.publish, s->user)
 		             : NULL;
 		src = *demux = s->pub ? ecc_publisher_element(s->pub) : NULL;
+	} else if (!strcmp(s->url, "mix:")) {
+		src = *demux = ecc_stream__mix_source(s); /* a room's hearing */
 	} else if (g_str_has_prefix(s->url, "srt://")) {
 		src = gst_element_factory_make("srtsrc", NULL);
 		*demux = gst_element_factory_make("tsdemux", NULL);
@@ -230,7 +233,7 @@ static int build(ecc_stream *s)
 	src = make_source(s, &demux);
 	if (!src || !demux) {
 		g_snprintf(s->error, sizeof(s->error),
-		           "unsupported URL (rtsp, rtmp, srt or webrtc)");
+		           "unsupported URL (rtsp, rtmp, srt, webrtc or mix)");
 		if (src && src != demux)
 			gst_object_unref(src);
 		if (demux && demux != src)
@@ -255,6 +258,7 @@ static int build(ecc_stream *s)
 	atomic_store(&s->audio_announced, false);
 	atomic_store(&s->last_frame_us, 0);
 	s->first_frame_ms = 0;
+	ecc_stream__mix_built(s); /* a room's mix: its pads now (pad_added) */
 	s->rec =
 	    s->record ? ecc_recorder_new(s->cfg, s->id, s->unit, s->cb.segment, s->user) : NULL;
 	s->snap = ecc_snapshot_new(s->cfg, s->id);
@@ -292,6 +296,7 @@ static void teardown(ecc_stream *s)
 {
 	ecc_stream__untalk(s, NULL, "the phone reconnects"); /* out of the pipeline first */
 	end_viewers(s, "reconnecting");
+	ecc_stream__mix_teardown(s);
 	if (s->push)
 		ecc_restream_detach(s->push);
 	if (s->finish_id)
@@ -310,6 +315,7 @@ static void teardown(ecc_stream *s)
 		gst_object_unref(s->pipeline);
 		s->pipeline = NULL;
 	}
+	ecc_stream__mix_free(s);
 	if (s->pub)
 		ecc_publisher_end(s->pub, "reconnecting"); /* the phone publishes again */
 	ecc_publisher_free(s->pub);
@@ -416,6 +422,8 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 		} else if (s->push &&
 		           ecc_restream_on_error(s->push, GST_MESSAGE_SRC(m), err->message)) {
 			/* the platform dropped us: the push alone waits for its retry */
+		} else if (ecc_stream__mix_owns(s, GST_MESSAGE_SRC(m))) {
+			/* the tap into a room's mix: out of it, logged */
 		} else if (live_branch(s, GST_MESSAGE_SRC(m))) {
 			/* a viewer's branch or a live transcode: viewers watch again */
 			g_warning("stream=%s: live view failed: %s", s->id, err->message);
@@ -663,6 +671,8 @@ void ecc_stream_free(ecc_stream *s)
 	g_free(s->pending);
 	g_free(s->pending_sdp);
 	g_ptr_array_free(s->pending_ice, TRUE);
+	cJSON_Delete(s->mix_inputs);
+	g_free(s->mix_label);
 	g_free(s);
 }
 

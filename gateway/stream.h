@@ -34,7 +34,8 @@ typedef struct ecc_stream ecc_stream;
 struct ecc_stream_spec {
 	const char *id; /* the hub's stream id */
 	const char *unit;
-	const char *url;       /* rtsp://, rtsps://, rtmp://, srt://, webrtc: (publish.h) */
+	const char
+	    *url; /* rtsp://, rtsps://, rtmp://, srt://, webrtc: (publish.h), mix: (roommix.h) */
 	const char *transport; /* RTSP: "tcp" (default) or "udp" */
 	bool record;
 };
@@ -76,6 +77,11 @@ int ecc_stream_set_restream(ecc_stream *s, const char *url);
  * the stream (see control.c). */
 bool ecc_stream_record_on(ecc_stream *s);
 bool ecc_stream_records(const ecc_stream *s);
+/* In its room's mix or not (mixtap.h): the hub's "mixed" flag, and the
+ * name on its picture there. */
+void ecc_stream_set_mixed(ecc_stream *s, bool on, const char *label);
+/* A "mix:" stream's inputs (roommix.h; others ignore it). */
+void ecc_stream_set_mix(ecc_stream *s, const cJSON *inputs);
 /* Ends one viewer (no callback). false: no such viewer. */
 bool ecc_stream_unwatch(ecc_stream *s, const char *view);
 

@@ -6,9 +6,11 @@
 #define ECC_STREAM_INTERNAL_H
 
 #include "gopcache.h"
+#include "mixtap.h"
 #include "publish.h"
 #include "record.h"
 #include "restream.h"
+#include "roommix.h"
 #include "snapshot.h"
 #include "stream.h"
 #include "transcode.h"
@@ -46,6 +48,11 @@ struct ecc_stream {
 	char *pending, *pending_sdp; /* a publisher session waiting for a new pipeline */
 	GPtrArray *pending_ice;      /* its candidates meanwhile: "mline candidate" */
 	gint64 key_asked;            /* monotonic ms */
+	ecc_roommix *mix;            /* a "mix:" stream's source: a room's mix, or NULL */
+	cJSON *mix_inputs;           /* its inputs, kept across restarts (roommix.h) */
+	ecc_mixtap *tap;             /* this stream's picture and sound in a room's mix */
+	bool mixed;                  /* the hub wants it in its room's mix */
+	char *mix_label;             /* its name on its picture there */
 
 	atomic_uint_fast64_t frames, bytes;
 	atomic_int_fast64_t last_frame_us; /* monotonic */
@@ -72,5 +79,16 @@ bool ecc_stream__untalk(ecc_stream *s, const char *session, const char *why);
 /* stream_publish.c: the waiting publisher session's offer (and candidates)
  * to the new pipeline's publisher; right after a start. */
 void ecc_stream__apply_pending(ecc_stream *s);
+
+/* stream_mix.c: a "mix:" stream's source (make_source), its pads once
+ * "pad-added" is connected (build), the tap added with the other branches
+ * and dropped with them, the mix freed after the pipeline; an error inside
+ * the tap takes it out (true: it was the tap's). */
+GstElement *ecc_stream__mix_source(ecc_stream *s);
+void ecc_stream__mix_built(ecc_stream *s);
+void ecc_stream__mix_attach(ecc_stream *s);
+void ecc_stream__mix_teardown(ecc_stream *s);
+void ecc_stream__mix_free(ecc_stream *s);
+bool ecc_stream__mix_owns(ecc_stream *s, GstObject *src);
 
 #endif

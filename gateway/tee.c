@@ -29,12 +29,17 @@ GstPad *ecc_tee_request(GstElement *tee)
 
 GstPad *ecc_tee_link(GstElement *tee, GstPad *sinkpad)
 {
+	return ecc_tee_link_full(tee, sinkpad, GST_PAD_LINK_CHECK_DEFAULT);
+}
+
+GstPad *ecc_tee_link_full(GstElement *tee, GstPad *sinkpad, GstPadLinkCheck check)
+{
 	GstPad *out = ecc_tee_request(tee);
 	GstPadLinkReturn rc;
 
 	if (!out)
 		return NULL;
-	rc = gst_pad_link(out, sinkpad);
+	rc = gst_pad_link_full(out, sinkpad, check);
 	if (rc != GST_PAD_LINK_OK) {
 		g_warning("cannot link %s:%s to %s:%s (%s)", GST_DEBUG_PAD_NAME(out),
 		          GST_DEBUG_PAD_NAME(sinkpad), gst_pad_link_get_name(rc));

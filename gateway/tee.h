@@ -20,6 +20,12 @@ GstPad *ecc_tee_request(GstElement *tee);
 /* Links the tee's new output to sinkpad. Returns the output (unref it) or
  * NULL when the link failed (logged). */
 GstPad *ecc_tee_link(GstElement *tee, GstPad *sinkpad);
+/* The same with the link's checks chosen: GST_PAD_LINK_CHECK_TEMPLATE_CAPS
+ * skips the caps query through the whole branch (a decoder, converters,
+ * an overlay: seconds of the main loop under a loaded sanitizer build,
+ * mixtap.c); a branch that cannot take the caps then fails alone, as any
+ * branch. */
+GstPad *ecc_tee_link_full(GstElement *tee, GstPad *sinkpad, GstPadLinkCheck check);
 
 /* Unlinks an output from sink between two buffers (an IDLE probe; waits up
  * to 1 s for the push in flight, then unlinks anyway). Main thread. */

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-api"
 
 #include "api.h"
+#include "rooms.h"
 #include "audit.h"
 #include "ecc_err.h"
 #include "ecc_json.h"
@@ -237,6 +238,22 @@ static bool recording_param(struct ecc_req *req, int64_t *id, char **path)
 	rc = ecc_recordings_file(req->hub->recordings, *id, path, unit);
 	if (rc != ECC_OK) {
 		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
+		return false;
+	}
+	if (g_str_has_prefix(unit, "room")) {
+		/* a consultation room's: whoever may see the room (rooms.h) */
+		cJSON *rec = ecc_recordings_get(req->hub->recordings, *id), *room = NULL;
+		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(rec, "room");
+		rc = cJSON_IsNumber(rid) ? ecc_rooms_get(req->hub->rooms, &req->user,
+		                                         (int64_t)rid->valuedouble, &room)
+		                         : ECC_ERR_NOTFOUND;
+		cJSON_Delete(room);
+		cJSON_Delete(rec);
+		if (rc == ECC_OK)
+			return true;
+		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
+		g_free(*path);
+		*path = NULL;
 		return false;
 	}
 	if (!api__unit_param(req, unit)) {

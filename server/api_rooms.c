@@ -2,8 +2,10 @@
 #define G_LOG_DOMAIN "ecc-api"
 
 #include "api.h"
+#include "cases.h"
 #include "ecc_err.h"
 #include "ecc_log.h"
+#include "recordings.h"
 #include "rooms.h"
 
 #include <sodium.h>
@@ -162,6 +164,72 @@ static void set_flag(struct ecc_req *req, const char *flag)
 void api_rooms_lock(struct ecc_req *req)
 {
 	set_flag(req, "locked");
+}
+
+/* The room's recordings: the hearing's mix and each participant's tracks,
+ * with the span of the hearing on record. Who may see the room (not its
+ * guests) may list them. */
+void api_rooms_recordings(struct ecc_req *req)
+{
+	int64_t id, t0 = 0, t1 = 0, bytes = 0;
+	cJSON *room = NULL, *o, *list;
+	const cJSON *rec;
+	int rc, mixed = 0;
+
+	if (!room_param(req, &id))
+		return;
+	rc = ecc_rooms_get(req->hub->rooms, &req->user, id, &room);
+	cJSON_Delete(room);
+	if (rc != ECC_OK) {
+		fail(req, rc, NULL);
+		return;
+	}
+	list = ecc_recordings_room(req->hub->recordings, id);
+	cJSON_ArrayForEach(rec, list)
+	{
+		int64_t a = (int64_t)cJSON_GetObjectItemCaseSensitive(rec, "t0")->valuedouble;
+		int64_t b = (int64_t)cJSON_GetObjectItemCaseSensitive(rec, "t1")->valuedouble;
+		if (cJSON_GetObjectItemCaseSensitive(rec, "participant"))
+			continue;
+		t0 = mixed++ ? MIN(t0, a) : a;
+		t1 = MAX(t1, b);
+		bytes += (int64_t)cJSON_GetObjectItemCaseSensitive(rec, "bytes")->valuedouble;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "room", (double)id);
+	if (mixed) {
+		cJSON *h = cJSON_AddObjectToObject(o, "hearing");
+		cJSON_AddNumberToObject(h, "t0", (double)t0);
+		cJSON_AddNumberToObject(h, "t1", (double)t1);
+		cJSON_AddNumberToObject(h, "segments", mixed);
+		cJSON_AddNumberToObject(h, "bytes", (double)bytes);
+	}
+	cJSON_AddItemToObject(o, "recordings", list);
+	ecc_req_json(req, 200, o);
+}
+
+/* A case's hearings and their recordings, for its timeline: whoever may
+ * see the case. */
+void api_cases_hearings(struct ecc_req *req)
+{
+	int64_t id;
+	cJSON *kase = NULL, *o;
+	int rc;
+
+	if (!api__param_id(req, 0, &id)) {
+		ecc_req_error(req, 404, "not_found", "no such case");
+		return;
+	}
+	rc = ecc_cases_get(req->hub->cases, &req->user, id, &kase);
+	cJSON_Delete(kase);
+	if (rc != ECC_OK) {
+		ecc_router_fail(req, rc,
+		                rc == ECC_ERR_FORBIDDEN ? "this case is not yours to see" : NULL);
+		return;
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddItemToObject(o, "hearings", ecc_rooms_hearings(req->hub->rooms, id));
+	ecc_req_json(req, 200, o);
 }
 
 void api_rooms_recording(struct ecc_req *req)

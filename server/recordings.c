@@ -25,7 +25,8 @@ struct ecc_recordings {
 
 #define COLS                                                                                       \
 	"id, stream_id, unit_id, gateway, root, path, t0, t1, bytes, init_bytes, media_bytes,"     \
-	" sha256, vcodec, acodec, width, height, cut_short, locked, filed_at, deleted_at"
+	" sha256, vcodec, acodec, width, height, cut_short, locked, filed_at, deleted_at,"         \
+	" room_id, participant_id"
 
 static cJSON *row_json(sqlite3_stmt *s)
 {
@@ -50,6 +51,11 @@ static cJSON *row_json(sqlite3_stmt *s)
 	cJSON_AddBoolToObject(o, "locked", sqlite3_column_int(s, 17));
 	cJSON_AddNumberToObject(o, "filed_at", (double)sqlite3_column_int64(s, 18));
 	cJSON_AddBoolToObject(o, "deleted", sqlite3_column_type(s, 19) != SQLITE_NULL);
+	if (sqlite3_column_type(s, 20) != SQLITE_NULL) { /* a consultation room's */
+		cJSON_AddNumberToObject(o, "room", (double)sqlite3_column_int64(s, 20));
+		if (sqlite3_column_type(s, 21) != SQLITE_NULL) /* else the hearing's mix */
+			cJSON_AddNumberToObject(o, "participant", (double)sqlite3_column_int64(s, 21));
+	}
 	return o;
 }
 
@@ -76,15 +82,54 @@ static bool path_ok(const char *p)
 	return p[0] && p[0] != '/' && !strstr(p, "..") && g_str_has_suffix(p, ".mp4");
 }
 
+/* A consultation room's stream, by its gateway name: "r<room>mix" (the
+ * hearing's mix: *pid 0) or "r<room>p<pid>" (a participant's camera, "s"
+ * after it: its shared screen), owned by unit "room<room>" of a room that
+ * exists. Names survive a restart of the hub or the gateway (a segment cut
+ * short is filed at the gateway's restart). */
+static bool room_stream(ecc_recordings *r, const char *unit, const char *stream, int64_t *room,
+                        int64_t *pid)
+{
+	char *end = NULL, owner[32];
+	sqlite3_stmt *s;
+	bool found;
+
+	if (stream[0] != 'r' || !g_ascii_isdigit(stream[1]))
+		return false;
+	*room = g_ascii_strtoll(stream + 1, &end, 10);
+	*pid = 0;
+	if (*room <= 0 || !end)
+		return false;
+	if (g_str_has_prefix(end, "p") && g_ascii_isdigit(end[1])) {
+		*pid = g_ascii_strtoll(end + 1, &end, 10);
+		if (*pid <= 0 || (strcmp(end, "") != 0 && strcmp(end, "s") != 0))
+			return false;
+	} else if (strcmp(end, "mix") != 0) {
+		return false;
+	}
+	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)*room);
+	if (strcmp(unit, owner) != 0)
+		return false;
+	s = ecc_store_stmt(r->hub->store, "SELECT 1 FROM rooms WHERE id = ?");
+	if (!s)
+		return false;
+	sqlite3_bind_int64(s, 1, *room);
+	found = ecc_store_step(r->hub->store, s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	return found;
+}
+
 void ecc_recordings_on_segment(ecc_recordings *r, const char *gw, const cJSON *seg)
 {
 	struct ecc_gateway *g = ecc_gateways_get(r->hub->gateways, gw);
 	const char *path = str(seg, "path"), *unit = str(seg, "unit"), *stream = str(seg, "stream");
+	int64_t room = 0, pid = 0;
 	sqlite3_stmt *s;
 	int64_t id;
 	int rc;
 
-	if (!path_ok(path) || !ecc_units_get(r->hub->units, unit) ||
+	if (!path_ok(path) ||
+	    (!ecc_units_get(r->hub->units, unit) && !room_stream(r, unit, stream, &room, &pid)) ||
 	    strlen(str(seg, "sha256")) != 64) {
 		g_warning("gw=%s: segment report refused (path, unit or hash)", gw);
 		return;
@@ -95,7 +140,8 @@ void ecc_recordings_on_segment(ecc_recordings *r, const char *gw, const cJSON *s
 	    r->hub->store,
 	    "INSERT OR IGNORE INTO recordings(stream_id, unit_id, gateway, root, path,"
 	    " t0, t1, bytes, init_bytes, media_bytes, sha256, vcodec, acodec, width,"
-	    " height, cut_short, filed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	    " height, cut_short, filed_at, room_id, participant_id)"
+	    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	rc = ECC_ERR_DB;
 	if (s) {
 		if (stream[0] == 's')
@@ -119,6 +165,14 @@ void ecc_recordings_on_segment(ecc_recordings *r, const char *gw, const cJSON *s
 		sqlite3_bind_int(s, 16,
 		                 cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(seg, "cut_short")));
 		sqlite3_bind_int64(s, 17, ecc_now_ms());
+		if (room)
+			sqlite3_bind_int64(s, 18, room);
+		else
+			sqlite3_bind_null(s, 18);
+		if (pid)
+			sqlite3_bind_int64(s, 19, pid);
+		else
+			sqlite3_bind_null(s, 19);
 		rc = ecc_store_run(r->hub->store, s);
 	}
 	id = sqlite3_changes(ecc_store_db(r->hub->store)) > 0
@@ -180,6 +234,22 @@ int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65
 }
 
 /* ---- timeline ------------------------------------------------------------------- */
+
+cJSON *ecc_recordings_room(ecc_recordings *r, int64_t room)
+{
+	sqlite3_stmt *s = ecc_store_stmt(r->hub->store, "SELECT " COLS " FROM recordings"
+	                                                " WHERE room_id = ? AND deleted_at IS NULL"
+	                                                " ORDER BY t0, id LIMIT 5000");
+	cJSON *list = cJSON_CreateArray();
+
+	if (!s)
+		return list;
+	sqlite3_bind_int64(s, 1, room);
+	while (ecc_store_step(r->hub->store, s) == SQLITE_ROW)
+		cJSON_AddItemToArray(list, row_json(s));
+	sqlite3_reset(s);
+	return list;
+}
 
 cJSON *ecc_recordings_list(ecc_recordings *r, const char *unit, int64_t from, int64_t to, int limit,
                            int offset)

@@ -46,6 +46,11 @@ cJSON *ecc_recordings_list(ecc_recordings *r, const char *unit, int64_t from, in
 /* One segment's JSON, and where its file is (caller frees *path), or
  * NULL / ECC_ERR_NOTFOUND. */
 cJSON *ecc_recordings_get(ecc_recordings *r, int64_t id);
+
+/* A consultation room's recordings, oldest first (at most 5000): the
+ * hearing's mix ("participant" absent) and each participant's own tracks
+ * ("participant": its id). */
+cJSON *ecc_recordings_room(ecc_recordings *r, int64_t room);
 int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65]);
 
 /* An HLS playlist (fMP4 byte ranges) of the unit's segments in from..to;

@@ -99,6 +99,7 @@ void rooms__media_sync(ecc_rooms *r, int64_t room)
 			ecc_streams_room_drop(r->hub->streams, stream);
 	}
 	sqlite3_reset(s);
+	rooms__record_sync(r, room);
 }
 
 void rooms__changed(ecc_rooms *r, int64_t room)

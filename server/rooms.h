@@ -146,4 +146,9 @@ int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t id, 
 int ecc_rooms_media_watch(ecc_rooms *r, const struct ecc_user *u, int64_t stream,
                           char why[ECC_ROOMS_WHY]);
 
+/* The rooms of case_id (the caller checks the case's scope), oldest first,
+ * each with the segments of its hearing's mix: [{room, title, kind, state,
+ * scheduled_at, segments: [{id, t0, t1, bytes, cut_short}]}] (roomrecord.c). */
+cJSON *ecc_rooms_hearings(ecc_rooms *r, int64_t case_id);
+
 #endif

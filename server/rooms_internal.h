@@ -61,6 +61,9 @@ void rooms__audit(ecc_rooms *r, const char *actor, const char *action, int64_t i
  * participant muted is muted at the gateway; one who left, was removed or
  * whose room closed has its stream stopped). */
 void rooms__media_sync(ecc_rooms *r, int64_t room);
+/* roomrecord.c: the hearing's mix follows the room's recording flag, who
+ * is in and who publishes. */
+void rooms__record_sync(ecc_rooms *r, int64_t room);
 /* After a change is committed: the streams follow and ECC_EV_ROOM goes
  * out (the room:{id} WebSocket channel). */
 void rooms__changed(ecc_rooms *r, int64_t room);

@@ -490,6 +490,12 @@ static const char *const migrations[] = {
     "  session_hash TEXT UNIQUE, session_expires_at INTEGER,"
     "  UNIQUE(room_id, username));"
     "CREATE INDEX room_participants_room ON room_participants(room_id);",
+    /* 10 -> 11: a consultation room's recordings (issue 9): the hearing's mix
+     * (participant NULL) and each participant's own tracks, filed under the
+     * room (unit_id "room<id>", stream_id NULL: room streams live in memory) */
+    "ALTER TABLE recordings ADD COLUMN room_id INTEGER REFERENCES rooms(id);"
+    "ALTER TABLE recordings ADD COLUMN participant_id INTEGER;"
+    "CREATE INDEX recordings_room ON recordings(room_id, t0) WHERE room_id IS NOT NULL;",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

@@ -34,6 +34,9 @@ struct live {
 	int64_t down_at;           /* hub clock, ms, when it last stopped being live; 0: live */
 	int64_t room, participant; /* a room participant's stream (in memory); 0: a unit's */
 	bool muted;                /* a room stream whose sound the gateway drops */
+	bool mixed;                /* a room stream in its room's mix (the hearing's recording) */
+	char *label;               /* its participant's name on its picture there */
+	cJSON *mix;                /* a room's mix (participant 0): its inputs, or NULL */
 };
 
 struct ecc_streams {
@@ -53,6 +56,8 @@ static void live_free(gpointer p)
 	g_free(l->source);
 	g_free(l->restream);
 	cJSON_Delete(l->health);
+	cJSON_Delete(l->mix);
+	g_free(l->label);
 	g_free(l);
 }
 
@@ -149,6 +154,13 @@ const char *ecc_streams_unit(ecc_streams *s, int64_t id)
 	return l ? l->unit : NULL;
 }
 
+const char *ecc_streams_name(ecc_streams *s, int64_t id)
+{
+	struct live *l = by_id(s, id);
+
+	return l ? l->name : NULL;
+}
+
 bool ecc_streams_where(ecc_streams *s, int64_t id, char *gw, char *name)
 {
 	struct live *l = by_id(s, id);
@@ -193,8 +205,14 @@ static cJSON *order_of(const struct live *l)
 	cJSON_AddStringToObject(o, "url", l->url);
 	cJSON_AddStringToObject(o, "transport", l->transport);
 	cJSON_AddBoolToObject(o, "record", l->record);
-	if (l->room)
+	if (l->room) {
 		cJSON_AddBoolToObject(o, "muted", l->muted);
+		cJSON_AddBoolToObject(o, "mixed", l->mixed);
+		if (l->label)
+			cJSON_AddStringToObject(o, "label", l->label);
+	}
+	if (l->mix)
+		cJSON_AddItemToObject(o, "mix", cJSON_Duplicate(l->mix, true));
 	if (l->restream)
 		cJSON_AddStringToObject(o, "restream", l->restream);
 	return o;
@@ -224,6 +242,27 @@ static void set_state(ecc_streams *s, struct live *l, const char *state)
 		ecc_events_emit(s->hub->events, ECC_EV_ROOM, &l->room);
 }
 
+/* The online gateway of another stream of l's room, or NULL: a room's
+ * streams go to one gateway, where its mix can take them all. */
+static struct ecc_gateway *room_gateway(ecc_streams *s, const struct live *l)
+{
+	GHashTableIter it;
+	gpointer v;
+
+	if (!l->room)
+		return NULL;
+	g_hash_table_iter_init(&it, s->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct live *o = v;
+		struct ecc_gateway *gw = o != l && o->room == l->room && o->gateway[0]
+		                             ? ecc_gateways_get(s->hub->gateways, o->gateway)
+		                             : NULL;
+		if (gw && gw->online && ecc_streams_load(s, gw->id) < gw->capacity)
+			return gw;
+	}
+	return NULL;
+}
+
 /* Gives every stream without a live gateway to the least-loaded one. */
 static void assign(ecc_streams *s)
 {
@@ -237,10 +276,13 @@ static void assign(ecc_streams *s)
 		struct ecc_gateway *cur = ecc_gateways_get(s->hub->gateways, l->gateway);
 		struct ecc_gateway *best = NULL;
 		double best_load = 0;
+		bool placed;
 		cJSON *order;
 		if (cur && cur->online)
 			continue;
-		for (guint i = 0; i < gws->len; i++) {
+		best = room_gateway(s, l);
+		placed = best != NULL;
+		for (guint i = 0; i < gws->len && !placed; i++) {
 			struct ecc_gateway *gw = g_ptr_array_index(gws, i);
 			int load = ecc_streams_load(s, gw->id);
 			double share = gw->capacity > 0 ? (double)load / gw->capacity : 1e9;
@@ -729,21 +771,70 @@ bool ecc_streams_room_live(ecc_streams *s, int64_t id)
 	return l && l->room && !strcmp(l->state, "live");
 }
 
+/* The same order again: the running stream takes its new flags. */
+static void order_again(ecc_streams *s, const struct live *l)
+{
+	cJSON *order;
+
+	if (!l->gateway[0])
+		return;
+	order = order_of(l);
+	cJSON_AddStringToObject(order, "op", "start");
+	ecc_gateways_send(s->hub->gateways, l->gateway, order);
+}
+
 void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted)
 {
 	struct live *l = by_id(s, id);
-	cJSON *order;
 
 	if (!l || !l->room || l->muted == muted)
 		return;
 	l->muted = muted;
 	g_message("stream=%s: sound %s", l->name, muted ? "muted" : "on");
-	if (!l->gateway[0])
+	order_again(s, l);
+}
+
+void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *label)
+{
+	struct live *l = by_id(s, id);
+
+	if (!l || !l->room || !l->participant || (l->mixed == mixed && !g_strcmp0(l->label, label)))
 		return;
-	/* the same order again: the running stream takes the new flag */
-	order = order_of(l);
-	cJSON_AddStringToObject(order, "op", "start");
-	ecc_gateways_send(s->hub->gateways, l->gateway, order);
+	l->mixed = mixed;
+	g_free(l->label);
+	l->label = g_strdup(label);
+	order_again(s, l);
+}
+
+int64_t ecc_streams_room_mix(ecc_streams *s, int64_t room, const cJSON *inputs)
+{
+	struct live *l = room_live(s, room, 0);
+	char owner[32];
+	struct ecc_stream_def d = {.unit = owner, .url = "mix:", .record = true, .source = "room"};
+
+	if (!inputs) {
+		if (l)
+			ecc_streams_room_drop(s, l->id);
+		return 0;
+	}
+	if (l) {
+		if (!l->mix || !cJSON_Compare(l->mix, inputs, true)) {
+			cJSON_Delete(l->mix);
+			l->mix = cJSON_Duplicate(inputs, true);
+			order_again(s, l);
+		}
+		return l->id;
+	}
+	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
+	l = index_live(s, s->room_next--, &d, NULL);
+	g_hash_table_remove(s->by_name, l->name);
+	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "mix", (gint64)room);
+	g_hash_table_insert(s->by_name, l->name, l);
+	l->room = room;
+	l->mix = cJSON_Duplicate(inputs, true);
+	g_message("stream=%s: the hearing's mix starts", l->name);
+	assign(s);
+	return l->id;
 }
 
 void ecc_streams_room_drop(ecc_streams *s, int64_t id)
@@ -758,7 +849,8 @@ void ecc_streams_room_drop(ecc_streams *s, int64_t id)
 		cJSON_AddStringToObject(order, "stream", l->name);
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
 	}
-	g_message("stream=%s: the participant left", l->name);
+	g_message("stream=%s: %s", l->name,
+	          l->participant ? "the participant left" : "the hearing's mix stops");
 	g_hash_table_remove(s->by_name, l->name);
 	g_hash_table_remove(s->by_id, &id);
 }

@@ -104,6 +104,17 @@ bool ecc_streams_room_live(ecc_streams *s, int64_t id);
 /* The gateway drops (muted) or passes the stream's sound: the host's mute
  * reaches every other participant whatever the muted one's page does. */
 void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted);
+/* The stream is in its room's mix (the hearing's recording) or not, with
+ * label (its participant's name) on its picture there. */
+void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *label);
+/* A room's mix: a stream of participant 0 ("r<room>mix", url "mix:",
+ * recorded) whose gateway lays the inputs out in a grid with a clock
+ * (gateway/roommix.h): [{"channel": a room stream's gateway name}]. Made, or given new inputs; NULL
+ * inputs stops it (its open segment closed). Its id, or 0 when stopped. */
+int64_t ecc_streams_room_mix(ecc_streams *s, int64_t room, const cJSON *inputs);
+/* A room stream's gateway name ("r7p3"), or NULL. */
+const char *ecc_streams_name(ecc_streams *s, int64_t id);
+
 /* The participant is gone: the gateway stops the stream. */
 void ecc_streams_room_drop(ecc_streams *s, int64_t id);
 

@@ -18,6 +18,7 @@ export class CaseView {
 
   async open(id) {
     this.kase = (await api('GET', `/cases/${encodeURIComponent(id)}`)).case;
+    this.hearings = (await api('GET', `/cases/${this.kase.id}/hearings`).catch(() => ({ hearings: [] }))).hearings;
     this.render();
     return this.kase;
   }
@@ -49,7 +50,7 @@ export class CaseView {
     fact('cases.status', c.status === 'open' ? t('cases.status.open')
       : `${t('cases.status.closed')} · ${t(`cases.close_kind.${c.close_kind}`)} · ${c.closed_on}`);
     this.root.replaceChildren(el('h1', 'case-number', c.number), facts, this.triage(), this.nodes(),
-      this.closing(), c.status === 'open' ? this.actions() : el('div'));
+      this.hearingsBox(), this.closing(), c.status === 'open' ? this.actions() : el('div'));
   }
 
   triage() {
@@ -98,6 +99,48 @@ export class CaseView {
       table.append(tr);
     }
     box.append(table);
+    return box;
+  }
+
+  // The case's consultation rooms and hearings on one time line each: the
+  // recorded segments of the hearing's mix as blocks (a block cut short by
+  // a crash in red), each opening its MP4.
+  hearingsBox() {
+    const box = el('section', 'case-hearings');
+    box.append(el('h2', '', t('cases.hearings')));
+    const list = this.hearings || [];
+    if (!list.length) {
+      box.append(el('p', 'none', t('cases.hearings.none')));
+      return box;
+    }
+    const hm = (ms) => new Date(ms).toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
+    const day = (ms) => new Date(ms).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' });
+    for (const h of list) {
+      const row = el('div', 'hearing');
+      row.dataset.room = h.room;
+      const link = el('a', 'hearing-room', `${t(`rooms.kind.${h.kind}`)} · ${h.title}`);
+      link.href = `/room/${h.room}`;
+      row.append(link);
+      if (!h.segments.length) {
+        row.append(el('span', 'hearing-none', ` ${day(h.scheduled_at)} · ${t('cases.hearings.unrecorded')}`));
+      } else {
+        const t0 = h.segments[0].t0, t1 = h.segments[h.segments.length - 1].t1;
+        const secs = Math.round(h.segments.reduce((s, g) => s + (g.t1 - g.t0), 0) / 1000);
+        row.append(el('span', 'hearing-span', ` ${day(t0)} ${hm(t0)}–${hm(t1)} · `
+          + t('cases.hearings.recorded', { n: h.segments.length, min: Math.floor(secs / 60), s: secs % 60 })));
+        const bar = el('div', 'hearing-bar');
+        for (const g of h.segments) {
+          const a = el('a', g.cut_short ? 'seg cut' : 'seg');
+          a.href = `/api/v1/recordings/${g.id}/file`;
+          a.target = '_blank';
+          a.title = `${hm(g.t0)}–${hm(g.t1)}${g.cut_short ? ` ${t('cases.hearings.cut')}` : ''}`;
+          a.style.flexGrow = String(Math.max(1, g.t1 - g.t0));
+          bar.append(a);
+        }
+        row.append(bar);
+      }
+      box.append(row);
+    }
     return box;
   }
 
