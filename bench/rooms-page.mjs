@@ -38,23 +38,42 @@ export function benchPage(cfg) {
 
   const bench = {
     // Starts timing the onsets of stream's sound under label: a sample
-    // above th after at least hold seconds below it. (A ScriptProcessor:
-    // the hub's CSP loads no worklet module from a blob. Its buffer's
-    // context time is the same offset on every page, which cancels.)
-    async listen(label, stream, th = 0.05, hold = 0.4) {
+    // above th after at least hold seconds below it; the beep's tone is
+    // told from the next 20 ms (Goertzel at each of freqs), so a beep is
+    // matched to the one sent even when the latency passes a beep period.
+    // (A ScriptProcessor: the hub's CSP loads no worklet module from a
+    // blob. Its buffer's context time is the same offset on every page,
+    // which cancels.)
+    async listen(label, stream, freqs, th = 0.05, hold = 0.4) {
       const a = await audioCtx();
       bench.stop(label);
       const src = a.createMediaStreamSource(stream);
       const node = a.createScriptProcessor(256, 1, 1);
       const mute = a.createGain();
       mute.gain.value = 0;
-      const d = { src, node, mute, hits: [], lastLoud: -1e9 };
+      const d = { src, node, mute, hits: [], lastLoud: -1e9, tone: null };
+      const N = Math.round(a.sampleRate * 0.02);
+      const tone = (x) => {
+        let best = -1, bestP = -1;
+        freqs.forEach((f, k) => {
+          const w = (2 * Math.PI * f) / a.sampleRate, c = 2 * Math.cos(w);
+          let s1 = 0, s2 = 0;
+          for (const v of x) { const s0 = v + c * s1 - s2; s2 = s1; s1 = s0; }
+          const p = s1 * s1 + s2 * s2 - c * s1 * s2;
+          if (p > bestP) { bestP = p; best = k; }
+        });
+        return best;
+      };
       node.onaudioprocess = (ev) => {
         const ch = ev.inputBuffer.getChannelData(0);
         for (let i = 0; i < ch.length; i++) {
+          if (d.tone) {
+            d.tone.x.push(ch[i]);
+            if (d.tone.x.length >= N) { d.hits.push({ t: d.tone.t, k: tone(d.tone.x) }); d.tone = null; }
+          }
           if (Math.abs(ch[i]) <= th) continue;
           const t = ev.playbackTime + i / a.sampleRate;
-          if (t - d.lastLoud > hold) d.hits.push(toUnixMs(t));
+          if (t - d.lastLoud > hold && !d.tone) d.tone = { t: toUnixMs(t), x: [] };
           d.lastLoud = t;
         }
       };
@@ -131,39 +150,76 @@ export function benchPage(cfg) {
       bench.direct = null;
     },
 
-    // What this participant sends and receives (cumulative counters).
-    async stats() {
+    // The audio jitter buffer's cumulative delay (s) and samples out, of
+    // participant pid's tile and of the direct connection.
+    async jb(pid) {
+      const one = async (pc) => {
+        let o = null;
+        if (pc) {
+          (await pc.getStats()).forEach((x) => {
+            if (x.type === 'inbound-rtp' && x.kind === 'audio') o = { d: x.jitterBufferDelay, n: x.jitterBufferEmittedCount };
+          });
+        }
+        return o;
+      };
+      return { room: await one(window.__eccRoom.grid.tiles.get(pid)?.player.pc), direct: await one(bench.direct?.pc) };
+    },
+
+    // What this participant sends and receives, counted by the sampler
+    // below: frames decoded per tile summed over every peer connection the
+    // tile had (a tile the room drops and adds again starts a new one).
+    totals: {},
+    sent: null,
+    async sample() {
       const room = window.__eccRoom;
-      const out = { you: room?.room?.you ?? null, pub: room?.publisher?.state ?? null, sent: null, recv: {} };
       const pub = room?.publisher?.pc;
       if (pub) {
         (await pub.getStats()).forEach((x) => {
           if (x.type === 'outbound-rtp' && x.kind === 'video') {
-            out.sent = { frames: x.framesEncoded, w: x.frameWidth, h: x.frameHeight, bytes: x.bytesSent,
+            const last = seen.get(pub) || 0;
+            seen.set(pub, x.framesEncoded);
+            bench.sent = { ...(bench.sent || { frames: 0 }), w: x.frameWidth, h: x.frameHeight,
               limit: x.qualityLimitationReason, encoder: x.encoderImplementation };
+            bench.sent.frames += Math.max(0, x.framesEncoded - last);
           }
-          if (x.type === 'outbound-rtp' && x.kind === 'audio') out.sentAudio = { packets: x.packetsSent };
         });
       }
+      const now = new Set();
       for (const [pid, tile] of room?.grid.tiles || []) {
-        const o = { state: tile.player.state, mode: tile.player.mode };
-        if (tile.player.pc) {
-          (await tile.player.pc.getStats()).forEach((x) => {
-            if (x.type === 'inbound-rtp' && x.kind === 'video') {
-              Object.assign(o, { decoded: x.framesDecoded, received: x.framesReceived, dropped: x.framesDropped,
-                w: x.frameWidth, h: x.frameHeight, freezes: x.freezeCount, decoder: x.decoderImplementation });
-            }
-            if (x.type === 'inbound-rtp' && x.kind === 'audio') {
-              Object.assign(o, { audioPackets: x.packetsReceived, concealed: x.concealedSamples,
-                samples: x.totalSamplesReceived, jitterBufferMs: x.jitterBufferEmittedCount
-                  ? (1000 * x.jitterBufferDelay) / x.jitterBufferEmittedCount : null });
-            }
-          });
-        }
-        out.recv[pid] = o;
+        now.add(pid);
+        const t = bench.totals[pid] ||= { decoded: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
+        if (tile.player.state === 'live') t.liveS++;
+        t.state = tile.player.state;
+        const pc = tile.player.pc;
+        if (!pc) continue;
+        if (!seen.has(pc)) { seen.set(pc, { decoded: 0, audio: 0 }); t.pcs++; }
+        const last = seen.get(pc);
+        (await pc.getStats()).forEach((x) => {
+          if (x.type === 'inbound-rtp' && x.kind === 'video') {
+            t.decoded += Math.max(0, x.framesDecoded - last.decoded);
+            last.decoded = x.framesDecoded;
+            Object.assign(t, { w: x.frameWidth, h: x.frameHeight, decoder: x.decoderImplementation });
+          }
+          if (x.type === 'inbound-rtp' && x.kind === 'audio') {
+            t.audioPackets += Math.max(0, x.packetsReceived - last.audio);
+            last.audio = x.packetsReceived;
+            if (x.jitterBufferEmittedCount) t.jb = (1000 * x.jitterBufferDelay) / x.jitterBufferEmittedCount;
+          }
+        });
       }
-      return out;
+      for (const [pid, t] of Object.entries(bench.totals)) if (!now.has(Number(pid))) { t.goneS++; t.state = 'no tile'; }
+    },
+    stats() {
+      return { you: window.__eccRoom?.room?.you ?? null, pub: window.__eccRoom?.publisher?.state ?? null,
+        sent: bench.sent && { ...bench.sent }, recv: JSON.parse(JSON.stringify(bench.totals)) };
     },
   };
+  const seen = new WeakMap();
+  let busy = false;
+  setInterval(() => {
+    if (busy || !window.__eccRoom) return;
+    busy = true;
+    bench.sample().catch(() => {}).finally(() => { busy = false; });
+  }, 1000);
   window.__bench = bench;
 }

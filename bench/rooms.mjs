@@ -54,6 +54,9 @@ const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required'];
 const BEEP_MS = 1000;
+// beep i (one a second) is a tone of FREQS[i % 4]: latencies up to four
+// periods are told apart
+const FREQS = [600, 1000, 1400, 1800];
 
 // ---- processes and their CPU ---------------------------------------------
 
@@ -91,6 +94,12 @@ function chromiumProcs() {
   return out;
 }
 
+// Busy clock ticks of the whole box, every core (/proc/stat).
+const boxTicks = () => {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return f.slice(0, 8).reduce((s, x) => s + x, 0) - f[3] - f[4];
+};
+
 const ticksOf = (pid) => { try { return cpuTicks(pid); } catch { return NaN; } };
 const rssOf = (pid) => { try { return rssMiB(pid); } catch { return NaN; } };
 
@@ -111,19 +120,21 @@ const chromiumRss = () => chromiumProcs().reduce((s, p) => s + (rssOf(p.pid) || 
 const stats = (parts) => Promise.all(parts.map((p) => p.page.evaluate(() => window.__bench.stats()).catch((e) => ({ error: String(e.message || e) }))));
 
 // Per participant, over the window: frames encoded per second and, for
-// every other participant, frames decoded per second on this one's tile.
+// every other participant, frames decoded per second on this one's tile,
+// the seconds its tile was live or absent, and the peer connections it
+// took (more than one: the tile was dropped or restarted).
 function rates(parts, before, after, secs) {
   return parts.map((p, i) => {
     const a = before[i] || {}, b = after[i] || {};
-    const sentFps = b.sent && a.sent ? (b.sent.frames - a.sent.frames) / secs : NaN;
+    const sentFps = b.sent ? (b.sent.frames - (a.sent?.frames || 0)) / secs : NaN;
     const recv = {};
     for (const q of parts) {
       if (q === p) continue;
-      const x = b.recv?.[q.pid], y = a.recv?.[q.pid];
-      recv[q.name] = x && y && Number.isFinite(x.decoded) && Number.isFinite(y.decoded)
-        ? { fps: (x.decoded - y.decoded) / secs, w: x.w, h: x.h, audio: (x.audioPackets || 0) - (y.audioPackets || 0),
-          jb: x.jitterBufferMs, decoder: x.decoder }
-        : { fps: 0, missing: x ? `tile ${x.state || '?'}` : 'no tile' };
+      const x = b.recv?.[q.pid], y = a.recv?.[q.pid] || { decoded: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
+      recv[q.name] = x
+        ? { fps: (x.decoded - y.decoded) / secs, w: x.w, h: x.h, audio: x.audioPackets - y.audioPackets, jb: x.jb,
+          restarts: x.pcs - y.pcs - (y.pcs ? 0 : 1), liveS: x.liveS - y.liveS, goneS: x.goneS - y.goneS, state: x.state }
+        : { fps: 0, audio: 0, missing: 'never had a tile' };
     }
     return { name: p.name, pub: b.pub, sentFps, sent: b.sent, recv };
   });
@@ -136,6 +147,7 @@ async function measure(procs, parts) {
   const before = await stats(parts);
   const c0 = Object.fromEntries(Object.entries(procs).map(([k, pid]) => [k, ticksOf(pid)]));
   const b0 = chromiumTicks();
+  const x0 = boxTicks(), n0 = ticksOf(process.pid);
   const t0 = process.hrtime.bigint();
   const perSec = { gateway: [] };
   const rss = { gateway: [], hub: [], chromium: [] };
@@ -152,28 +164,32 @@ async function measure(procs, parts) {
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const b1 = chromiumTicks();
+  const box = (100 * (boxTicks() - x0)) / TICK / secs, node = (100 * (ticksOf(process.pid) - n0)) / TICK / secs;
   const after = await stats(parts);
   const cpu = (k) => (100 * (ticksOf(procs[k]) - c0[k])) / TICK / secs;
   const browser = {};
   for (const k of new Set([...Object.keys(b0), ...Object.keys(b1)])) browser[k] = (100 * ((b1[k] || 0) - (b0[k] || 0))) / TICK / secs;
+  const browserTotal = Object.values(browser).reduce((s, x) => s + x, 0);
+  const others = box - cpu('gateway') - cpu('hub') - cpu('broker') - browserTotal - node;
   return {
+    box, others, node, load: fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0],
     secs, gwMedian: median(perSec.gateway), gwMean: cpu('gateway'), gwMax: Math.max(...perSec.gateway),
     gwRss: median(rss.gateway), hub: cpu('hub'), broker: cpu('broker'), hubRss: median(rss.hub),
-    browser, browserTotal: Object.values(browser).reduce((s, x) => s + x, 0), browserRss: median(rss.chromium),
+    browser, browserTotal, browserRss: median(rss.chromium),
     parts: rates(parts, before, after, secs),
   };
 }
 
 // ---- latency -------------------------------------------------------------
 
-// Each of B's onsets minus the latest of A's before it (within a beep's
-// period): the mouth-to-ear latency of that beep.
+// Each of B's onsets minus the latest of A's before it of the same tone
+// (within four beep periods): the mouth-to-ear latency of that beep.
 function match(sent, got) {
   const lat = [];
   for (const b of got) {
     let best = null;
-    for (const a of sent) if (a <= b && b - a < 0.9 * BEEP_MS) best = a;
-    if (best !== null) lat.push(b - best);
+    for (const a of sent) if (a.k === b.k && a.t <= b.t && b.t - a.t < FREQS.length * BEEP_MS - 200) best = a.t;
+    if (best !== null) lat.push(b.t - best);
   }
   return lat;
 }
@@ -184,20 +200,27 @@ async function latency(a, b) {
   await a.page.evaluate((sdp) => window.__bench.directAccept(sdp), answer);
   try {
     await b.page.waitForFunction(() => window.__bench.direct?.video?.currentTime > 0.5, null, { timeout: 20000 });
-    await a.page.evaluate(() => window.__bench.listen('sent', window.__eccRoom.publisher.media));
-    await b.page.evaluate(async (pid) => {
-      await window.__bench.listen('room', window.__eccRoom.grid.tiles.get(pid).player.video.srcObject);
-      await window.__bench.listen('direct', await window.__bench.directStream());
-    }, a.pid);
+    const tile = await b.page.waitForFunction((pid) => window.__eccRoom.grid.tiles.get(pid)?.player.video.srcObject
+      ?.getAudioTracks().length > 0, a.pid, { timeout: 20000 }).then(() => true, () => false);
+    if (!tile) return { error: `${b.name} has no tile of ${a.name} with sound` };
+    await a.page.evaluate((f) => window.__bench.listen('sent', window.__eccRoom.publisher.media, f), FREQS);
+    await b.page.evaluate(async ([pid, f]) => {
+      await window.__bench.listen('room', window.__eccRoom.grid.tiles.get(pid).player.video.srcObject, f);
+      await window.__bench.listen('direct', await window.__bench.directStream(), f);
+    }, [a.pid, FREQS]);
     // the onsets of the first second may precede A's detector: skipped below
+    const jb0 = await b.page.evaluate((pid) => window.__bench.jb(pid), a.pid);
     await sleep((BEEPS + 1.5) * BEEP_MS);
+    const jb1 = await b.page.evaluate((pid) => window.__bench.jb(pid), a.pid);
+    const jb = (k) => (jb0[k] && jb1[k] && jb1[k].n > jb0[k].n ? (1000 * (jb1[k].d - jb0[k].d)) / (jb1[k].n - jb0[k].n) : NaN);
     const sent = await a.page.evaluate(() => window.__bench.hits('sent'));
     const room = await b.page.evaluate(() => window.__bench.hits('room'));
     const direct = await b.page.evaluate(() => window.__bench.hits('direct'));
-    const start = sent[0] ?? Infinity;
-    const lr = match(sent, room.filter((x) => x > start));
-    const ld = match(sent, direct.filter((x) => x > start));
-    return { beeps: sent.length, room: lr, direct: ld, roomHeard: room.length, directHeard: direct.length };
+    const start = sent[0]?.t ?? Infinity;
+    const lr = match(sent, room.filter((x) => x.t > start));
+    const ld = match(sent, direct.filter((x) => x.t > start));
+    return { beeps: sent.length, room: lr, direct: ld, roomHeard: room.length, directHeard: direct.length,
+      jbRoom: jb('room'), jbDirect: jb('direct') };
   } finally {
     await a.page.evaluate(() => { window.__bench.stop('sent'); window.__bench.directClose(); }).catch(() => {});
     await b.page.evaluate(() => { window.__bench.stop('room'); window.__bench.stop('direct'); window.__bench.directClose(); }).catch(() => {});
@@ -234,7 +257,8 @@ function cpuLine(what, r, floor) {
   return `${what.padEnd(34)} gateway CPU median ${f1(r.gwMedian).padStart(5)}% of one core${over}, mean ${f1(r.gwMean)}%, `
     + `max ${f1(r.gwMax)}%; RSS ${f1(r.gwRss)} MiB | hub ${f1(r.hub)}% ${f1(r.hubRss)} MiB, mosquitto ${f1(r.broker)}%`
     + (r.browserTotal ? ` | Chromium ${f1(r.browserTotal)}% (renderers ${f1(b.renderer)}%, gpu ${f1(b.gpu)}%, browser ${f1(b.browser)}%,`
-      + ` other ${f1(b.other)}%), RSS summed over its processes ${f1(r.browserRss)} MiB` : '');
+      + ` other ${f1(b.other)}%), RSS summed over its processes ${f1(r.browserRss)} MiB` : '')
+    + ` | the box: ${f1(r.box)}% busy of ${os.cpus().length * 100}%, ${f1(r.others)}% of it not this bench's, load ${r.load}`;
 }
 
 function partLines(r, n) {
@@ -247,8 +271,9 @@ function partLines(r, n) {
       want++;
       const good = x.fps > 0.5 * CAM_FPS && x.audio > 0;
       if (good) ok++;
-      else missing.push(`${p.name} <- ${name} (${x.missing || `${f1(x.fps)} fps, ${x.audio} audio packets`})`);
-      return `${name} ${x.missing ? x.missing : `${f1(x.fps)} fps${x.w ? ` ${x.w}x${x.h}` : ''}${x.audio > 0 ? '' : ' NO AUDIO'}`}`;
+      else missing.push(`${p.name} <- ${name} (${x.missing || `${f1(x.fps)} fps, ${x.audio} audio packets, now ${x.state}`})`);
+      const churn = x.restarts > 0 || x.goneS > 0 ? ` [tile restarted ${x.restarts}x, absent ${x.goneS} s]` : '';
+      return `${name} ${x.missing ? x.missing : `${f1(x.fps)} fps${x.w ? ` ${x.w}x${x.h}` : ''}${x.audio > 0 ? '' : ' NO AUDIO'}${churn}`}`;
     });
     const s = p.sent;
     lines.push(`    ${p.name.padEnd(4)} sends ${s ? `${s.w}x${s.h} ${f1(p.sentFps)} fps (${s.encoder}${s.limit && s.limit !== 'none' ? `, limited by ${s.limit}` : ''})` : `nothing (${p.pub})`}`
@@ -267,7 +292,7 @@ function latLine(l) {
     ratio,
     text: `    mouth-to-ear A->B over ${l.beeps} beeps: room (through the gateway) p50 ${f1(rp50)} ms, p95 ${f1(pct(l.room, 95))} ms`
       + ` (${l.room.length} matched of ${l.roomHeard} heard); direct RTCPeerConnection p50 ${f1(dp50)} ms, p95 ${f1(pct(l.direct, 95))} ms`
-      + ` (${l.direct.length} matched of ${l.directHeard} heard); p50 room/direct ${f2(ratio)}x [target <= 1.3x: ${ratio <= 1.3 ? 'met' : 'NOT met'}]`,
+      + ` (${l.direct.length} matched of ${l.directHeard} heard); B's audio jitter buffer: room ${f1(l.jbRoom)} ms, direct ${f1(l.jbDirect)} ms; p50 room/direct ${f2(ratio)}x [target <= 1.3x: ${ratio <= 1.3 ? 'met' : 'NOT met'}]`,
   };
 }
 
@@ -277,7 +302,7 @@ async function main() {
   const root = tmpDir('bench-rooms');
   const beep = path.join(root, 'beep.wav');
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i',
-    `aevalsrc=exprs='0.5*sin(2*PI*1000*t)*lt(mod(t\\,${BEEP_MS / 1000})\\,0.05)':s=48000:d=20`,
+    `aevalsrc=exprs='0.5*sin(2*PI*(${FREQS[0]}+${FREQS[1] - FREQS[0]}*mod(floor(t)\\,4))*t)*lt(mod(t\\,1)\\,0.05)':s=48000:d=20`,
     '-ac', '1', '-c:a', 'pcm_s16le', beep]);
   const broker = await startBroker(root);
   const hub = await startHub(broker, root);
@@ -294,6 +319,11 @@ async function main() {
   let browser = null;
   const stopAll = async () => {
     await browser?.close().catch(() => {});
+    if (args.keep) {
+      fs.writeFileSync(path.join(root, 'gateway.log'), gw.out);
+      fs.writeFileSync(path.join(root, 'hub.log'), hub.proc.out);
+      console.log(`kept ${root} (gateway.log, hub.log)`);
+    }
     await gw.stop(20000);
     await hub.proc.stop();
     await broker.stop();
@@ -382,9 +412,12 @@ async function main() {
       out.sizes[size] = { ...m, ok: pl.ok, want: pl.want, segs };
       if (parts.length >= 2) {
         const l = await latency(parts[0], parts[1]);
-        const ll = latLine(l);
-        console.log(ll.text);
-        out.sizes[size].latency = { ...l, ratio: ll.ratio };
+        if (l.error) console.log(`    mouth-to-ear: not measured: ${l.error}`);
+        else {
+          const ll = latLine(l);
+          console.log(ll.text);
+          out.sizes[size].latency = { ...l, ratio: ll.ratio };
+        }
       }
       if (PERF && size === max) {
         const p = await perfTop(gw.pid, root, Math.min(SECONDS, 15));
@@ -399,8 +432,10 @@ async function main() {
     const two = out.sizes[SIZES.find((s) => s >= 2)];
     console.log(`summary: room of ${max} with recording: gateway ${f1(big.gwMedian)}% of one core (median) [target <= 100%: `
       + `${big.gwMedian <= 100 ? 'met' : 'NOT met'}]${segSeen ? '' : ' (no segment filed: recording not included)'}; `
-      + `every stream received: ${big.ok}/${big.want}; audio mouth-to-ear p50 room ${f1(pct(two.latency.room, 50))} ms vs direct`
-      + ` ${f1(pct(two.latency.direct, 50))} ms = ${f2(two.latency.ratio)}x [target <= 1.3x: ${two.latency.ratio <= 1.3 ? 'met' : 'NOT met'}]`);
+      + `every stream received: ${big.ok}/${big.want}; `
+      + (two?.latency ? `audio mouth-to-ear (room of ${SIZES.find((s) => s >= 2)}) p50 room ${f1(pct(two.latency.room, 50))} ms vs direct`
+        + ` ${f1(pct(two.latency.direct, 50))} ms = ${f2(two.latency.ratio)}x [target <= 1.3x: ${two.latency.ratio <= 1.3 ? 'met' : 'NOT met'}]`
+        : 'audio mouth-to-ear: not measured'));
     const json = { floor: { gw: floor.gwMedian, rss: floor.gwRss } };
     for (const [s, v] of Object.entries(out.sizes)) {
       json[s] = { gw: v.gwMedian, gwMean: v.gwMean, rss: v.gwRss, chromium: v.browserTotal, ok: v.ok, want: v.want, segs: v.segs,
