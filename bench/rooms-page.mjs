@@ -165,6 +165,74 @@ export function benchPage(cfg) {
       return { room: await one(window.__eccRoom.grid.tiles.get(pid)?.player.pc), direct: await one(bench.direct?.pc) };
     },
 
+    // A light participant (a page of the wallboard that shows nothing by
+    // itself): joins room id, publishes its camera and microphone with the
+    // wallboard's own Publisher, like the room page, and watches every
+    // other participant's stream with the wallboard's signalling, but takes
+    // each frame out before the decoder (encoded insertable streams) and
+    // counts it: the gateway forwards all it would to a room page; the
+    // browser decodes and renders nothing.
+    async light(id) {
+      const { api } = await import('/js/net/index.js');
+      const { Publisher } = await import('/js/media/publisher.js');
+      const { Signal } = await import('/js/media/signal.js');
+      await api('POST', `/rooms/${id}/join`);
+      const you = (await api('GET', `/rooms/${id}`)).room.you;
+      const pub = new Publisher({ room: id, constraints: { video: true, audio: true } });
+      const L = { you, pub, views: new Map() };
+      bench.lightRoom = L;
+      await pub.start();
+      const signal = Signal.shared();
+      const watch = (pid, stream) => {
+        const v = { stream, frames: 0, audio: 0, pc: null, view: null, state: 'asking', pcs: 0 };
+        L.views.set(pid, v);
+        signal.watch(stream, {
+          onWatching(msg) {
+            v.view = msg.view;
+            const pc = new RTCPeerConnection({ encodedInsertableStreams: true });
+            v.pc = pc;
+            v.pcs++;
+            pc.ontrack = (ev) => {
+              const reader = ev.receiver.createEncodedStreams().readable.getReader();
+              const video = ev.track.kind === 'video';
+              // a frame may come in more than one piece: count RTP timestamps
+              let last = null;
+              (async () => {
+                for (;;) {
+                  const { value, done } = await reader.read();
+                  if (done) return;
+                  if (!video) v.audio++;
+                  else if (value.timestamp !== last) { v.frames++; last = value.timestamp; }
+                }
+              })();
+            };
+            pc.onicecandidate = (e) => {
+              if (e.candidate?.candidate) signal.ice(v.view, e.candidate.sdpMLineIndex ?? 0, e.candidate.candidate);
+            };
+            pc.onconnectionstatechange = () => { v.state = pc.connectionState; };
+          },
+          async onOffer(msg) {
+            await v.pc.setRemoteDescription({ type: 'offer', sdp: msg.sdp });
+            await v.pc.setLocalDescription(await v.pc.createAnswer());
+            signal.answer(v.view, v.pc.localDescription.sdp);
+          },
+          onIce(msg) { v.pc?.addIceCandidate({ candidate: msg.candidate, sdpMLineIndex: msg.mline }).catch(() => {}); },
+          onEnd(reason) { v.state = `ended: ${reason}`; v.pc?.close(); L.views.delete(pid); },
+          onError(msg) { v.state = `error: ${msg.message}`; v.pc?.close(); L.views.delete(pid); },
+        });
+      };
+      // the room as the hub has it, every 2 s: watch whoever is in and live
+      const poll = async () => {
+        const room = (await api('GET', `/rooms/${id}`)).room;
+        for (const p of room.participants) {
+          if (p.id !== you && p.state === 'in' && p.stream && p.live && !L.views.has(p.id)) watch(p.id, p.stream);
+        }
+      };
+      await poll();
+      L.timer = setInterval(() => poll().catch(() => {}), 2000);
+      return you;
+    },
+
     // What this participant sends and receives, counted by the sampler
     // below: frames decoded per tile summed over every peer connection the
     // tile had (a tile the room drops and adds again starts a new one).
@@ -172,7 +240,8 @@ export function benchPage(cfg) {
     sent: null,
     async sample() {
       const room = window.__eccRoom;
-      const pub = room?.publisher?.pc;
+      const L = bench.lightRoom;
+      const pub = room?.publisher?.pc || L?.pub?.pc;
       if (pub) {
         (await pub.getStats()).forEach((x) => {
           if (x.type === 'outbound-rtp' && x.kind === 'video') {
@@ -185,9 +254,20 @@ export function benchPage(cfg) {
         });
       }
       const now = new Set();
+      for (const [pid, v] of L?.views || []) {
+        now.add(pid);
+        const t = bench.totals[pid] ||= { decoded: 0, frames: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
+        if (v.state === 'connected') t.liveS++;
+        t.state = v.state;
+        const last = seen.get(v) || { frames: 0, audio: 0, pcs: 0 };
+        t.frames += v.frames - last.frames;
+        t.audioPackets += v.audio - last.audio;
+        t.pcs += v.pcs - last.pcs;
+        seen.set(v, { frames: v.frames, audio: v.audio, pcs: v.pcs });
+      }
       for (const [pid, tile] of room?.grid.tiles || []) {
         now.add(pid);
-        const t = bench.totals[pid] ||= { decoded: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
+        const t = bench.totals[pid] ||= { decoded: 0, frames: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
         if (tile.player.state === 'live') t.liveS++;
         t.state = tile.player.state;
         const pc = tile.player.pc;
@@ -208,16 +288,22 @@ export function benchPage(cfg) {
         });
       }
       for (const [pid, t] of Object.entries(bench.totals)) if (!now.has(Number(pid))) { t.goneS++; t.state = 'no tile'; }
+      bench.sampledAt = performance.now();
     },
-    stats() {
-      return { you: window.__eccRoom?.room?.you ?? null, pub: window.__eccRoom?.publisher?.state ?? null,
+    // (sampled now, so the window's ends are exact)
+    async stats() {
+      while (busy) await new Promise((r) => setTimeout(r, 20));
+      busy = true;
+      try { await bench.sample(); } catch { /* counted next time */ } finally { busy = false; }
+      const pub = window.__eccRoom?.publisher || bench.lightRoom?.pub;
+      return { you: window.__eccRoom?.room?.you ?? bench.lightRoom?.you ?? null, pub: pub?.state ?? null,
         sent: bench.sent && { ...bench.sent }, recv: JSON.parse(JSON.stringify(bench.totals)) };
     },
   };
   const seen = new WeakMap();
   let busy = false;
   setInterval(() => {
-    if (busy || !window.__eccRoom) return;
+    if (busy || !(window.__eccRoom || bench.lightRoom)) return;
     busy = true;
     bench.sample().catch(() => {}).finally(() => { busy = false; });
   }, 1000);

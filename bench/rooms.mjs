@@ -50,6 +50,7 @@ const SECONDS = Number(args.seconds || (QUICK ? 8 : 20));
 const BEEPS = Number(args.beeps || (QUICK ? 12 : 30));
 const [CAM_W, CAM_H, CAM_FPS] = String(args.camera || '320x240@15').split(/[x@]/).map(Number);
 const PERF = !args['no-perf'] && !QUICK;
+const FULL = Number(args.full ?? 2); // the first FULL participants are room pages; the others light
 const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required'];
@@ -131,12 +132,13 @@ function rates(parts, before, after, secs) {
     for (const q of parts) {
       if (q === p) continue;
       const x = b.recv?.[q.pid], y = a.recv?.[q.pid] || { decoded: 0, audioPackets: 0, pcs: 0, liveS: 0, goneS: 0 };
+      const k = p.light ? 'frames' : 'decoded';
       recv[q.name] = x
-        ? { fps: (x.decoded - y.decoded) / secs, w: x.w, h: x.h, audio: x.audioPackets - y.audioPackets, jb: x.jb,
+        ? { fps: ((x[k] || 0) - (y[k] || 0)) / secs, w: x.w, h: x.h, audio: x.audioPackets - y.audioPackets, jb: x.jb,
           restarts: x.pcs - y.pcs - (y.pcs ? 0 : 1), liveS: x.liveS - y.liveS, goneS: x.goneS - y.goneS, state: x.state }
         : { fps: 0, audio: 0, missing: 'never had a tile' };
     }
-    return { name: p.name, pub: b.pub, sentFps, sent: b.sent, recv };
+    return { name: p.name, light: p.light, pub: b.pub, sentFps, sent: b.sent, recv };
   });
 }
 
@@ -265,7 +267,7 @@ function partLines(r, n) {
   const lines = [];
   let ok = 0, want = 0;
   const missing = [];
-  const perPart = r.browser.renderer / n;
+  const perPart = r.browser.renderer / n; // eslint-disable-line no-unused-vars
   for (const p of r.parts) {
     const recv = Object.entries(p.recv).map(([name, x]) => {
       want++;
@@ -276,11 +278,11 @@ function partLines(r, n) {
       return `${name} ${x.missing ? x.missing : `${f1(x.fps)} fps${x.w ? ` ${x.w}x${x.h}` : ''}${x.audio > 0 ? '' : ' NO AUDIO'}${churn}`}`;
     });
     const s = p.sent;
-    lines.push(`    ${p.name.padEnd(4)} sends ${s ? `${s.w}x${s.h} ${f1(p.sentFps)} fps (${s.encoder}${s.limit && s.limit !== 'none' ? `, limited by ${s.limit}` : ''})` : `nothing (${p.pub})`}`
-      + `; decodes ${recv.join(', ') || '-'}`);
+    lines.push(`    ${p.name.padEnd(4)} ${p.light ? 'light    ' : 'room page'} sends ${s ? `${s.w}x${s.h} ${f1(p.sentFps)} fps (${s.encoder}${s.limit && s.limit !== 'none' ? `, limited by ${s.limit}` : ''})` : `nothing (${p.pub})`}`
+      + `; ${p.light ? 'receives (frames taken out before the decoder, by RTP timestamp)' : 'decodes'} ${recv.join(', ') || '-'}`);
   }
   const jb = r.parts.flatMap((p) => Object.values(p.recv).map((x) => x.jb)).filter(Number.isFinite);
-  lines.push(`    every participant received every other's video and sound: ${ok === want ? 'yes' : 'NO'} (${ok}/${want} streams at > ${f1(0.5 * CAM_FPS)} fps with sound)`
+  lines.push(`    every participant received every other's video and sound (room pages: decoded, light: received): ${ok === want ? 'yes' : 'NO'} (${ok}/${want} streams at > ${f1(0.5 * CAM_FPS)} fps with sound)`
     + (missing.length ? `; missing: ${missing.join('; ')}` : '')
     + `; per participant ~${f1(perPart)}% CPU in its renderer; audio jitter buffer median ${f1(median(jb))} ms`);
   return { lines, ok, want };
@@ -355,9 +357,13 @@ async function main() {
     console.log(`# ECC rooms benchmark: one ecc-gateway (Release) driven by the real hub; a consultation room with its recording`
       + ` turned on; rooms of ${SIZES.join(', ')} participants, grown in one room; warm-up ${WARMUP} s, window ${SECONDS} s,`
       + ` ${os.cpus().length} cores shared with whatever else runs.`);
-    console.log(`# Each participant: the real room page (/room/{id}) in its own context (login) of ONE headless Chromium, viewport`
-      + ` 640x360; publishes its fake camera at ${CAM_W}x${CAM_H}@${CAM_FPS} (asked of the fake device instead of the page's 640x480)`
-      + ` and fake microphone (a beep file) to the gateway (H.264 + Opus), and watches, decodes and shows every other participant's tile.`);
+    console.log(`# Every participant: its own context (login) in ONE headless Chromium, viewport 640x360, fake camera at`
+      + ` ${CAM_W}x${CAM_H}@${CAM_FPS} (asked of the fake device; the room page asks 640x480) and fake microphone (a beep file),`
+      + ` published to the gateway (H.264 + Opus) and receiving every other participant's stream from it.`
+      + ` p1..p${Math.min(FULL, max)}: "room page", the real /room/{id} page, which decodes and shows every tile.`
+      + (max > FULL ? ` p${FULL + 1}..p${max}: "light", a wallboard page that joins, publishes with the wallboard's Publisher`
+        + ' and watches every other stream with its signalling, but takes each frame out before the decoder (the gateway forwards'
+        + ' the same; the browser decodes and renders nothing), so the load generator leaves the gateway a core.' : ''));
     console.log('# Targets: the 8-participant room with recording within one core (100%); audio p50 room/direct <= 1.3x.');
 
     // the floor: the room open, its recording flag on, nobody in
@@ -379,13 +385,26 @@ async function main() {
         const context = await browser.newContext({ viewport: { width: 640, height: 360 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
         await context.addInitScript(benchPage, { w: CAM_W, h: CAM_H, fps: CAM_FPS });
         const page = await loginPage(context, hub, names[i], PASSWORD);
-        await page.goto(`${hub.url}/room/${id}`);
-        const pid = await page.waitForFunction(() => window.__eccRoom.room?.you, null, { timeout: 20000 }).then((h) => h.jsonValue());
-        parts.push({ name: names[i], context, page, pid });
+        const light = i >= FULL;
+        let pid;
+        if (light) {
+          // a wallboard page that plays nothing by itself
+          await page.goto(`${hub.url}/live.html?stream=0`);
+          pid = await page.evaluate((room) => window.__bench.light(room), id);
+        } else {
+          await page.goto(`${hub.url}/room/${id}`);
+          pid = await page.waitForFunction(() => window.__eccRoom.room?.you, null, { timeout: 20000 }).then((h) => h.jsonValue());
+        }
+        parts.push({ name: names[i], context, page, pid, light });
       }
       // every one sees every other live (or the window shows who does not)
       const t0 = Date.now();
       const ready = await Promise.all(parts.map((p) => p.page.waitForFunction((n) => {
+        const L = window.__bench.lightRoom;
+        if (L) {
+          const v = [...L.views.values()];
+          return L.pub.state === 'live' && v.length === n - 1 && v.every((x) => x.state === 'connected' && x.frames > 0);
+        }
         const tiles = [...window.__eccRoom.grid.tiles.values()];
         return window.__eccRoom.publisher?.state === 'live' && tiles.length === n - 1
           && tiles.every((t) => t.player.state === 'live' && t.player.video.videoWidth > 0);
@@ -393,7 +412,7 @@ async function main() {
       const readyS = (Date.now() - t0) / 1000;
       const late = parts.filter((_, i) => !ready[i]).map((p) => p.name);
       if (late.length) console.log(`  [after 90 s, ${late.join(', ')} still did not show every other tile live]`);
-      if (late.length === parts.length) {
+      if (late.length === parts.length && !parts[0].light) {
         const dbg = await parts[0].page.evaluate(() => ({ status: document.getElementById('rm-status').textContent,
           pub: window.__eccRoom.publisher?.state, tiles: [...window.__eccRoom.grid.tiles.keys()] }));
         console.log(`  nobody sees the whole room: ${JSON.stringify(dbg)}; the gateway's last warnings:\n    `
@@ -411,7 +430,8 @@ async function main() {
         + ` in the gateway's recordings: ${segs.files}${segs.filed + segs.files === 0 ? ' (nothing recorded: these figures do not include the hearing\'s recording)' : ''}`);
       out.sizes[size] = { ...m, ok: pl.ok, want: pl.want, segs };
       if (parts.length >= 2) {
-        const l = await latency(parts[0], parts[1]);
+        const l = parts[1].light ? { error: 'the first two participants must be room pages (--full 2 or more)' }
+          : await latency(parts[0], parts[1]).catch((e) => ({ error: String(e.message || e).split('\n')[0] }));
         if (l.error) console.log(`    mouth-to-ear: not measured: ${l.error}`);
         else {
           const ll = latLine(l);
