@@ -422,7 +422,7 @@ async function main() {
       const m = await measure(procs, parts);
       const segs = { filed: filed() - f0, files: files().length - n0 };
       segSeen += segs.filed;
-      console.log(cpuLine(`room of ${size} (all live after ${readyS.toFixed(0)} s)`, m, floor)
+      console.log(cpuLine(`room of ${size} (${late.length ? 'NOT all live, waited' : 'all live after'} ${readyS.toFixed(0)} s)`, m, floor)
         + ` | Chromium per participant ${f1(m.browserTotal / size)}%`);
       const pl = partLines(m, size);
       for (const l of pl.lines) console.log(l);
