@@ -195,14 +195,19 @@ export function benchPage(cfg) {
             pc.ontrack = (ev) => {
               const reader = ev.receiver.createEncodedStreams().readable.getReader();
               const video = ev.track.kind === 'video';
-              // a frame may come in more than one piece: count RTP timestamps
-              let last = null;
+              // a frame may come in more than one piece, and late (a
+              // retransmission): count RTP timestamps not seen lately
+              const recent = new Set();
               (async () => {
                 for (;;) {
                   const { value, done } = await reader.read();
                   if (done) return;
                   if (!video) v.audio++;
-                  else if (value.timestamp !== last) { v.frames++; last = value.timestamp; }
+                  else if (!recent.has(value.timestamp)) {
+                    v.frames++;
+                    recent.add(value.timestamp);
+                    if (recent.size > 256) recent.delete(recent.values().next().value);
+                  }
                 }
               })();
             };

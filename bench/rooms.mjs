@@ -231,19 +231,24 @@ async function latency(a, b) {
 
 // ---- perf ----------------------------------------------------------------
 
+let perfProc = null; // stopped with the rest, by its PID
+
 function perfTop(pid, dir, seconds) {
   const data = path.join(dir, 'perf.data');
   return new Promise((resolve) => {
-    const p = spawn('perf', ['record', '-F', '499', '-g', '-p', String(pid), '-o', data, '--', 'sleep', String(seconds)],
+    const p = perfProc = spawn('perf', ['record', '-F', '499', '-g', '-p', String(pid), '-o', data, '--', 'sleep', String(seconds)],
       { stdio: 'ignore' });
     p.on('exit', () => {
+      perfProc = null;
       try {
         const rep = execFileSync('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'dso,sym',
           '-g', 'none', '--percent-limit', '1.5'], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] });
         const byThread = execFileSync('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'comm',
           '-g', 'none', '--percent-limit', '3'], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] });
+        const byDso = execFileSync('perf', ['report', '-i', data, '--stdio', '--no-children', '--sort', 'dso',
+          '-g', 'none', '--percent-limit', '2'], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'ignore'] });
         const rows = (s) => s.split('\n').filter((l) => /^\s+\d/.test(l)).map((l) => l.trim().replace(/\s+/g, ' '));
-        resolve({ syms: rows(rep).slice(0, 18), threads: rows(byThread).slice(0, 10) });
+        resolve({ syms: rows(rep).slice(0, 18), threads: rows(byThread).slice(0, 10), dsos: rows(byDso).slice(0, 12) });
       } catch (e) {
         resolve({ error: String(e.message || e).split('\n')[0] });
       }
@@ -267,7 +272,7 @@ function partLines(r, n) {
   const lines = [];
   let ok = 0, want = 0;
   const missing = [];
-  const perPart = r.browser.renderer / n; // eslint-disable-line no-unused-vars
+  const perPart = r.browser.renderer / n;
   for (const p of r.parts) {
     const recv = Object.entries(p.recv).map(([name, x]) => {
       want++;
@@ -320,6 +325,7 @@ async function main() {
   const gw = new Proc('ecc-gateway', BIN.gateway, ['--config', conf]);
   let browser = null;
   const stopAll = async () => {
+    if (perfProc) { try { process.kill(perfProc.pid, 'SIGINT'); } catch { /* gone */ } }
     await browser?.close().catch(() => {});
     if (args.keep) {
       fs.writeFileSync(path.join(root, 'gateway.log'), gw.out);
@@ -444,6 +450,7 @@ async function main() {
         if (p.error) console.log(`    perf: ${p.error}`);
         else {
           console.log(`    perf record -g on the gateway (room of ${size}), by thread:\n      ${p.threads.join('\n      ')}`);
+          console.log(`    by library (self, >= 2%):\n      ${p.dsos.join('\n      ')}`);
           console.log(`    by symbol (self, >= 1.5%):\n      ${p.syms.join('\n      ')}`);
         }
       }
