@@ -1,30 +1,35 @@
 // The consultation rooms benchmark (see bench/rooms for how to run it).
 //
 // One ecc-gateway driven by the real hub carries a room (issue 9) whose
-// participants are the real room page (/room/{id}) in headless Chromium
-// with fake devices: each publishes its camera and microphone into its
-// own room stream on the gateway (H.264 + Opus, WebRTC on 127.0.0.1) and
-// watches every other participant's, with the room's recording turned on
-// (POST /rooms/{id}/recording). Rooms of 2, 4 and 8 participants, grown
-// one after the other in the same room.
+// participants each publish camera and microphone (Chromium's fake
+// devices) into their own room stream on the gateway (H.264 + Opus, WebRTC
+// on 127.0.0.1) and receive every other participant's, with the room's
+// recording turned on (POST /rooms/{id}/recording). Rooms of 2, 4 and 8
+// participants, grown one after the other in the same room.
 //
 // The load generator shares the machine with the gateway, so it is kept
 // small and measured too: every participant is a page of ONE Chromium (its
 // own browser context: its own login and cookies), at a small viewport,
 // with a fake camera of --camera (default 320x240 at 15 fps) instead of the
-// page's 640x480; the page still decodes and shows every tile.
+// room page's 640x480. The first --full (default 2) are the real room page
+// (/room/{id}), which decodes and shows every tile; the others are light:
+// a wallboard page that joins, publishes with the wallboard's Publisher and
+// watches every other stream with its signalling, but takes the frames out
+// before the decoder (rooms-page.mjs). The gateway does the same for both.
 //
 // Per room size, after a warm-up, over a window: the gateway's CPU (% of one
 // core, utime+stime from /proc/PID/stat, per second: median and mean) and
 // RSS (median); the hub's; all of Chromium's (and per participant); every
-// participant's sent and decoded frame rates (getStats), so a participant
-// missing from someone's grid is reported; the segments the hub filed.
+// participant's sent and decoded (light: received) frame rates, so a
+// participant missing from someone's grid is reported; the segments the
+// hub filed; a perf profile of the gateway in the largest room.
 // Against the floor of the same run: the same gateway, room open with its
 // recording flag on, nobody in.
 //
 // Mouth-to-ear audio latency between the first two participants A and B:
 // Chromium's fake microphone plays a beep file (made here with ffmpeg:
-// 50 ms of 1 kHz every second). A's page times the beep onsets on its own
+// 50 ms every second, tones of 600, 1000, 1400, 1800 Hz in turn, so a beep
+// is told from the next even when the latency passes a second). A's page times the beep onsets on its own
 // captured track, B's page on A's tile (through the gateway) and, at the
 // same time, on A's tracks sent straight to B over a direct
 // RTCPeerConnection (127.0.0.1 candidates): the floor, on the very same
