@@ -150,6 +150,8 @@ void api_rooms_mute(struct ecc_req *req);
 void api_rooms_remove(struct ecc_req *req);
 void api_rooms_lock(struct ecc_req *req);
 void api_rooms_recording(struct ecc_req *req);
+void api_rooms_feed_add(struct ecc_req *req);
+void api_rooms_feed_remove(struct ecc_req *req);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

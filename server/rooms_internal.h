@@ -61,6 +61,10 @@ void rooms__audit(ecc_rooms *r, const char *actor, const char *action, int64_t i
  * participant muted is muted at the gateway; one who left, was removed or
  * whose room closed has its stream stopped). */
 void rooms__media_sync(ecc_rooms *r, int64_t room);
+/* roomfeeds.c: the room's feeds as JSON (an array), and the views they
+ * allowed ended where the room closed or the participant is no longer in. */
+cJSON *rooms__feeds_json(ecc_rooms *r, int64_t room);
+void rooms__feeds_sync(ecc_rooms *r, int64_t room);
 /* After a change is committed: the streams follow and ECC_EV_ROOM goes
  * out (the room:{id} WebSocket channel). */
 void rooms__changed(ecc_rooms *r, int64_t room);

@@ -490,6 +490,14 @@ static const char *const migrations[] = {
     "  session_hash TEXT UNIQUE, session_expires_at INTEGER,"
     "  UNIQUE(room_id, username));"
     "CREATE INDEX room_participants_room ON room_participants(room_id);",
+    /* 12 (after the lead's 11 on merge): field video in a room (rooms.h,
+     * roomfeeds.c): a unit's stream the host brought in. */
+    "CREATE TABLE room_feeds("
+    "  room_id INTEGER NOT NULL REFERENCES rooms(id),"
+    "  stream_id INTEGER NOT NULL,"
+    "  unit_id TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL, added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(room_id, stream_id));",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

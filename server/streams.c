@@ -33,6 +33,7 @@ struct live {
 	bool alerted;              /* a stream_stalled alert is open */
 	int64_t down_at;           /* hub clock, ms, when it last stopped being live; 0: live */
 	int64_t room, participant; /* a room participant's stream (in memory); 0: a unit's */
+	bool screen;               /* that participant's shared screen, not its camera */
 	bool muted;                /* a room stream whose sound the gateway drops */
 };
 
@@ -676,7 +677,8 @@ void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *paylo
 
 /* ---- room participants' streams ------------------------------------------------- */
 
-static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid)
+/* A room stream's key is (room, participant, screen flag). */
+static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid, bool screen)
 {
 	GHashTableIter it;
 	gpointer v;
@@ -684,15 +686,15 @@ static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid)
 	g_hash_table_iter_init(&it, s->by_id);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct live *l = v;
-		if (l->room == room && l->participant == pid)
+		if (l->room == room && l->participant == pid && l->screen == screen)
 			return l;
 	}
 	return NULL;
 }
 
-int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add)
+int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool screen, bool add)
 {
-	struct live *l = room_live(s, room, pid);
+	struct live *l = room_live(s, room, pid, screen);
 	char owner[32];
 	struct ecc_stream_def d = {
 	    .unit = owner, .url = ECC_STREAM_PUBLISHED, .record = false, .source = "room"};
@@ -702,16 +704,17 @@ int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add)
 	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
 	l = index_live(s, s->room_next--, &d, NULL);
 	g_hash_table_remove(s->by_name, l->name);
-	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT,
-	           (gint64)room, (gint64)pid);
+	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT "%s",
+	           (gint64)room, (gint64)pid, screen ? "s" : "");
 	g_hash_table_insert(s->by_name, l->name, l);
 	l->room = room;
 	l->participant = pid;
+	l->screen = screen;
 	assign(s);
 	return l->id;
 }
 
-bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid)
+bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid, bool *screen)
 {
 	struct live *l = by_id(s, id);
 
@@ -719,6 +722,8 @@ bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid
 		return false;
 	*room = l->room;
 	*pid = l->participant;
+	if (screen)
+		*screen = l->screen;
 	return true;
 }
 
@@ -758,7 +763,9 @@ void ecc_streams_room_drop(ecc_streams *s, int64_t id)
 		cJSON_AddStringToObject(order, "stream", l->name);
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
 	}
-	g_message("stream=%s: the participant left", l->name);
+	g_message("stream=%s: %s", l->name,
+	          l->screen ? "the participant stopped sharing its screen"
+	                    : "the participant left");
 	g_hash_table_remove(s->by_name, l->name);
 	g_hash_table_remove(s->by_id, &id);
 }
