@@ -9,7 +9,7 @@
 // (room/feeds.js; each feed a tile). A participant may share its screen
 // (getDisplayMedia), published as a second stream of its own; the others
 // see it in a big tile.
-import { t, applyTo, bindToggle } from './i18n/index.js';
+import { t, applyTo, bindToggle, onLanguage } from './i18n/index.js';
 import { api, EventBus, toLogin } from './net/index.js';
 import { Publisher } from './media/publisher.js';
 import { TileGrid, People, FeedPicker, enterRoom } from './room/index.js';
@@ -122,6 +122,11 @@ async function main() {
     onSessionEnd: () => end('room.removed'),
   });
   $('rm-share').onclick = () => toggleShare();
+  // the texts this page sets itself, in the other language
+  onLanguage(() => {
+    $('rm-share').textContent = t(page.screen ? 'room.share_stop' : 'room.share');
+    feeds.relabel();
+  });
   $('rm-leave').onclick = async () => {
     await api('POST', `/rooms/${id}/leave`).catch(() => {});
     end('room.left');

@@ -28,6 +28,11 @@ export class FeedPicker {
     this.timer = null;
   }
 
+  relabel() {
+    this.select.title = t('room.feed_pick');
+    this.button.textContent = t('room.feed_add');
+  }
+
   // The room as the hub sent it; manage: this page is the host's.
   show(room, manage) {
     this.room = room;
