@@ -152,6 +152,8 @@ void api_rooms_lock(struct ecc_req *req);
 void api_rooms_recording(struct ecc_req *req);
 void api_rooms_recordings(struct ecc_req *req);
 void api_cases_hearings(struct ecc_req *req);
+void api_rooms_feed_add(struct ecc_req *req);
+void api_rooms_feed_remove(struct ecc_req *req);
 
 /* api_common.c */
 /* May this user see this unit? Center roles: every unit; an officer: the

@@ -355,3 +355,25 @@ void api_rooms_remove(struct ecc_req *req)
 {
 	host_action(req, "remove");
 }
+
+/* Field video: a unit's stream brought into the room, or taken out. */
+void api_rooms_feed_add(struct ecc_req *req)
+{
+	change_json(req, ecc_rooms_feed_add);
+}
+
+void api_rooms_feed_remove(struct ecc_req *req)
+{
+	char why[ECC_ROOMS_WHY] = "";
+	int64_t id, stream;
+	int rc;
+
+	if (!room_param(req, &id))
+		return;
+	if (!api__param_id(req, 1, &stream)) {
+		ecc_req_error(req, 404, "not_found", "that stream is no feed of this room");
+		return;
+	}
+	rc = ecc_rooms_feed_remove(req->hub->rooms, &req->user, id, stream, req->ip, why);
+	changed(req, rc, why, id, 200);
+}

@@ -19,6 +19,7 @@
 struct session {
 	char id[24]; /* "p...": a phone publishing; "t...": a wall talking to it */
 	bool talk;
+	bool screen; /* a room participant's shared screen: ends with its session */
 	void *client;
 	int64_t stream;
 	char gw[65], name[24]; /* the gateway and its name for the stream */
@@ -225,21 +226,32 @@ int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user,
 }
 
 int ecc_publish_room(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
-                     int64_t room, const char **why)
+                     int64_t room, bool screen, const char **why)
 {
 	int64_t stream = 0;
 	char owner[32];
-	int rc = ecc_rooms_media_publish(p->hub->rooms, user, room, &stream, p->why);
+	int rc = ecc_rooms_media_publish(p->hub->rooms, user, room, screen, &stream, p->why);
 
 	if (rc != ECC_OK) {
 		*why = p->why;
 		return rc;
 	}
-	/* one session per participant: the newest connection wins */
+	/* one session per participant (and per screen): the newest connection wins */
 	end_where(p, of_stream, &stream, "a new connection of the participant replaced it", true,
 	          true);
 	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
-	return begin(p, client, user, ip, stream, owner, false, why);
+	rc = begin(p, client, user, ip, stream, owner, false, why);
+	if (rc == ECC_OK && screen) {
+		GHashTableIter it;
+		gpointer val;
+		g_hash_table_iter_init(&it, p->by_id);
+		while (g_hash_table_iter_next(&it, NULL, &val))
+			if (of_stream(val, &stream))
+				((struct session *)val)->screen = true;
+	} else if (rc != ECC_OK && screen) {
+		ecc_rooms_media_unshare(p->hub->rooms, stream);
+	}
+	return rc;
 }
 
 int ecc_publish_talk(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
@@ -309,20 +321,38 @@ int ecc_publish_ice(ecc_publish *p, void *client, const char *session, unsigned 
 int ecc_publish_stop(ecc_publish *p, void *client, const char *session, bool reconnect)
 {
 	struct session *w = mine(p, client, session);
+	int64_t screen;
 
 	if (!w)
 		return ECC_ERR_NOTFOUND;
+	screen = w->screen && !reconnect ? w->stream : 0;
 	if (w->talk)
 		end(p, w, "the wall stopped talking", true, true, false);
 	else
 		end(p, w, reconnect ? "the phone publishes again" : "stopped by the officer", true,
 		    true, !reconnect);
+	if (screen) /* stopped sharing: the screen's stream ends */
+		ecc_rooms_media_unshare(p->hub->rooms, screen);
 	return ECC_OK;
 }
 
 void ecc_publish_client_gone(ecc_publish *p, void *client)
 {
+	GArray *screens = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	GHashTableIter it;
+	gpointer val;
+
+	g_hash_table_iter_init(&it, p->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &val)) {
+		const struct session *w = val;
+		if (w->client == client && w->screen)
+			g_array_append_val(screens, w->stream);
+	}
 	end_where(p, of_client, client, "the phone's connection dropped", true, false);
+	/* a page that shared its screen went away: so does the screen */
+	for (guint i = 0; i < screens->len; i++)
+		ecc_rooms_media_unshare(p->hub->rooms, g_array_index(screens, int64_t, i));
+	g_array_free(screens, TRUE);
 }
 
 void ecc_publish_gateway_down(ecc_publish *p, const char *gw)

@@ -52,11 +52,13 @@ int ecc_publish_start(ecc_publish *p, void *client, const struct ecc_user *user,
 
 /* A room participant's camera and microphone (rooms.h: media): as
  * ecc_publish_start, into the participant's room stream; the reply's
- * "unit" is "room<id>". ECC_ERR_FORBIDDEN (not in the room, or waiting to
- * be admitted), ECC_ERR_NOTFOUND, ECC_ERR_EXISTS (closed),
- * ECC_ERR_UNAVAIL, with *why. */
+ * "unit" is "room<id>". screen: its shared screen instead (a second
+ * stream, video only), which ends when the session is stopped (not to
+ * publish again) or its connection goes. ECC_ERR_FORBIDDEN (not in the
+ * room, or waiting to be admitted), ECC_ERR_NOTFOUND, ECC_ERR_EXISTS
+ * (closed), ECC_ERR_UNAVAIL, with *why. */
 int ecc_publish_room(ecc_publish *p, void *client, const struct ecc_user *user, const char *ip,
-                     int64_t room, const char **why);
+                     int64_t room, bool screen, const char **why);
 
 /* Push-to-talk (对讲): a wall talks to the phone that publishes stream (a
  * webrtc: stream); the phone's own sound comes back as the stream's sound.

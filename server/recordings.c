@@ -54,7 +54,8 @@ static cJSON *row_json(sqlite3_stmt *s)
 	if (sqlite3_column_type(s, 20) != SQLITE_NULL) { /* a consultation room's */
 		cJSON_AddNumberToObject(o, "room", (double)sqlite3_column_int64(s, 20));
 		if (sqlite3_column_type(s, 21) != SQLITE_NULL) /* else the hearing's mix */
-			cJSON_AddNumberToObject(o, "participant", (double)sqlite3_column_int64(s, 21));
+			cJSON_AddNumberToObject(o, "participant",
+			                        (double)sqlite3_column_int64(s, 21));
 	}
 	return o;
 }

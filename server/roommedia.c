@@ -37,8 +37,8 @@ static int in_room(ecc_rooms *r, const struct ecc_user *u, int64_t room, int64_t
 	return rc;
 }
 
-int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t room, int64_t *stream,
-                            char why[ECC_ROOMS_WHY])
+int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t room, bool screen,
+                            int64_t *stream, char why[ECC_ROOMS_WHY])
 {
 	int64_t pid = 0;
 	bool fresh;
@@ -46,8 +46,8 @@ int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t room
 
 	if (rc != ECC_OK)
 		return rc;
-	fresh = !ecc_streams_room(r->hub->streams, room, pid, false);
-	*stream = ecc_streams_room(r->hub->streams, room, pid, true);
+	fresh = !ecc_streams_room(r->hub->streams, room, pid, screen, false);
+	*stream = ecc_streams_room(r->hub->streams, room, pid, screen, true);
 	/* a participant muted before it published publishes muted; the
 	 * others learn of a new stream */
 	if (fresh)
@@ -64,7 +64,7 @@ int ecc_rooms_media_watch(ecc_rooms *r, const struct ecc_user *u, int64_t stream
 	char state[16];
 	int rc;
 
-	if (!ecc_streams_room_of(r->hub->streams, stream, &room, &pid))
+	if (!ecc_streams_room_of(r->hub->streams, stream, &room, &pid, NULL))
 		return rooms__fail(why, ECC_ERR_NOTFOUND, "no such stream");
 	rc = in_room(r, u, room, &mine, why);
 	if (rc != ECC_OK)
@@ -87,19 +87,32 @@ void rooms__media_sync(ecc_rooms *r, int64_t room)
 	sqlite3_bind_int64(s, 1, room);
 	while (ecc_store_step(st, s) == SQLITE_ROW) {
 		int64_t pid = sqlite3_column_int64(s, 0);
-		int64_t stream = ecc_streams_room(r->hub->streams, room, pid, false);
+		int64_t cam = ecc_streams_room(r->hub->streams, room, pid, false, false);
+		int64_t screen = ecc_streams_room(r->hub->streams, room, pid, true, false);
 		bool in = !strcmp(ecc_store_column_text(s, 1), "in") &&
 		          strcmp(ecc_store_column_text(s, 3), "closed") != 0;
 
-		if (!stream)
-			continue;
-		if (in)
-			ecc_streams_room_mute(r->hub->streams, stream, sqlite3_column_int(s, 2));
-		else
-			ecc_streams_room_drop(r->hub->streams, stream);
+		if (cam && in)
+			ecc_streams_room_mute(r->hub->streams, cam, sqlite3_column_int(s, 2));
+		else if (cam)
+			ecc_streams_room_drop(r->hub->streams, cam);
+		if (screen && !in) /* a screen has no sound to mute */
+			ecc_streams_room_drop(r->hub->streams, screen);
 	}
 	sqlite3_reset(s);
 	rooms__record_sync(r, room);
+	rooms__feeds_sync(r, room);
+}
+
+void ecc_rooms_media_unshare(ecc_rooms *r, int64_t stream)
+{
+	int64_t room = 0, pid = 0;
+	bool screen = false;
+
+	if (!ecc_streams_room_of(r->hub->streams, stream, &room, &pid, &screen) || !screen)
+		return;
+	ecc_streams_room_drop(r->hub->streams, stream);
+	rooms__changed(r, room);
 }
 
 void rooms__changed(ecc_rooms *r, int64_t room)

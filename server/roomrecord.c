@@ -9,7 +9,8 @@
 #include <string.h>
 
 /* While the room is open and its host has recording on, the gateway mixes
- * every participant in it who publishes (grid order: who joined first) into
+ * every participant in it who publishes, and a screen one shares (grid
+ * order: who joined first, a screen after its camera) into
  * the room's mix, recorded in segments like any stream; off, or closed, the
  * mix stops (its open segment closed whole) and the participants' streams
  * leave it. */
@@ -44,16 +45,23 @@ void rooms__record_sync(ecc_rooms *r, int64_t room)
 	}
 	sqlite3_bind_int64(s, 1, room);
 	while (ecc_store_step(st, s) == SQLITE_ROW) {
-		int64_t stream =
-		    ecc_streams_room(r->hub->streams, room, sqlite3_column_int64(s, 0), false);
-		if (!stream)
-			continue;
-		ecc_streams_room_mixed(r->hub->streams, stream, on, ecc_store_column_text(s, 2));
-		if (on && sqlite3_column_int(s, 1)) {
-			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "channel",
-			                        ecc_streams_name(r->hub->streams, stream));
-			cJSON_AddItemToArray(inputs, o);
+		/* the camera, then a shared screen beside it */
+		for (int screen = 0; screen < 2; screen++) {
+			int64_t stream = ecc_streams_room(
+			    r->hub->streams, room, sqlite3_column_int64(s, 0), screen, false);
+			char *label;
+			if (!stream)
+				continue;
+			label = screen ? g_strdup_printf("%s（屏幕）", ecc_store_column_text(s, 2))
+			               : g_strdup(ecc_store_column_text(s, 2));
+			ecc_streams_room_mixed(r->hub->streams, stream, on, label);
+			g_free(label);
+			if (on && sqlite3_column_int(s, 1)) {
+				cJSON *o = cJSON_CreateObject();
+				cJSON_AddStringToObject(o, "channel",
+				                        ecc_streams_name(r->hub->streams, stream));
+				cJSON_AddItemToArray(inputs, o);
+			}
 		}
 	}
 	sqlite3_reset(s);

@@ -512,10 +512,18 @@ static cJSON *participants_json(ecc_rooms *r, int64_t id)
 		cJSON_AddStringToObject(o, "note", ecc_store_column_text(s, 3));
 		cJSON_AddStringToObject(o, "state", ecc_store_column_text(s, 4));
 		cJSON_AddBoolToObject(o, "muted", sqlite3_column_int(s, 5));
-		stream = ecc_streams_room(r->hub->streams, id, sqlite3_column_int64(s, 0), false);
+		stream =
+		    ecc_streams_room(r->hub->streams, id, sqlite3_column_int64(s, 0), false, false);
 		if (stream) { /* publishing (roommedia.c): what the others watch */
 			cJSON_AddNumberToObject(o, "stream", (double)stream);
 			cJSON_AddBoolToObject(o, "live",
+			                      ecc_streams_room_live(r->hub->streams, stream));
+		}
+		stream =
+		    ecc_streams_room(r->hub->streams, id, sqlite3_column_int64(s, 0), true, false);
+		if (stream) { /* sharing its screen */
+			cJSON_AddNumberToObject(o, "screen_stream", (double)stream);
+			cJSON_AddBoolToObject(o, "screen_live",
 			                      ecc_streams_room_live(r->hub->streams, stream));
 		}
 		cJSON_AddStringToObject(o, "invited_by", ecc_store_column_text(s, 6));
@@ -554,6 +562,7 @@ int ecc_rooms_get(ecc_rooms *r, const struct ecc_user *u, int64_t id, cJSON **ou
 	if (rc != SQLITE_ROW)
 		return ECC_ERR_DB;
 	cJSON_AddItemToObject(*out, "participants", participants_json(r, id));
+	cJSON_AddItemToObject(*out, "feeds", rooms__feeds_json(r, id));
 	if (u->room) {
 		cJSON_AddNumberToObject(*out, "you", (double)u->participant);
 	} else {

@@ -135,11 +135,17 @@ int ecc_rooms_guest_session(ecc_rooms *r, const char *token, struct ecc_user *gu
  * pushes the room again after every change. */
 
 /* The stream u publishes into in room id (made on the first publish), in
- * *stream. u must be in the room: joined, or a guest admitted.
+ * *stream: its camera and microphone, or (screen) its shared screen, a
+ * second stream of the participant (video only; "screen_stream" in the
+ * room's JSON). u must be in the room: joined, or a guest admitted.
  * FORBIDDEN (no access, not in, waiting: why says which), NOTFOUND,
  * EXISTS (closed), ECC_ERR_DB. */
-int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t id, int64_t *stream,
-                            char why[ECC_ROOMS_WHY]);
+int ecc_rooms_media_publish(ecc_rooms *r, const struct ecc_user *u, int64_t id, bool screen,
+                            int64_t *stream, char why[ECC_ROOMS_WHY]);
+/* The participant stopped sharing its screen (its page said so, or went
+ * away): the screen stream ends and the room is pushed again. Nothing for
+ * a stream that is no shared screen. */
+void ecc_rooms_media_unshare(ecc_rooms *r, int64_t stream);
 /* ECC_OK when u may watch room stream stream: u in its room, and its
  * participant in too. NOTFOUND (no room stream, or its participant is
  * gone), FORBIDDEN, EXISTS, ECC_ERR_DB. */
@@ -150,5 +156,25 @@ int ecc_rooms_media_watch(ecc_rooms *r, const struct ecc_user *u, int64_t stream
  * each with the segments of its hearing's mix: [{room, title, kind, state,
  * scheduled_at, segments: [{id, t0, t1, bytes, cut_short}]}] (roomrecord.c). */
 cJSON *ecc_rooms_hearings(ecc_rooms *r, int64_t case_id);
+
+/* ---- field video (roomfeeds.c) ------------------------------------------ */
+
+/* The host brings a unit's live stream (one the host may watch) into the
+ * room: body {"stream": id}. No second pull from the device: the room's
+ * participants watch the existing ingest (views.h), a guest too, for as
+ * long as it is a feed of the room. Stored (room_feeds), audited
+ * room.feed_add / room.feed_remove; the room's JSON lists "feeds".
+ * INVAL (bad body), NOTFOUND (no such room or stream), FORBIDDEN (not the
+ * host, or a unit the host may not see), EXISTS (in already; closed). */
+int ecc_rooms_feed_add(ecc_rooms *r, const struct ecc_user *u, int64_t id, const cJSON *body,
+                       const char *ip, char why[ECC_ROOMS_WHY]);
+/* Takes stream out of the room: the views it allowed end. NOTFOUND when it
+ * is no feed of the room. */
+int ecc_rooms_feed_remove(ecc_rooms *r, const struct ecc_user *u, int64_t id, int64_t stream,
+                          const char *ip, char why[ECC_ROOMS_WHY]);
+/* ECC_OK when u may watch unit stream stream as a feed of a room u is in
+ * (joined, or a guest admitted; the room not closed), *room that room.
+ * FORBIDDEN otherwise, ECC_ERR_DB. */
+int ecc_rooms_feed_watch(ecc_rooms *r, const struct ecc_user *u, int64_t stream, int64_t *room);
 
 #endif

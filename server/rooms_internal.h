@@ -64,6 +64,10 @@ void rooms__media_sync(ecc_rooms *r, int64_t room);
 /* roomrecord.c: the hearing's mix follows the room's recording flag, who
  * is in and who publishes. */
 void rooms__record_sync(ecc_rooms *r, int64_t room);
+/* roomfeeds.c: the room's feeds as JSON (an array), and the views they
+ * allowed ended where the room closed or the participant is no longer in. */
+cJSON *rooms__feeds_json(ecc_rooms *r, int64_t room);
+void rooms__feeds_sync(ecc_rooms *r, int64_t room);
 /* After a change is committed: the streams follow and ECC_EV_ROOM goes
  * out (the room:{id} WebSocket channel). */
 void rooms__changed(ecc_rooms *r, int64_t room);

@@ -262,5 +262,9 @@ const struct ecc_route ecc_routes[] = {
      "mark the hearing as recording, for every participant to see (host; audited)"},
     {"DELETE", "/api/v1/rooms/{id}/recording", CENTER | JUDGE, 0, api_rooms_recording,
      "mark the recording stopped (host; audited)"},
+    {"POST", "/api/v1/rooms/{id}/feeds", CENTER | JUDGE, JSON, api_rooms_feed_add,
+     "bring a unit's live stream into the room: stream (host; audited)"},
+    {"DELETE", "/api/v1/rooms/{id}/feeds/{stream}", CENTER | JUDGE, 0, api_rooms_feed_remove,
+     "take a unit's stream out of the room (host; audited)"},
     {NULL, NULL, 0, 0, NULL, NULL},
 };

@@ -496,6 +496,14 @@ static const char *const migrations[] = {
     "ALTER TABLE recordings ADD COLUMN room_id INTEGER REFERENCES rooms(id);"
     "ALTER TABLE recordings ADD COLUMN participant_id INTEGER;"
     "CREATE INDEX recordings_room ON recordings(room_id, t0) WHERE room_id IS NOT NULL;",
+    /* 11 -> 12: field video in a room (rooms.h, roomfeeds.c): a unit's
+     * stream the host brought in. */
+    "CREATE TABLE room_feeds("
+    "  room_id INTEGER NOT NULL REFERENCES rooms(id),"
+    "  stream_id INTEGER NOT NULL,"
+    "  unit_id TEXT NOT NULL,"
+    "  added_by TEXT NOT NULL, added_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(room_id, stream_id));",
 };
 
 #define LATEST ((int)G_N_ELEMENTS(migrations))

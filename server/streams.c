@@ -33,6 +33,7 @@ struct live {
 	bool alerted;              /* a stream_stalled alert is open */
 	int64_t down_at;           /* hub clock, ms, when it last stopped being live; 0: live */
 	int64_t room, participant; /* a room participant's stream (in memory); 0: a unit's */
+	bool screen;               /* that participant's shared screen, not its camera */
 	bool muted;                /* a room stream whose sound the gateway drops */
 	bool mixed;                /* a room stream in its room's mix (the hearing's recording) */
 	char *label;               /* its participant's name on its picture there */
@@ -718,7 +719,8 @@ void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *paylo
 
 /* ---- room participants' streams ------------------------------------------------- */
 
-static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid)
+/* A room stream's key is (room, participant, screen flag). */
+static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid, bool screen)
 {
 	GHashTableIter it;
 	gpointer v;
@@ -726,15 +728,15 @@ static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid)
 	g_hash_table_iter_init(&it, s->by_id);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct live *l = v;
-		if (l->room == room && l->participant == pid)
+		if (l->room == room && l->participant == pid && l->screen == screen)
 			return l;
 	}
 	return NULL;
 }
 
-int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add)
+int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool screen, bool add)
 {
-	struct live *l = room_live(s, room, pid);
+	struct live *l = room_live(s, room, pid, screen);
 	char owner[32];
 	struct ecc_stream_def d = {
 	    .unit = owner, .url = ECC_STREAM_PUBLISHED, .record = false, .source = "room"};
@@ -744,16 +746,17 @@ int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add)
 	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
 	l = index_live(s, s->room_next--, &d, NULL);
 	g_hash_table_remove(s->by_name, l->name);
-	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT,
-	           (gint64)room, (gint64)pid);
+	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT "%s",
+	           (gint64)room, (gint64)pid, screen ? "s" : "");
 	g_hash_table_insert(s->by_name, l->name, l);
 	l->room = room;
 	l->participant = pid;
+	l->screen = screen;
 	assign(s);
 	return l->id;
 }
 
-bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid)
+bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid, bool *screen)
 {
 	struct live *l = by_id(s, id);
 
@@ -761,6 +764,8 @@ bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid
 		return false;
 	*room = l->room;
 	*pid = l->participant;
+	if (screen)
+		*screen = l->screen;
 	return true;
 }
 
@@ -808,7 +813,7 @@ void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *
 
 int64_t ecc_streams_room_mix(ecc_streams *s, int64_t room, const cJSON *inputs)
 {
-	struct live *l = room_live(s, room, 0);
+	struct live *l = room_live(s, room, 0, false);
 	char owner[32];
 	struct ecc_stream_def d = {.unit = owner, .url = "mix:", .record = true, .source = "room"};
 
@@ -850,7 +855,9 @@ void ecc_streams_room_drop(ecc_streams *s, int64_t id)
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
 	}
 	g_message("stream=%s: %s", l->name,
-	          l->participant ? "the participant left" : "the hearing's mix stops");
+	          !l->participant ? "the hearing's mix stops"
+	          : l->screen     ? "the participant stopped sharing its screen"
+	                          : "the participant left");
 	g_hash_table_remove(s->by_name, l->name);
 	g_hash_table_remove(s->by_id, &id);
 }

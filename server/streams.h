@@ -87,17 +87,19 @@ int ecc_streams_published(ecc_streams *s, const char *unit, const char *actor, c
 void ecc_streams_publish_stopped(ecc_streams *s, int64_t id);
 
 /* A room participant's camera and microphone (rooms.h: media): a webrtc:
- * stream owned by participant pid of room, not by a unit. Kept in memory
- * only (a negative id, the gateway's name "r<room>p<pid>"), not recorded,
+ * stream owned by participant pid of room, not by a unit; and its shared
+ * screen (video only), a second stream of the same participant. Kept in
+ * memory only (a negative id, the gateway's name "r<room>p<pid>", the
+ * screen's "r<room>p<pid>s": keep that shape), not recorded,
  * not listed with the units' streams, no stall alerts; assigned to a
  * gateway like any stream. Who may publish or watch it is the rooms
  * module's rule (ecc_rooms_media_*), not a unit's. */
 
-/* The stream of participant pid of room: found, or (add) made and
- * assigned. 0: none (and !add). */
-int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool add);
-/* Whose room stream id is; false: no room stream. */
-bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid);
+/* The stream of participant pid of room (screen: its shared screen, else
+ * its camera): found, or (add) made and assigned. 0: none (and !add). */
+int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool screen, bool add);
+/* Whose room stream id is (screen may be NULL); false: no room stream. */
+bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid, bool *screen);
 /* The room stream delivers video now (its state "live"); a change of
  * state emits ECC_EV_ROOM for its room. */
 bool ecc_streams_room_live(ecc_streams *s, int64_t id);

@@ -26,8 +26,10 @@ struct view {
 	char user[ECC_NAME_MAX + 1];
 	char ip[64];
 	enum ecc_view_mode mode;
-	gint64 started; /* monotonic ms */
-	uint64_t bytes; /* fallback media forwarded */
+	int64_t feed_room;   /* allowed only as a feed of this room (rooms.h), else 0 */
+	struct ecc_user who; /* the viewer, with feed_room: checked again on its changes */
+	gint64 started;      /* monotonic ms */
+	uint64_t bytes;      /* fallback media forwarded */
 };
 
 struct ecc_views {
@@ -172,7 +174,7 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 {
 	const char *unit = ecc_streams_unit(v->hub->streams, stream);
 	struct ecc_unit *u = unit ? ecc_units_get(v->hub->units, unit) : NULL;
-	int64_t room = 0, pid = 0;
+	int64_t room = 0, pid = 0, feed_room = 0;
 	struct view *w;
 	cJSON *d, *o;
 	unsigned char raw[8];
@@ -183,10 +185,14 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 		return ECC_ERR_NOTFOUND;
 	}
 	/* a room participant's stream: the room's rule (rooms.h), not a unit's */
-	if (ecc_streams_room_of(v->hub->streams, stream, &room, &pid))
+	if (ecc_streams_room_of(v->hub->streams, stream, &room, &pid, NULL))
 		rc = ecc_rooms_media_watch(v->hub->rooms, user, stream, v->why);
 	else if (!u || !api__unit_visible(user, u))
-		rc = ECC_ERR_FORBIDDEN;
+		/* a unit's stream the user may not see, unless a feed of a room
+		 * the user is in (a guest too), for as long as it is one */
+		rc = ecc_rooms_feed_watch(v->hub->rooms, user, stream, &feed_room) == ECC_OK
+		         ? ECC_OK
+		         : ECC_ERR_FORBIDDEN;
 	if (rc != ECC_OK) {
 		d = cJSON_CreateObject();
 		cJSON_AddStringToObject(d, "unit", unit);
@@ -210,6 +216,9 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	w->client = client;
 	w->stream = stream;
 	w->mode = mode;
+	w->feed_room = feed_room;
+	if (feed_room)
+		w->who = *user;
 	g_strlcpy(w->unit, unit, sizeof(w->unit));
 	g_strlcpy(w->user, user->username, sizeof(w->user));
 	g_strlcpy(w->ip, ip ? ip : "", sizeof(w->ip));
@@ -222,6 +231,8 @@ int ecc_views_watch(ecc_views *v, void *client, const struct ecc_user *user, con
 	cJSON_AddStringToObject(d, "unit", w->unit);
 	cJSON_AddStringToObject(d, "gateway", w->gw);
 	cJSON_AddStringToObject(d, "mode", mode_name(mode));
+	if (feed_room)
+		cJSON_AddNumberToObject(d, "room", (double)feed_room);
 	audit(v, w->user, w->ip, "view.start", stream, d, NULL);
 	g_message("view=%s of stream %" G_GINT64_FORMAT " (unit %s) by %s on gw=%s (%s)", w->id,
 	          stream, w->unit, w->user, w->gw, mode_name(mode));
@@ -335,6 +346,30 @@ void ecc_views_client_gone(ecc_views *v, void *client)
 void ecc_views_gateway_down(ecc_views *v, const char *gw)
 {
 	end_where(v, on_gateway, gw, "the gateway went offline", false, true);
+}
+
+struct feed_check {
+	ecc_rooms *rooms;
+	int64_t room;
+};
+
+/* A feed view of the room that the feed rule no longer allows (taken out,
+ * the viewer left, the room closed). */
+static bool feed_gone(const struct view *w, const void *arg)
+{
+	const struct feed_check *fc = arg;
+	int64_t now = 0;
+
+	return w->feed_room == fc->room &&
+	       ecc_rooms_feed_watch(fc->rooms, &w->who, w->stream, &now) != ECC_OK;
+}
+
+void ecc_views_feeds_recheck(ecc_views *v, int64_t room)
+{
+	struct feed_check fc = {v->hub->rooms, room};
+
+	if (room)
+		end_where(v, feed_gone, &fc, "the feed left the room", true, true);
 }
 
 void ecc_views_on_gateway(ecc_views *v, const char *gw, const cJSON *report)

@@ -83,6 +83,10 @@ void ecc_views_on_media(ecc_views *v, const char *gw, const char *view, const vo
  * phones publishing (publish.h). */
 cJSON *ecc_views_ice_servers(const struct ecc_config *cfg);
 
+/* The feeds of room changed (rooms.h): every view allowed only as a feed
+ * of that room that the rule no longer allows ends. */
+void ecc_views_feeds_recheck(ecc_views *v, int64_t room);
+
 /* Every view held by a gateway that went offline ends. */
 void ecc_views_gateway_down(ecc_views *v, const char *gw);
 

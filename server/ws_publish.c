@@ -16,19 +16,23 @@ static void send_publish(void *client, cJSON *msg)
 	ecc_ws__enqueue_json(client, msg);
 }
 
-/* publish {room?}: publishing {session, stream, unit, ice_servers}, or an
- * error. Without room: the user's unit's camera; with it: the user's
- * camera in that room (rooms.h). */
+/* publish {room?, screen?}: publishing {session, stream, unit,
+ * ice_servers}, or an error. Without room: the user's unit's camera; with
+ * it: the user's camera in that room (rooms.h), or (screen true) its
+ * shared screen. */
 void ecc_ws__m_publish(struct client *c, const cJSON *msg)
 {
 	const char *why = "";
 	int64_t room = 0;
+	bool screen = false;
 	int rc;
 
 	if (cJSON_GetObjectItemCaseSensitive(msg, "room"))
-		rc = ecc_json_get_int64(msg, "room", &room) == ECC_OK && room > 0
-		         ? ecc_publish_room(c->ws->hub->publish, c, &c->user, c->ip, room, &why)
-		         : (why = "room must be a room id", ECC_ERR_INVAL);
+		rc = ecc_json_get_int64(msg, "room", &room) == ECC_OK && room > 0 &&
+		             ecc_json_get_bool(msg, "screen", &screen) != ECC_ERR_INVAL
+		         ? ecc_publish_room(c->ws->hub->publish, c, &c->user, c->ip, room, screen,
+		                            &why)
+		         : (why = "room must be a room id, screen true or false", ECC_ERR_INVAL);
 	else
 		rc = ecc_publish_start(c->ws->hub->publish, c, &c->user, c->ip, &why);
 	if (rc == ECC_OK)

@@ -4,18 +4,22 @@
 // the gateway (media/publisher.js) and watches every other participant's
 // (room/tiles.js); the room:{id} WebSocket channel pushes the room after
 // every change (joins, leaves, admissions, mutes, lock, recording flag).
-// The host's controls (room/people.js) act through the REST API.
-import { t, applyTo, bindToggle } from './i18n/index.js';
+// The host's controls (room/people.js) act through the REST API, and so
+// does the host's picker of units' live streams to bring into the room
+// (room/feeds.js; each feed a tile). A participant may share its screen
+// (getDisplayMedia), published as a second stream of its own; the others
+// see it in a big tile.
+import { t, applyTo, bindToggle, onLanguage } from './i18n/index.js';
 import { api, EventBus, toLogin } from './net/index.js';
 import { Publisher } from './media/publisher.js';
-import { TileGrid, People, enterRoom } from './room/index.js';
+import { TileGrid, People, FeedPicker, enterRoom } from './room/index.js';
 
 const id = Number(location.pathname.split('/')[2]) || 0;
 const guest = new URLSearchParams(location.search).get('guest');
 const $ = (x) => document.getElementById(x);
 const status = (key, params) => { $('rm-status').textContent = key ? t(key, params) : ''; };
 
-const page = { room: null, me: null, publisher: null, grid: new TileGrid($('rm-grid')), ended: false };
+const page = { room: null, me: null, publisher: null, screen: null, grid: new TileGrid($('rm-grid')), ended: false };
 window.__eccRoom = page;
 
 function manages(room) {
@@ -34,8 +38,37 @@ function publish(name) {
   pub.start().then(() => page.grid.showSelf(pub.media, name)).catch(() => {});
 }
 
+// Shares the screen (a second publisher, video only), or stops sharing;
+// the browser's own "stop sharing" ends the track and so the sharing.
+async function toggleShare() {
+  if (page.screen) { stopShare(); return; }
+  let media;
+  try {
+    media = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  } catch (e) {
+    status('room.share_error', { message: e.message || String(e) });
+    return;
+  }
+  if (page.ended) { for (const tr of media.getTracks()) tr.stop(); return; }
+  const pub = new Publisher({ room: id, media, screen: true });
+  page.screen = pub;
+  media.getVideoTracks()[0].addEventListener('ended', stopShare);
+  pub.addEventListener('error', (e) => { status('room.share_error', { message: e.detail.message || e.detail.code }); stopShare(); });
+  $('rm-share').textContent = t('room.share_stop');
+  pub.start().catch(() => {});
+}
+
+function stopShare() {
+  const pub = page.screen;
+  page.screen = null;
+  pub?.stop();
+  $('rm-share').textContent = t('room.share');
+}
+
 function end(key) {
   page.ended = true;
+  stopShare();
+  $('rm-share').hidden = true;
   page.publisher?.stop();
   page.publisher = null;
   page.grid.close();
@@ -48,6 +81,7 @@ function show(room) {
   $('rm-rec').hidden = !room.recording;
   const self = room.participants.find((p) => p.id === room.you);
   people.show(room, manages(room));
+  feeds.show(room, manages(room));
   if (page.ended) return;
   if (room.state === 'closed') { end('room.closed'); return; }
   if (!self || self.state === 'removed' || self.state === 'left') { end('room.removed'); return; }
@@ -55,10 +89,14 @@ function show(room) {
   if (self.state !== 'in') return;
   status(room.locked ? 'room.locked_note' : '');
   publish(self.name);
+  $('rm-share').hidden = !navigator.mediaDevices?.getDisplayMedia;
   page.grid.sync(room.participants, room.you);
+  page.grid.syncScreens(room.participants, room.you);
+  page.grid.syncFeeds(room.feeds || [], manages(room) ? (stream) => feeds.remove(stream) : null);
 }
 
 const people = new People($('rm-people'), $('rm-host'), $('rm-lock'), (e) => status('room.failed', { message: e.message }));
+const feeds = new FeedPicker($('rm-host'), (e) => status('room.failed', { message: e.message }));
 
 async function main() {
   applyTo(document);
@@ -83,11 +121,17 @@ async function main() {
     onState: (s) => { if (s === 'lost' && !page.ended) status('room.connection_lost'); },
     onSessionEnd: () => end('room.removed'),
   });
+  $('rm-share').onclick = () => toggleShare();
+  // the texts this page sets itself, in the other language
+  onLanguage(() => {
+    $('rm-share').textContent = t(page.screen ? 'room.share_stop' : 'room.share');
+    feeds.relabel();
+  });
   $('rm-leave').onclick = async () => {
     await api('POST', `/rooms/${id}/leave`).catch(() => {});
     end('room.left');
   };
-  window.addEventListener('pagehide', () => { page.publisher?.stop(); page.grid.close(); });
+  window.addEventListener('pagehide', () => { page.publisher?.stop(); page.screen?.stop(); page.grid.close(); });
 }
 
 main();

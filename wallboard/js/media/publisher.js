@@ -53,10 +53,11 @@ export class Publisher extends EventTarget {
   // constraints: getUserMedia's (default: the back camera at 640x480 and
   // the microphone). media: a MediaStream to publish instead. room: a
   // consultation room's id: publish there (the participant's own stream,
-  // the room page) instead of as the user's unit.
-  constructor({ constraints, media, room } = {}) {
+  // the room page) instead of as the user's unit; with screen, the
+  // participant's shared screen (media: getDisplayMedia's), a second stream.
+  constructor({ constraints, media, room, screen = false } = {}) {
     super();
-    this.request = room ? { type: 'publish', room } : { type: 'publish' };
+    this.request = room ? { type: 'publish', room, ...(screen ? { screen: true } : {}) } : { type: 'publish' };
     this.constraints = constraints || {
       video: { facingMode: 'environment', width: { ideal: 640 }, height: { ideal: 480 } },
       audio: true,

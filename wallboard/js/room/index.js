@@ -4,3 +4,4 @@ export { People } from './people.js';
 export { LevelMeter } from './level.js';
 export { enterRoom } from './enter.js';
 export { RoomsPanel } from './panel.js';
+export { FeedPicker } from './feeds.js';

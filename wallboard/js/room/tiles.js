@@ -2,7 +2,12 @@
 // publishes), every other participant in the room large, each watched
 // through the live player (media/player.js: WebRTC from the gateway, RTP
 // forwarded), with its name; the loudest one is highlighted (level.js).
+// A participant's shared screen gets a big tile of its own (.rm-screen);
+// each unit's stream the host brought in (a feed) a tile with the unit's
+// name and a "现场" badge (.rm-feed), and for the host a button to take it
+// out.
 import { LivePlayer } from '../media/player.js';
+import { t } from '../i18n/index.js';
 import { LevelMeter } from './level.js';
 
 const SPEAKING = 0.02; // below this peak a tile is silent
@@ -12,6 +17,8 @@ export class TileGrid {
   constructor(el) {
     this.el = el;
     this.tiles = new Map(); // participant id -> {el, player, stream, meter}
+    this.screens = new Map(); // participant id -> {el, label, player, stream}
+    this.feeds = new Map(); // stream id -> {el, label, player, stream}
     this.self = null;
     this.timer = setInterval(() => this.highlight(), LEVEL_MS);
   }
@@ -51,20 +58,86 @@ export class TileGrid {
     }
   }
 
-  add(id, stream) {
+  // Shared screens: a big tile for each other participant's that delivers.
+  syncScreens(participants, you) {
+    const want = new Map();
+    for (const p of participants) {
+      if (p.id !== you && p.state === 'in' && p.screen_stream && p.screen_live) want.set(p.id, p);
+    }
+    this.syncKind(this.screens, want, (p) => p.screen_stream, (id, p) => {
+      // first: the document everyone looks at
+      return this.tile('rm-tile rm-screen', { participant: String(id) }, p.screen_stream, true,
+        (el) => this.el.prepend(el));
+    }, (tile, p) => { tile.label.textContent = t('room.screen_of', { name: p.name }); });
+  }
+
+  // The room's feeds (units' live streams); remove(stream) for the host.
+  syncFeeds(feeds, remove) {
+    const want = new Map(feeds.map((f) => [f.stream, f]));
+    this.syncKind(this.feeds, want, (f) => f.stream, (stream, f) => {
+      const tile = this.tile('rm-tile rm-feed', { feed: String(stream), unit: f.unit }, stream, false,
+        (el) => this.el.insertBefore(el, this.self));
+      const badge = document.createElement('span');
+      badge.className = 'rm-badge';
+      badge.textContent = t('room.feed_badge');
+      tile.el.append(badge);
+      return tile;
+    }, (tile, f) => {
+      tile.label.textContent = f.unit_name;
+      tile.el.querySelector('.rm-out')?.remove();
+      if (!remove) return;
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'rm-btn rm-out';
+      b.dataset.action = 'feed-remove';
+      b.textContent = t('room.feed_remove');
+      b.onclick = () => remove(f.stream);
+      tile.el.append(b);
+    });
+  }
+
+  // Keeps map (key -> tile) to want (key -> item): stale tiles go, new
+  // ones are made by make(key, item), each updated by update(tile, item).
+  syncKind(map, want, streamOf, make, update) {
+    for (const [key, tile] of map) {
+      const item = want.get(key);
+      if (!item || streamOf(item) !== tile.stream) this.dropFrom(map, key);
+    }
+    for (const [key, item] of want) {
+      if (!map.has(key)) map.set(key, make(key, item));
+      update(map.get(key), item);
+    }
+  }
+
+  // A tile with a live player of stream; data: its dataset. place(el)
+  // puts it in the grid before its player starts.
+  tile(className, data, stream, muted, place) {
     const el = document.createElement('div');
-    el.className = 'rm-tile';
-    el.dataset.participant = String(id);
+    el.className = className;
+    Object.assign(el.dataset, data);
     const box = document.createElement('div');
     const label = document.createElement('span');
     label.className = 'rm-name';
     el.append(box, label);
-    this.el.insertBefore(el, this.self);
+    place(el);
+    const player = new LivePlayer(box, { stream, muted });
+    return { el, label, player, stream, meter: null };
+  }
+
+  add(id, stream) {
     // the room's sound plays: unmuted (a click may be needed to allow it)
-    const player = new LivePlayer(box, { stream, muted: false });
-    const tile = { el, label, player, stream, meter: null };
+    const tile = this.tile('rm-tile', { participant: String(id) }, stream, false,
+      (el) => this.el.insertBefore(el, this.self));
     this.tiles.set(id, tile);
     return tile;
+  }
+
+  dropFrom(map, key) {
+    const tile = map.get(key);
+    if (!tile) return;
+    tile.player.stop();
+    tile.el.remove();
+    map.delete(key);
   }
 
   drop(id) {
@@ -101,5 +174,6 @@ export class TileGrid {
   close() {
     clearInterval(this.timer);
     for (const id of [...this.tiles.keys()]) this.drop(id);
+    for (const map of [this.screens, this.feeds]) for (const key of [...map.keys()]) this.dropFrom(map, key);
   }
 }
