@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-streams"
 
 #include "streams.h"
+#include "streams_internal.h"
 #include "ecc_url.h"
 #include "alert.h"
 #include "api.h"
@@ -18,36 +19,6 @@
 #define REPORT_STALE_MS 5000
 #define STALL_ALERT_MS  3000
 
-struct live {
-	int64_t id;
-	char name[24]; /* "s<id>", the gateway's name for it */
-	char unit[ECC_UNIT_ID_MAX + 1];
-	char *url, *transport, *source;
-	char *restream; /* a live push's destination, or NULL (kept in memory) */
-	bool record;
-	char gateway[65];          /* assigned gateway, or empty */
-	char state[16];            /* as the gateway reports it, "unassigned" or "unknown" */
-	cJSON *health;             /* the last report */
-	int64_t reported;          /* hub clock, ms */
-	bool was_live;             /* has delivered video since it was assigned */
-	bool alerted;              /* a stream_stalled alert is open */
-	int64_t down_at;           /* hub clock, ms, when it last stopped being live; 0: live */
-	int64_t room, participant; /* a room participant's stream (in memory); 0: a unit's */
-	bool screen;               /* that participant's shared screen, not its camera */
-	bool muted;                /* a room stream whose sound the gateway drops */
-	bool mixed;                /* a room stream in its room's mix (the hearing's recording) */
-	char *label;               /* its participant's name on its picture there */
-	cJSON *mix;                /* a room's mix (participant 0): its inputs, or NULL */
-};
-
-struct ecc_streams {
-	struct ecc_hub *hub;
-	GHashTable *by_id;   /* int64 id (boxed) -> struct live* */
-	GHashTable *by_name; /* "s<id>" -> struct live* */
-	guint tick_id;
-	int64_t room_next; /* the next room stream's id: negative, never stored */
-};
-
 static void live_free(gpointer p)
 {
 	struct live *l = p;
@@ -62,7 +33,7 @@ static void live_free(gpointer p)
 	g_free(l);
 }
 
-static struct live *by_id(ecc_streams *s, int64_t id)
+struct live *streams__by_id(ecc_streams *s, int64_t id)
 {
 	return g_hash_table_lookup(s->by_id, &id);
 }
@@ -112,7 +83,7 @@ static void announce(ecc_streams *s, const struct live *l)
 
 cJSON *ecc_streams_get_json(ecc_streams *s, int64_t id)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 
 	return l ? live_json(l) : NULL;
 }
@@ -150,21 +121,21 @@ cJSON *ecc_streams_list_json(ecc_streams *s, const struct ecc_user *user)
 
 const char *ecc_streams_unit(ecc_streams *s, int64_t id)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 
 	return l ? l->unit : NULL;
 }
 
 const char *ecc_streams_name(ecc_streams *s, int64_t id)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 
 	return l ? l->name : NULL;
 }
 
 bool ecc_streams_where(ecc_streams *s, int64_t id, char *gw, char *name)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 	struct ecc_gateway *g =
 	    l && l->gateway[0] ? ecc_gateways_get(s->hub->gateways, l->gateway) : NULL;
 
@@ -177,7 +148,7 @@ bool ecc_streams_where(ecc_streams *s, int64_t id, char *gw, char *name)
 
 char *ecc_streams_snapshot_path(ecc_streams *s, int64_t id)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 	struct ecc_gateway *gw = l ? ecc_gateways_get(s->hub->gateways, l->gateway) : NULL;
 
 	return gw && gw->snapshots ? g_strdup_printf("%s/%s.jpg", gw->snapshots, l->name) : NULL;
@@ -197,7 +168,7 @@ int ecc_streams_load(ecc_streams *s, const char *gw)
 	return n;
 }
 
-static cJSON *order_of(const struct live *l)
+cJSON *streams__order_of(const struct live *l)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -265,7 +236,7 @@ static struct ecc_gateway *room_gateway(ecc_streams *s, const struct live *l)
 }
 
 /* Gives every stream without a live gateway to the least-loaded one. */
-static void assign(ecc_streams *s)
+void streams__assign(ecc_streams *s)
 {
 	GPtrArray *gws = ecc_gateways_online(s->hub->gateways);
 	GHashTableIter it;
@@ -306,7 +277,7 @@ static void assign(ecc_streams *s)
 		l->was_live = false;
 		l->down_at = 0;
 		set_state(s, l, "assigned");
-		order = order_of(l);
+		order = streams__order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
 		ecc_gateways_send(s->hub->gateways, best->id, order);
 	}
@@ -319,14 +290,14 @@ void ecc_streams_gateway_up(ecc_streams *s, const char *gw)
 	GHashTableIter it;
 	gpointer v;
 
-	assign(s);
+	streams__assign(s);
 	/* The full list: the gateway starts what it lacks and stops the rest. */
 	cJSON_AddStringToObject(order, "op", "sync");
 	list = cJSON_AddArrayToObject(order, "streams");
 	g_hash_table_iter_init(&it, s->by_id);
 	while (g_hash_table_iter_next(&it, NULL, &v))
 		if (!strcmp(((struct live *)v)->gateway, gw))
-			cJSON_AddItemToArray(list, order_of(v));
+			cJSON_AddItemToArray(list, streams__order_of(v));
 	ecc_gateways_send(s->hub->gateways, gw, order);
 }
 
@@ -344,7 +315,7 @@ void ecc_streams_gateway_down(ecc_streams *s, const char *gw)
 		l->gateway[0] = '\0';
 		save_gateway(s, l);
 	}
-	assign(s);
+	streams__assign(s);
 }
 
 /* ---- health ---------------------------------------------------------------- */
@@ -428,7 +399,7 @@ static gboolean tick_cb(gpointer data)
 	GHashTableIter it;
 	gpointer v;
 
-	assign(s);
+	streams__assign(s);
 	g_hash_table_iter_init(&it, s->by_id);
 	while (g_hash_table_iter_next(&it, NULL, &v)) {
 		struct live *l = v;
@@ -449,8 +420,8 @@ static bool url_ok(const char *url)
 	        g_str_has_prefix(url, "rtmp://") || g_str_has_prefix(url, "srt://"));
 }
 
-static struct live *index_live(ecc_streams *s, int64_t id, const struct ecc_stream_def *d,
-                               const char *gateway)
+struct live *streams__index_live(ecc_streams *s, int64_t id, const struct ecc_stream_def *d,
+                                 const char *gateway)
 {
 	struct live *l = g_new0(struct live, 1);
 	int64_t *key = g_new(int64_t, 1);
@@ -521,17 +492,17 @@ int ecc_streams_add(ecc_streams *s, const struct ecc_stream_def *d, const char *
 		ecc_store_rollback(s->hub->store);
 		return rc;
 	}
-	index_live(s, id, d, NULL);
+	streams__index_live(s, id, d, NULL);
 	if (id_out)
 		*id_out = id;
-	assign(s);
+	streams__assign(s);
 	return ECC_OK;
 }
 
 int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char *actor,
                          const char *ip, const char **why)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 	char target[32], *shown, *detail;
 	struct ecc_audit_entry e = {.actor = actor, .target = target, .ip = ip};
 	cJSON *d;
@@ -571,7 +542,7 @@ int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char
 	l->restream = g_strdup(url);
 	if (l->gateway[0]) {
 		/* the start order again: the gateway turns the push on or off */
-		cJSON *order = order_of(l);
+		cJSON *order = streams__order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
 	}
@@ -580,7 +551,7 @@ int ecc_streams_restream(ecc_streams *s, int64_t id, const char *url, const char
 
 int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 	sqlite3_stmt *st;
 	cJSON *order;
 
@@ -606,7 +577,7 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 			l->was_live = false;
 			l->down_at = 0;
 		}
-		order = order_of(l);
+		order = streams__order_of(l);
 		cJSON_AddStringToObject(order, "op", "start");
 		ecc_gateways_send(s->hub->gateways, l->gateway, order);
 	}
@@ -617,7 +588,7 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 int ecc_streams_delete(ecc_streams *s, int64_t id, const char *actor, const char *ip)
 {
 	struct ecc_audit_entry e = {.actor = actor, .action = "stream.delete", .ip = ip};
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 	sqlite3_stmt *st;
 	char target[32];
 	int rc;
@@ -674,7 +645,7 @@ int ecc_streams_published(ecc_streams *s, const char *unit, const char *actor, c
 
 void ecc_streams_publish_stopped(ecc_streams *s, int64_t id)
 {
-	struct live *l = by_id(s, id);
+	struct live *l = streams__by_id(s, id);
 
 	if (!l)
 		return;
@@ -717,151 +688,6 @@ void ecc_streams_on_announce(ecc_streams *s, const char *unit, const char *paylo
 	cJSON_Delete(o);
 }
 
-/* ---- room participants' streams ------------------------------------------------- */
-
-/* A room stream's key is (room, participant, screen flag). */
-static struct live *room_live(ecc_streams *s, int64_t room, int64_t pid, bool screen)
-{
-	GHashTableIter it;
-	gpointer v;
-
-	g_hash_table_iter_init(&it, s->by_id);
-	while (g_hash_table_iter_next(&it, NULL, &v)) {
-		struct live *l = v;
-		if (l->room == room && l->participant == pid && l->screen == screen)
-			return l;
-	}
-	return NULL;
-}
-
-int64_t ecc_streams_room(ecc_streams *s, int64_t room, int64_t pid, bool screen, bool add)
-{
-	struct live *l = room_live(s, room, pid, screen);
-	char owner[32];
-	struct ecc_stream_def d = {
-	    .unit = owner, .url = ECC_STREAM_PUBLISHED, .record = false, .source = "room"};
-
-	if (l || !add)
-		return l ? l->id : 0;
-	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
-	l = index_live(s, s->room_next--, &d, NULL);
-	g_hash_table_remove(s->by_name, l->name);
-	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "p%" G_GINT64_FORMAT "%s",
-	           (gint64)room, (gint64)pid, screen ? "s" : "");
-	g_hash_table_insert(s->by_name, l->name, l);
-	l->room = room;
-	l->participant = pid;
-	l->screen = screen;
-	assign(s);
-	return l->id;
-}
-
-bool ecc_streams_room_of(ecc_streams *s, int64_t id, int64_t *room, int64_t *pid, bool *screen)
-{
-	struct live *l = by_id(s, id);
-
-	if (!l || !l->room)
-		return false;
-	*room = l->room;
-	*pid = l->participant;
-	if (screen)
-		*screen = l->screen;
-	return true;
-}
-
-bool ecc_streams_room_live(ecc_streams *s, int64_t id)
-{
-	struct live *l = by_id(s, id);
-
-	return l && l->room && !strcmp(l->state, "live");
-}
-
-/* The same order again: the running stream takes its new flags. */
-static void order_again(ecc_streams *s, const struct live *l)
-{
-	cJSON *order;
-
-	if (!l->gateway[0])
-		return;
-	order = order_of(l);
-	cJSON_AddStringToObject(order, "op", "start");
-	ecc_gateways_send(s->hub->gateways, l->gateway, order);
-}
-
-void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted)
-{
-	struct live *l = by_id(s, id);
-
-	if (!l || !l->room || l->muted == muted)
-		return;
-	l->muted = muted;
-	g_message("stream=%s: sound %s", l->name, muted ? "muted" : "on");
-	order_again(s, l);
-}
-
-void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *label)
-{
-	struct live *l = by_id(s, id);
-
-	if (!l || !l->room || !l->participant || (l->mixed == mixed && !g_strcmp0(l->label, label)))
-		return;
-	l->mixed = mixed;
-	g_free(l->label);
-	l->label = g_strdup(label);
-	order_again(s, l);
-}
-
-int64_t ecc_streams_room_mix(ecc_streams *s, int64_t room, const cJSON *inputs)
-{
-	struct live *l = room_live(s, room, 0, false);
-	char owner[32];
-	struct ecc_stream_def d = {.unit = owner, .url = "mix:", .record = true, .source = "room"};
-
-	if (!inputs) {
-		if (l)
-			ecc_streams_room_drop(s, l->id);
-		return 0;
-	}
-	if (l) {
-		if (!l->mix || !cJSON_Compare(l->mix, inputs, true)) {
-			cJSON_Delete(l->mix);
-			l->mix = cJSON_Duplicate(inputs, true);
-			order_again(s, l);
-		}
-		return l->id;
-	}
-	g_snprintf(owner, sizeof(owner), "room%" G_GINT64_FORMAT, (gint64)room);
-	l = index_live(s, s->room_next--, &d, NULL);
-	g_hash_table_remove(s->by_name, l->name);
-	g_snprintf(l->name, sizeof(l->name), "r%" G_GINT64_FORMAT "mix", (gint64)room);
-	g_hash_table_insert(s->by_name, l->name, l);
-	l->room = room;
-	l->mix = cJSON_Duplicate(inputs, true);
-	g_message("stream=%s: the hearing's mix starts", l->name);
-	assign(s);
-	return l->id;
-}
-
-void ecc_streams_room_drop(ecc_streams *s, int64_t id)
-{
-	struct live *l = by_id(s, id);
-
-	if (!l || !l->room)
-		return;
-	if (l->gateway[0]) {
-		cJSON *order = cJSON_CreateObject();
-		cJSON_AddStringToObject(order, "op", "stop");
-		cJSON_AddStringToObject(order, "stream", l->name);
-		ecc_gateways_send(s->hub->gateways, l->gateway, order);
-	}
-	g_message("stream=%s: %s", l->name,
-	          !l->participant ? "the hearing's mix stops"
-	          : l->screen     ? "the participant stopped sharing its screen"
-	                          : "the participant left");
-	g_hash_table_remove(s->by_name, l->name);
-	g_hash_table_remove(s->by_id, &id);
-}
-
 /* ---- lifecycle ------------------------------------------------------------------ */
 
 static int load(ecc_streams *s)
@@ -881,7 +707,8 @@ static int load(ecc_streams *s)
 		    .record = sqlite3_column_int(st, 4),
 		    .source = ecc_store_column_text(st, 5),
 		};
-		index_live(s, sqlite3_column_int64(st, 0), &d, ecc_store_column_text(st, 6));
+		streams__index_live(s, sqlite3_column_int64(st, 0), &d,
+		                    ecc_store_column_text(st, 6));
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? ECC_OK : ECC_ERR_DB;
