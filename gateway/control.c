@@ -146,7 +146,7 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	                                  .state = on_state,
 	                                  .publish = publish_cb,
 	                                  .talk = publish_cb};
-	bool record = true, muted = false, mixed = false;
+	bool record = true, muted = false, mixed = false, talkback = true;
 	ecc_stream *old;
 
 	if (ecc_json_get_string(o, "stream", &id) != ECC_OK || !ecc_id_valid(id) ||
@@ -159,6 +159,7 @@ static void start_stream(ecc_control *c, const cJSON *o)
 	ecc_json_get_bool(o, "record", &record);
 	ecc_json_get_bool(o, "muted", &muted);
 	ecc_json_get_bool(o, "mixed", &mixed);
+	ecc_json_get_bool(o, "talkback", &talkback);
 	ecc_json_get_string(o, "label", &label);
 	if (ecc_json_get_string(o, "restream", &push) == ECC_OK && !ecc_url_push_ok(push)) {
 		g_warning("stream=%s: restream to an unsupported URL refused", id);
@@ -181,7 +182,8 @@ static void start_stream(ecc_control *c, const cJSON *o)
 		                                               .unit = unit,
 		                                               .url = url,
 		                                               .transport = transport,
-		                                               .record = record},
+		                                               .record = record,
+		                                               .no_talkback = !talkback},
 		                     &cb, c);
 		g_hash_table_replace(c->streams, g_strdup(id), old);
 		publish_status(c);

@@ -247,7 +247,7 @@ static int build(ecc_stream *s)
 		gst_bin_add(GST_BIN(s->pipeline), demux);
 		gst_element_link(src, demux);
 	}
-	if (s->pub && !ecc_publisher_talkback(s->pub, GST_BIN(s->pipeline)))
+	if (s->pub && !s->no_talkback && !ecc_publisher_talkback(s->pub, GST_BIN(s->pipeline)))
 		g_warning("stream=%s: no push-to-talk to the phone", s->id);
 	g_signal_connect(demux, "pad-added", G_CALLBACK(pad_added), s);
 	g_signal_connect(demux, "no-more-pads", G_CALLBACK(no_more_pads), s);
@@ -617,6 +617,7 @@ ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stre
 	s->url = g_strdup(spec->url);
 	s->transport = g_strdup(spec->transport ? spec->transport : "tcp");
 	s->record = spec->record;
+	s->no_talkback = spec->no_talkback;
 	if (cb)
 		s->cb = *cb;
 	s->user = user;

@@ -38,6 +38,10 @@ struct ecc_stream_spec {
 	    *url; /* rtsp://, rtsps://, rtmp://, srt://, webrtc: (publish.h), mix: (roommix.h) */
 	const char *transport; /* RTSP: "tcp" (default) or "udp" */
 	bool record;
+	/* a webrtc: stream with no talk-back (a room participant's: its
+	 * sound reaches the others through their watches, and an always-on
+	 * mixer of silence per participant led the gateway's profile) */
+	bool no_talkback;
 };
 
 struct ecc_stream_callbacks {

@@ -24,7 +24,7 @@ enum state { ST_STARTING, ST_WAITING, ST_LIVE, ST_STALLED, ST_RETRYING, ST_STOPP
 struct ecc_stream {
 	const struct ecc_gwconfig *cfg;
 	char *id, *unit, *url, *transport;
-	bool record;
+	bool record, no_talkback;
 	struct ecc_stream_callbacks cb;
 	void *user;
 

@@ -180,6 +180,7 @@ cJSON *streams__order_of(const struct live *l)
 	if (l->room) {
 		cJSON_AddBoolToObject(o, "muted", l->muted);
 		cJSON_AddBoolToObject(o, "mixed", l->mixed);
+		cJSON_AddBoolToObject(o, "talkback", false); /* no push-to-talk in a room */
 		if (l->label)
 			cJSON_AddStringToObject(o, "label", l->label);
 	}

@@ -73,11 +73,18 @@ test('rooms: the hearing is recorded as one grid with names, clock and sound, fi
   assert.equal(off.status, 200, off.text);
   const stopAt = Date.now();
 
-  // the mix's open segment is closed whole and filed
+  // the mix's open segment is closed whole and filed: the hearing reaches
+  // the stop and nothing more comes
+  let seen = -1;
   const filed = await waitFor(async () => {
     const l = await api(judge1, 'GET', `/rooms/${id}/recordings`);
-    return l.json?.hearing?.t1 >= stopAt - 3000 && l.json;
-  }, { timeout: 20000, what: 'the hearing filed up to its stop' });
+    const h = l.json?.hearing;
+    const n = l.json?.recordings.length;
+    const done = h?.t1 >= stopAt - 1500 && n === seen;
+    seen = n;
+    if (!done) await sleep(1000);
+    return done && l.json;
+  }, { timeout: 30000, what: 'the hearing filed up to its stop' });
   const mix = filed.recordings.filter((s) => s.participant === undefined);
   assert.equal(mix.length, filed.hearing.segments);
   let total = 0, lit = 0;
