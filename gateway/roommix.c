@@ -80,7 +80,7 @@ GstElement *ecc_roommix_element(ecc_roommix *m)
  * the sound's base (streaming thread). */
 #define X264_OFFSET ((GstClockTime)1000 * 3600 * GST_SECOND)
 
-static GstPadProbeReturn unshift(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+GstPadProbeReturn ecc_x264_unshift(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	(void)pad;
 	(void)data;
@@ -126,7 +126,7 @@ static void expose(ecc_roommix *m, const char *enc, const char *name)
 	if (!strcmp(enc, "venc"))
 		gst_pad_add_probe(target,
 		                  GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-		                  unshift, NULL, NULL);
+		                  ecc_x264_unshift, NULL, NULL);
 	gst_element_add_pad(m->bin, gst_ghost_pad_new(name, target));
 	gst_object_unref(target);
 	gst_object_unref(e);

@@ -49,6 +49,11 @@ char *ecc_roommix_channel(const char *stream);
 /* Its input count now. */
 unsigned ecc_roommix_inputs(const ecc_roommix *m);
 
+/* A probe (buffers and downstream events) on x264enc's output that takes
+ * its pictures back from the 1000 hours it offsets them by to the time
+ * base of the sound beside them (the recorder compares the two). */
+GstPadProbeReturn ecc_x264_unshift(GstPad *pad, GstPadProbeInfo *info, gpointer data);
+
 /* After the pipeline holding the bin has stopped. */
 void ecc_roommix_free(ecc_roommix *m);
 

@@ -2,6 +2,7 @@
  * pipelines, read back by ffprobe: whatever the sound does, every file
  * plays. */
 #include "record.h"
+#include "roommix.h"
 #include "testutil.h"
 
 #include <gst/gst.h>
@@ -10,34 +11,7 @@
 /* x264enc offsets its times by 1000 hours (a DTS must not go below 0),
  * its segment with them. A camera's depayloaded picture and sound share
  * one time base, and the recorder compares their times: the picture is
- * taken back to the sound's base. */
-#define X264_OFFSET ((GstClockTime)1000 * 3600 * GST_SECOND)
-
-static GstPadProbeReturn unshift(GstPad *pad, GstPadProbeInfo *info, gpointer data)
-{
-	(void)pad;
-	(void)data;
-	if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
-		GstBuffer *b = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
-		if (GST_BUFFER_PTS_IS_VALID(b) && GST_BUFFER_PTS(b) >= X264_OFFSET)
-			GST_BUFFER_PTS(b) -= X264_OFFSET;
-		if (GST_BUFFER_DTS_IS_VALID(b) && GST_BUFFER_DTS(b) >= X264_OFFSET)
-			GST_BUFFER_DTS(b) -= X264_OFFSET;
-		GST_PAD_PROBE_INFO_DATA(info) = b;
-	} else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_SEGMENT) {
-		const GstSegment *in;
-		GstSegment seg;
-		gst_event_parse_segment(GST_PAD_PROBE_INFO_EVENT(info), &in);
-		gst_segment_copy_into(in, &seg);
-		if (seg.start >= X264_OFFSET) {
-			seg.start -= X264_OFFSET;
-			seg.position -= MIN(seg.position, X264_OFFSET);
-		}
-		gst_event_unref(GST_PAD_PROBE_INFO_EVENT(info));
-		GST_PAD_PROBE_INFO_DATA(info) = gst_event_new_segment(&seg);
-	}
-	return GST_PAD_PROBE_OK;
-}
+ * taken back to the sound's base (ecc_x264_unshift, the room mix's). */
 
 /* A live 25 fps H.264 picture with a key frame each second into tee "v",
  * and the sound (audio, ending in tee "a"). */
@@ -77,7 +51,7 @@ static GstElement *source(const char *audio, bool untimed)
 	h = gst_bin_get_by_name(GST_BIN(p), "h");
 	out = gst_element_get_static_pad(h, "src");
 	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-	                  unshift, NULL, NULL);
+	                  ecc_x264_unshift, NULL, NULL);
 	if (untimed)
 		gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER, untime, NULL, NULL);
 	gst_object_unref(out);
