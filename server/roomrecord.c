@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "ecc-rooms"
 
 #include "rooms_internal.h"
+#include "ecc_err.h"
 #include "ecc_log.h"
 #include "store.h"
 #include "streams.h"
@@ -14,25 +15,11 @@
  * the room's mix, recorded in segments like any stream; off, or closed, the
  * mix stops (its open segment closed whole) and the participants' streams
  * leave it. */
-/* Whether room is open with its recording on. */
-static bool recording(ecc_store *st, int64_t room)
-{
-	sqlite3_stmt *q = ecc_store_stmt(st, "SELECT state = 'open' AND recording FROM rooms"
-	                                     " WHERE id = ?");
-	bool on;
-
-	if (!q)
-		return false;
-	sqlite3_bind_int64(q, 1, room);
-	on = ecc_store_step(st, q) == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_reset(q);
-	return on;
-}
-
 void rooms__record_sync(ecc_rooms *r, int64_t room)
 {
 	ecc_store *st = r->hub->store;
-	bool on = recording(st, room);
+	struct room_head h;
+	bool on = rooms__head(r, room, &h) == ECC_OK && !strcmp(h.state, "open") && h.recording;
 	sqlite3_stmt *s = ecc_store_stmt(
 	    st, "SELECT p.id, p.state = 'in', coalesce(nullif(u.display_name, ''), p.guest_name,"
 	        " p.username) FROM room_participants p LEFT JOIN users u"

@@ -61,7 +61,7 @@ static bool center(const struct ecc_user *u)
 	return ECC_ROLE_BIT(u->role) & ECC_ROLES_CENTER;
 }
 
-static int load_head(ecc_rooms *r, int64_t id, struct room_head *h)
+int rooms__head(ecc_rooms *r, int64_t id, struct room_head *h)
 {
 	ecc_store *st = r->hub->store;
 	sqlite3_stmt *s = ecc_store_stmt(st, "SELECT case_id, host, state, locked, recording"
@@ -145,7 +145,7 @@ static bool may_manage(const struct ecc_user *u, const struct room_head *h)
 int rooms__scoped(ecc_rooms *r, const struct ecc_user *u, int64_t id, unsigned need,
                   struct room_head *h, char why[ECC_ROOMS_WHY])
 {
-	int rc = load_head(r, id, h);
+	int rc = rooms__head(r, id, h);
 
 	if (rc == ECC_ERR_NOTFOUND)
 		return rooms__fail(why, rc, "no such room");
@@ -592,7 +592,7 @@ int ecc_rooms_list(ecc_rooms *r, const struct ecc_user *u, int64_t from_ms, bool
 	*out = cJSON_CreateObject();
 	arr = cJSON_AddArrayToObject(*out, "rooms");
 	while (ecc_store_step(st, s) == SQLITE_ROW) {
-		/* load_head would reuse a statement; the scope needs only these */
+		/* rooms__head would reuse a statement; the scope needs only these */
 		memset(&h, 0, sizeof(h));
 		h.id = sqlite3_column_int64(s, 0);
 		h.case_id = sqlite3_column_int64(s, 3);

@@ -26,6 +26,9 @@ enum {
 	ROOMS_NOT_CLOSED = 1 << 1, /* else ECC_ERR_EXISTS, "the room is closed" */
 };
 
+/* Loads room id, no scope checked: ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_DB. */
+int rooms__head(ecc_rooms *r, int64_t id, struct room_head *h);
+
 /* Loads room id and checks that u may see it, and what need asks:
  * ECC_OK, ECC_ERR_NOTFOUND, ECC_ERR_FORBIDDEN, ECC_ERR_EXISTS (why says
  * why), ECC_ERR_DB. */
