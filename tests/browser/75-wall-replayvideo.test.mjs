@@ -21,10 +21,13 @@ test('track replay plays the recorded video in step with the slider', async (t) 
     { id: 'bc-75', name: '执法记录仪75', camera: { width: 640, height: 360, bitrate: 600 } });
   cleanup(t, () => sim.stopClean());
   await waitStream(hub, token, stream.id, 'live', 20000);
+  // seven segments (14 s): the 5x run below starts at the first and has
+  // until the replay's end to start its video (2.8 s at least: a loaded
+  // machine's first seek took more than the 1.6 s that three gave)
   const segs = await waitFor(async () => {
     const s = await segments(hub, token, 'bc-75');
-    return s.length >= 3 && s;
-  }, { timeout: 30000, what: 'three segments' });
+    return s.length >= 7 && s;
+  }, { timeout: 40000, what: 'seven segments' });
 
   const page = await loginPage(await launch(t), hub);
   await page.waitForSelector('#unit-list li[data-unit="bc-75"]');
