@@ -55,6 +55,7 @@ const SECONDS = Number(args.seconds || (QUICK ? 8 : 20));
 const BEEPS = Number(args.beeps || (QUICK ? 12 : 30));
 const [CAM_W, CAM_H, CAM_FPS] = String(args.camera || '320x240@15').split(/[x@]/).map(Number);
 const PERF = !args['no-perf'] && !QUICK;
+const RECORD = !args['no-recording']; // off: what the hearing's recording costs, by difference
 const FULL = Number(args.full ?? 2); // the first FULL participants are room pages; the others light
 const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -378,8 +379,12 @@ async function main() {
     console.log('# Targets: the 8-participant room with recording within one core (100%); audio p50 room/direct <= 1.3x.');
 
     // the floor: the room open, its recording flag on, nobody in
-    const rec = await api(0, 'POST', `/rooms/${id}/recording`);
-    console.log(`recording: POST /api/v1/rooms/${id}/recording -> ${rec.status}${rec.status === 200 ? ` (room.recording ${rec.json?.room?.recording})` : ` ${rec.text}`}`);
+    if (RECORD) {
+      const rec = await api(0, 'POST', `/rooms/${id}/recording`);
+      console.log(`recording: POST /api/v1/rooms/${id}/recording -> ${rec.status}${rec.status === 200 ? ` (room.recording ${rec.json?.room?.recording})` : ` ${rec.text}`}`);
+    } else {
+      console.log('recording: off (--no-recording): these figures do not include the hearing\'s recording');
+    }
     const floor = await measure(procs, []);
     console.log(cpuLine('floor: room open, recording, nobody', floor));
 

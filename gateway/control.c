@@ -166,13 +166,17 @@ static void start_stream(ecc_control *c, const cJSON *o)
 		push = NULL;
 	}
 	old = g_hash_table_lookup(c->streams, id);
-	/* Recording switched on (an operation started; or the order again
-	 * after the broker came back): the running stream records from its
-	 * cached GOP, live viewers and ingest undisturbed. Off: the stream
-	 * starts again without recording, its open segment closed whole. */
-	if (old && record && !ecc_stream_records(old) && !strcmp(ecc_stream_url(old), url))
-		ecc_stream_record_on(old);
-	if (!old || strcmp(ecc_stream_url(old), url) != 0 || (!record && ecc_stream_records(old))) {
+	/* Recording switched on (an operation started; a hearing's recording;
+	 * or the order again after the broker came back): the running stream
+	 * records from its cached GOP; off: its open segment closes whole.
+	 * Live viewers, ingest and a participant's connection go on. */
+	if (old && !strcmp(ecc_stream_url(old), url)) {
+		if (record)
+			ecc_stream_record_on(old);
+		else
+			ecc_stream_record_off(old);
+	}
+	if (!old || strcmp(ecc_stream_url(old), url) != 0) {
 		if (g_hash_table_size(c->streams) >= (guint)c->cfg->capacity && !old) {
 			g_warning("stream=%s: over capacity (%d)", id, c->cfg->capacity);
 			return;

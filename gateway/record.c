@@ -244,6 +244,18 @@ bool ecc_recorder_finish(ecc_recorder *r)
 	return true;
 }
 
+bool ecc_recorder_close(ecc_recorder *r)
+{
+	if (!r->branch || r->failed)
+		return false;
+	/* first off the tees, so the source never meets the branch's end:
+	 * with the EOS sent on a tee's output (ecc_recorder_finish alone), a
+	 * room participant's stream stopped 4 s later, every time (96) */
+	ecc_tee_drop(&r->vtee_pad, r->vsink);
+	ecc_tee_drop(&r->atee_pad, r->asink);
+	return ecc_recorder_finish(r);
+}
+
 /* Reports o's segment (main loop). */
 static void closed(ecc_recorder *r, struct out *o, bool cut)
 {
@@ -533,12 +545,10 @@ static void drop_outs(ecc_recorder *r)
 	g_list_free(outs);
 }
 
-void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
+/* The branch out of bin: the tees' outputs back (or every retry would
+ * leave two behind), every segment still open reported cut short. */
+static void drop_branch(ecc_recorder *r, GstBin *bin)
 {
-	if (r->failed || !r->branch)
-		return;
-	g_warning("stream=%s: recording stopped: %s", r->stream, why);
-	r->failed = true;
 	g_mutex_lock(&r->lock);
 	for (GList *l = r->outs; l; l = l->next) {
 		GstClockTime end = ((struct out *)l->data)->end_pts;
@@ -547,7 +557,6 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 			r->recorded_end = end;
 	}
 	g_mutex_unlock(&r->lock);
-	/* the tees' outputs go back, or every retry would leave two behind */
 	ecc_tee_drop(&r->vtee_pad, r->vsink);
 	ecc_tee_drop(&r->atee_pad, r->asink);
 	{
@@ -557,6 +566,21 @@ void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
 		drop_outs(r);
 	}
 	r->vsink = r->asink = NULL;
+}
+
+void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why)
+{
+	if (r->failed || !r->branch)
+		return;
+	g_warning("stream=%s: recording stopped: %s", r->stream, why);
+	r->failed = true;
+	drop_branch(r, bin);
+}
+
+void ecc_recorder_detach(ecc_recorder *r, GstBin *bin)
+{
+	if (r->branch)
+		drop_branch(r, bin);
 }
 
 bool ecc_recorder_failed(ecc_recorder *r)

@@ -47,6 +47,10 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
  * is nothing to close (no segment open). */
 bool ecc_recorder_finish(ecc_recorder *r);
 
+/* Ends the recording for good: the branch off the tees, then its open
+ * segment ended on the last frame it took (false: none open). Then
+ * ecc_recorder_detach once it has closed. Main loop. */
+bool ecc_recorder_close(ecc_recorder *r);
 /* True while a segment is open and not yet reported. */
 bool ecc_recorder_open(ecc_recorder *r);
 
@@ -63,6 +67,10 @@ bool ecc_recorder_owns(ecc_recorder *r, GstObject *src);
 void ecc_recorder_fail(ecc_recorder *r, GstBin *bin, const char *why);
 
 bool ecc_recorder_failed(ecc_recorder *r);
+/* Takes the branch out of bin, the stream going on without a recording
+ * (after ecc_recorder_finish has closed its segment: one still open is
+ * reported cut short). Main loop. */
+void ecc_recorder_detach(ecc_recorder *r, GstBin *bin);
 
 /* About once a second (main loop): ends the audio of a segment whose audio
  * stopped before the split, or of every open segment when the sound has

@@ -132,25 +132,14 @@ static void no_more_pads(GstElement *src, gpointer data)
 	atomic_store(&s->all_tracks, true);
 }
 
-/* The sound the recording takes: a phone's, mixed with the walls talking
- * to it (publish.h); any other source's as it is. */
-static GstElement *recorded_sound(ecc_stream *s)
-{
-	GstElement *mixed = s->pub && s->atee && !strcmp(s->acodec, "opus")
-	                        ? ecc_publisher_record_tee(s->pub, s->atee)
-	                        : NULL;
-
-	return mixed ? mixed : s->atee;
-}
-
 /* The recording and the thumbnail start (main loop). */
 static void attach_branches(ecc_stream *s)
 {
 	if (atomic_exchange(&s->attached, true))
 		return;
 	if (s->rec)
-		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, recorded_sound(s),
-		                    s->vcodec, s->acodec, 0, 0);
+		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee,
+		                    ecc_stream__recorded_sound(s), s->vcodec, s->acodec, 0, 0);
 	ecc_snapshot_attach(s->snap, s->vtee, s->vcodec);
 	ecc_stream__mix_attach(s);
 }
@@ -322,6 +311,7 @@ static void teardown(ecc_stream *s)
 	s->pub = NULL;
 	ecc_recorder_free(s->rec); /* reports a segment it could not close as cut short */
 	s->rec = NULL;
+	ecc_stream__rec_closing_free(s);
 	ecc_snapshot_free(s->snap);
 	s->snap = NULL;
 }
@@ -410,6 +400,8 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 	char *dbg = NULL;
 
 	(void)bus;
+	if (ecc_stream__rec_closing_message(s, m))
+		return G_SOURCE_CONTINUE; /* a recording turned off, closing */
 	switch (GST_MESSAGE_TYPE(m)) {
 	case GST_MESSAGE_ERROR:
 		gst_message_parse_error(m, &err, &dbg);
@@ -494,6 +486,7 @@ static gboolean tick(gpointer data)
 	}
 	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))
 		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
+	ecc_stream__rec_closing_tick(s);
 	if (s->rec && s->pipeline && atomic_load(&s->attached)) {
 		if (!ecc_recorder_failed(s->rec)) {
 			if (!ecc_recorder_tick(s->rec)) {
@@ -507,7 +500,8 @@ static gboolean tick(gpointer data)
 			g_message("stream=%s: recording again", s->id);
 			s->rec_failed_ms = ecc_mono_ms();
 			ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee,
-			                    recorded_sound(s), s->vcodec, s->acodec, 0, 0);
+			                    ecc_stream__recorded_sound(s), s->vcodec, s->acodec, 0,
+			                    0);
 		}
 	}
 	if (s->pub && s->vtee && s->state == ST_LIVE && ecc_mono_ms() - s->key_asked >= KEY_MS) {
@@ -634,19 +628,26 @@ ecc_stream *ecc_stream_new(const struct ecc_gwconfig *cfg, const struct ecc_stre
 static void finish_now(ecc_stream *s)
 {
 	gint64 end = g_get_monotonic_time() + FINISH_MS * 1000;
+	bool rec = s->pipeline && s->rec && ecc_recorder_finish(s->rec);
+	bool closing = s->pipeline && s->rec_closing && ecc_recorder_open(s->rec_closing);
 	GstBus *bus;
 
-	if (!s->pipeline || !s->rec || !ecc_recorder_finish(s->rec))
+	if (!rec && !closing)
 		return;
 	if (s->bus_watch)
 		g_source_remove(s->bus_watch);
 	s->bus_watch = 0;
 	bus = gst_element_get_bus(s->pipeline);
-	while (ecc_recorder_open(s->rec) && g_get_monotonic_time() < end) {
+	while (((rec && ecc_recorder_open(s->rec)) ||
+	        (closing && ecc_recorder_open(s->rec_closing))) &&
+	       g_get_monotonic_time() < end) {
 		GstMessage *m = gst_bus_timed_pop_filtered(bus, 100 * GST_MSECOND,
 		                                           GST_MESSAGE_ELEMENT | GST_MESSAGE_ERROR);
 		if (m) {
-			ecc_recorder_on_message(s->rec, m);
+			if (rec)
+				ecc_recorder_on_message(s->rec, m);
+			if (closing)
+				ecc_recorder_on_message(s->rec_closing, m);
 			gst_message_unref(m);
 		}
 	}
@@ -744,23 +745,6 @@ int ecc_stream_set_restream(ecc_stream *s, const char *url)
 	if (s->push && s->pipeline && s->vtee && atomic_load(&s->attached))
 		ecc_restream_run(s->push, GST_BIN(s->pipeline), s->vtee, s->vcodec, s->atee);
 	return ECC_OK;
-}
-
-bool ecc_stream_record_on(ecc_stream *s)
-{
-	if (s->record)
-		return true;
-	s->record = true;
-	g_message("stream=%s: recording on", s->id);
-	if (!s->pipeline || s->rec)
-		return true; /* the next build records */
-	s->rec = ecc_recorder_new(s->cfg, s->id, s->unit, s->cb.segment, s->user);
-	/* tracks known: the recorder starts from the cached GOP at once;
-	 * else attach_branches starts it with the others */
-	if (atomic_load(&s->attached))
-		ecc_recorder_attach(s->rec, GST_BIN(s->pipeline), s->vtee, s->atee, s->vcodec,
-		                    s->acodec, 0, 0);
-	return true;
 }
 
 bool ecc_stream_records(const ecc_stream *s)

@@ -77,9 +77,11 @@ ecc_viewer *ecc_stream_viewer(ecc_stream *s, const char *view);
 int ecc_stream_set_restream(ecc_stream *s, const char *url);
 /* Starts recording a running stream without restarting it: the first
  * segment starts from the cached GOP, so the recording begins at the last
- * key frame. Turning recording off closes segments: the caller replaces
- * the stream (see control.c). */
+ * key frame. Off: the open segment closes whole, on the last frame in, and
+ * the recording branch leaves; the source, its viewers (a room
+ * participant's connection) go on (stream_record.c). */
 bool ecc_stream_record_on(ecc_stream *s);
+void ecc_stream_record_off(ecc_stream *s);
 bool ecc_stream_records(const ecc_stream *s);
 /* In its room's mix or not (mixtap.h): the hub's "mixed" flag, and the
  * name on its picture there. */

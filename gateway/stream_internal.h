@@ -38,6 +38,8 @@ struct ecc_stream {
 	atomic_bool muted;           /* a room participant's sound is dropped (the host muted it) */
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
+	ecc_recorder *rec_closing;   /* turned off, its last segment closing */
+	gint64 rec_closing_ms;       /* monotonic, since */
 	ecc_snapshot *snap;
 	GHashTable *viewers;  /* view id -> ecc_viewer*, owned */
 	ecc_transcode *h264;  /* H.265 sources: H.264 for viewers, while any watch */
@@ -79,6 +81,14 @@ bool ecc_stream__untalk(ecc_stream *s, const char *session, const char *why);
 /* stream_publish.c: the waiting publisher session's offer (and candidates)
  * to the new pipeline's publisher; right after a start. */
 void ecc_stream__apply_pending(ecc_stream *s);
+
+/* stream_record.c: the sound the recording takes; the recorder turned
+ * off while its segment closes: its bus messages (true: its), its time
+ * limit (every tick), its end with the pipeline's. */
+GstElement *ecc_stream__recorded_sound(ecc_stream *s);
+bool ecc_stream__rec_closing_message(ecc_stream *s, GstMessage *m);
+void ecc_stream__rec_closing_tick(ecc_stream *s);
+void ecc_stream__rec_closing_free(ecc_stream *s);
 
 /* stream_mix.c: a "mix:" stream's source (make_source), its pads once
  * "pad-added" is connected (build), the tap added with the other branches

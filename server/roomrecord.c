@@ -3,6 +3,7 @@
 
 #include "rooms_internal.h"
 #include "ecc_err.h"
+#include "ecc_json.h"
 #include "ecc_log.h"
 #include "store.h"
 #include "streams.h"
@@ -12,9 +13,11 @@
 /* While the room is open and its host has recording on, the gateway mixes
  * every participant in it who publishes, and a screen one shares (grid
  * order: who joined first, a screen after its camera) into
- * the room's mix, recorded in segments like any stream; off, or closed, the
- * mix stops (its open segment closed whole) and the participants' streams
- * leave it. */
+ * the room's mix, recorded in segments like any stream, and records each of
+ * those streams on its own too (the participant's own tracks); off, or
+ * closed, the mix stops (its open segment closed whole) and the
+ * participants' streams leave it and stop recording (theirs closed whole
+ * too, their connections undisturbed). */
 void rooms__record_sync(ecc_rooms *r, int64_t room)
 {
 	ecc_store *st = r->hub->store;
@@ -41,7 +44,7 @@ void rooms__record_sync(ecc_rooms *r, int64_t room)
 				continue;
 			label = screen ? g_strdup_printf("%s（屏幕）", ecc_store_column_text(s, 2))
 			               : g_strdup(ecc_store_column_text(s, 2));
-			ecc_streams_room_mixed(r->hub->streams, stream, on, label);
+			ecc_streams_room_recorded(r->hub->streams, stream, on, label);
 			g_free(label);
 			if (on && sqlite3_column_int(s, 1)) {
 				cJSON *o = cJSON_CreateObject();
@@ -52,6 +55,27 @@ void rooms__record_sync(ecc_rooms *r, int64_t room)
 		}
 	}
 	sqlite3_reset(s);
+	/* then the field video the host brought in, under its unit's name */
+	{
+		cJSON *feeds = on ? rooms__feeds_json(r, room) : NULL, *f, *names;
+		cJSON_ArrayForEach(f, feeds)
+		{
+			const char *unit = NULL;
+			ecc_json_get_string(f, "unit_name", &unit);
+			char *label = g_strdup_printf("%s（现场）", unit ? unit : "");
+			cJSON_AddStringToObject(f, "label", label);
+			g_free(label);
+		}
+		names = ecc_streams_room_feeds(r->hub->streams, room, feeds);
+		cJSON_ArrayForEach(f, names)
+		{
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "channel", f->valuestring);
+			cJSON_AddItemToArray(inputs, o);
+		}
+		cJSON_Delete(names);
+		cJSON_Delete(feeds);
+	}
 	ecc_streams_room_mix(r->hub->streams, room, on ? inputs : NULL);
 	cJSON_Delete(inputs);
 }

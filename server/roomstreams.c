@@ -4,6 +4,7 @@
 
 #include "streams.h"
 #include "streams_internal.h"
+#include "ecc_json.h"
 #include "gateways.h"
 
 #include <string.h>
@@ -90,16 +91,94 @@ void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted)
 	order_again(s, l);
 }
 
-void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *label)
+void ecc_streams_room_recorded(ecc_streams *s, int64_t id, bool on, const char *label)
 {
 	struct live *l = streams__by_id(s, id);
 
-	if (!l || !l->room || !l->participant || (l->mixed == mixed && !g_strcmp0(l->label, label)))
+	if (!l || !l->room || !l->participant || (l->mixed == on && !g_strcmp0(l->label, label)))
 		return;
-	l->mixed = mixed;
+	l->mixed = l->record = on;
 	g_free(l->label);
 	l->label = g_strdup(label);
 	order_again(s, l);
+}
+
+/* The gateway of room's streams (its mix's first), or NULL. */
+static const char *room_gateway_name(ecc_streams *s, int64_t room)
+{
+	const struct live *mix = room_live(s, room, 0, false);
+	GHashTableIter it;
+	gpointer v;
+
+	if (mix && mix->gateway[0])
+		return mix->gateway;
+	g_hash_table_iter_init(&it, s->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		const struct live *l = v;
+		if (l->room == room && l->gateway[0])
+			return l->gateway;
+	}
+	return NULL;
+}
+
+static void feed_mixed(ecc_streams *s, struct live *l, int64_t room, const char *label)
+{
+	if (l->feed_mix == room && !g_strcmp0(l->label, label))
+		return;
+	if (room && !l->feed_mix)
+		g_message("stream=%s unit=%s: in room %" G_GINT64_FORMAT "'s hearing", l->name,
+		          l->unit, (gint64)room);
+	else if (!room)
+		g_message("stream=%s unit=%s: out of room %" G_GINT64_FORMAT "'s hearing", l->name,
+		          l->unit, (gint64)l->feed_mix);
+	l->feed_mix = room;
+	g_free(l->label);
+	l->label = g_strdup(label);
+	order_again(s, l);
+}
+
+cJSON *ecc_streams_room_feeds(ecc_streams *s, int64_t room, const cJSON *feeds)
+{
+	const char *gw = room_gateway_name(s, room);
+	cJSON *names = cJSON_CreateArray();
+	GHashTableIter it;
+	const cJSON *f;
+	gpointer v;
+
+	cJSON_ArrayForEach(f, feeds)
+	{
+		double id = 0;
+		const char *label = NULL;
+		struct live *l;
+		ecc_json_get_number(f, "stream", &id);
+		ecc_json_get_string(f, "label", &label);
+		l = streams__by_id(s, (int64_t)id);
+		if (!l || l->room || (l->feed_mix && l->feed_mix != room))
+			continue; /* gone, or in another hearing's mix */
+		if (!gw || strcmp(l->gateway, gw) != 0) {
+			if (l->feed_mix == room)
+				feed_mixed(s, l, 0, NULL);
+			g_message("stream=%s: not in room %" G_GINT64_FORMAT
+			          "'s hearing: on gateway %s, the room on %s",
+			          l->name, (gint64)room, l->gateway[0] ? l->gateway : "(none)",
+			          gw ? gw : "(none)");
+			continue;
+		}
+		feed_mixed(s, l, room, label);
+		cJSON_AddItemToArray(names, cJSON_CreateString(l->name));
+	}
+	/* and out, the feeds the room no longer lists (or all: NULL) */
+	g_hash_table_iter_init(&it, s->by_id);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		struct live *l = v;
+		bool listed = false;
+		if (l->feed_mix != room)
+			continue;
+		cJSON_ArrayForEach(f, names) listed |= !strcmp(f->valuestring, l->name);
+		if (!listed)
+			feed_mixed(s, l, 0, NULL);
+	}
+	return names;
 }
 
 int64_t ecc_streams_room_mix(ecc_streams *s, int64_t room, const cJSON *inputs)

@@ -183,6 +183,10 @@ cJSON *streams__order_of(const struct live *l)
 		cJSON_AddBoolToObject(o, "talkback", false); /* no push-to-talk in a room */
 		if (l->label)
 			cJSON_AddStringToObject(o, "label", l->label);
+	} else if (l->feed_mix) { /* a unit's stream in a hearing's mix */
+		cJSON_AddBoolToObject(o, "mixed", true);
+		if (l->label)
+			cJSON_AddStringToObject(o, "label", l->label);
 	}
 	if (l->mix)
 		cJSON_AddItemToObject(o, "mix", cJSON_Duplicate(l->mix, true));

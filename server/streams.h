@@ -106,9 +106,18 @@ bool ecc_streams_room_live(ecc_streams *s, int64_t id);
 /* The gateway drops (muted) or passes the stream's sound: the host's mute
  * reaches every other participant whatever the muted one's page does. */
 void ecc_streams_room_mute(ecc_streams *s, int64_t id, bool muted);
-/* The stream is in its room's mix (the hearing's recording) or not, with
- * label (its participant's name) on its picture there. */
-void ecc_streams_room_mixed(ecc_streams *s, int64_t id, bool mixed, const char *label);
+/* The room's feeds (feeds: [{"stream":ID,"label":TEXT}], NULL: none) in
+ * its hearing's mix: each unit's stream on the gateway of the room's
+ * streams is tapped there (the mix can take only what its own gateway
+ * ingests); one the room no longer lists leaves. Returns the gateway names
+ * of those taken, in order, for the mix's inputs. A unit's stream is in
+ * one hearing's mix at a time. */
+cJSON *ecc_streams_room_feeds(ecc_streams *s, int64_t room, const cJSON *feeds);
+/* The stream is in the hearing's recording or not: in its room's mix,
+ * with label (its participant's name) on its picture there, and recorded
+ * on its own (the participant's own tracks, filed under the room and the
+ * participant). */
+void ecc_streams_room_recorded(ecc_streams *s, int64_t id, bool on, const char *label);
 /* A room's mix: a stream of participant 0 ("r<room>mix", url "mix:",
  * recorded) whose gateway lays the inputs out in a grid with a clock
  * (gateway/roommix.h): [{"channel": a room stream's gateway name}]. Made, or given new inputs; NULL

@@ -31,6 +31,7 @@ struct live {
 	bool mixed;                /* a room stream in its room's mix (the hearing's recording) */
 	char *label;               /* its participant's name on its picture there */
 	cJSON *mix;                /* a room's mix (participant 0): its inputs, or NULL */
+	int64_t feed_mix;          /* a unit's stream: the room whose hearing's mix takes it */
 };
 
 struct ecc_streams {

@@ -7,7 +7,10 @@
 // by the case's judge and refused to a judge without the case. Every
 // segment is read by ffprobe (a 720p H.264 picture, Opus sound) and decoded
 // by ffmpeg without an error; together they cover the time the flag was
-// on; the picture shows the participants, not a black frame.
+// on; the picture shows the participants, not a black frame. Each
+// participant's own tracks are recorded and filed too, under the room and
+// the participant, each closed whole at the stop; turning the recording off
+// leaves every connection up (the participants still see each other).
 // Two headless Chromium participants with fake cameras and microphones,
 // WebRTC on 127.0.0.1 only.
 import { test } from 'node:test';
@@ -17,7 +20,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stack, request, addUser, waitFor, sleep, cleanup } from '../lib/harness.mjs';
 import { startGateway, ffprobe, decodeErrors } from '../lib/media.mjs';
-import { launch, loginPage } from '../lib/browser.mjs';
+import { launch, loginPage, liveFrame } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
 const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -85,6 +88,15 @@ test('rooms: the hearing is recorded as one grid with names, clock and sound, fi
     if (!done) await sleep(1000);
     return done && l.json;
   }, { timeout: 30000, what: 'the hearing filed up to its stop' });
+  // recording off left the connections up: the host still sees the
+  // officer's picture moving
+  const officerPid = await officer.evaluate(() => window.__eccRoom.room?.you);
+  const tile = `.rm-tile[data-participant="${officerPid}"] video`;
+  const f1 = await liveFrame(host, { tries: 1, selector: tile });
+  await sleep(1500);
+  const f2 = await liveFrame(host, { tries: 1, selector: tile });
+  assert.ok(f1.w > 0 && f2.t > f1.t, `after the recording, the officer's picture still moves (${f1.t} -> ${f2.t})`);
+
   const mix = filed.recordings.filter((s) => s.participant === undefined);
   assert.equal(mix.length, filed.hearing.segments);
   let total = 0, lit = 0;
@@ -119,6 +131,34 @@ test('rooms: the hearing is recorded as one grid with names, clock and sound, fi
   assert.ok(total >= 4, `${total} s recorded`);
   // the grid of participants, not an empty black frame with a clock
   assert.ok(lit > 0.2, `the hearing's picture shows its participants (${lit})`);
+
+  // each participant's own tracks: their camera at its size, their Opus
+  // sound, segments one after the other, the last closed whole at the stop
+  const pids = [...new Set(filed.recordings.filter((s) => s.participant).map((s) => s.participant))];
+  assert.equal(pids.length, 2, `both participants' own tracks filed: ${JSON.stringify(filed.recordings.map((s) => [s.stream, s.participant]))}`);
+  for (const pid of pids) {
+    const own = filed.recordings.filter((s) => s.participant === pid);
+    let sum = 0;
+    for (const s of own) {
+      assert.equal(s.room, id);
+      assert.equal(s.cut_short, false, `${s.path} closed whole`);
+      const res = await fetch(`${hub.url}/api/v1/recordings/${s.id}/file`, { headers: { authorization: `Bearer ${judge1}` } });
+      assert.equal(res.status, 200);
+      const file = path.join(dir, `own-${s.id}.mp4`);
+      fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const info = await ffprobe(file);
+      const v = info.streams.find((x) => x.codec_type === 'video');
+      const a = info.streams.find((x) => x.codec_type === 'audio');
+      assert.ok(v?.codec_name === 'h264' && v.width > 0, `${s.path}: the participant's picture: ${JSON.stringify(info.streams)}`);
+      assert.ok(a?.codec_name === 'opus', `${s.path}: and their sound`);
+      assert.equal(await decodeErrors(file), '', `${s.path} decodes without errors`);
+      sum += Number(info.format.duration);
+    }
+    const ownSpan = (own[own.length - 1].t1 - own[0].t0) / 1000;
+    t.diagnostic(`participant ${pid}: ${own.length} segments, ${sum.toFixed(1)} s in a span of ${ownSpan.toFixed(1)} s`);
+    assert.ok(sum >= 4 && Math.abs(sum - ownSpan) < 2, `participant ${pid}: ${sum} s recorded in ${ownSpan} s`);
+    assert.ok(own[own.length - 1].t1 >= stopAt - 3000, `participant ${pid}'s recording reaches the stop`);
+  }
 
   const other = await api(judge2, 'GET', `/rooms/${id}/recordings`);
   assert.equal(other.status, 403, 'a judge without the case may not list them');

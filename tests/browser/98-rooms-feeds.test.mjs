@@ -11,11 +11,16 @@
 // tile goes. Only what the host may see comes in (a judge is refused), and
 // the REST errors (400, 404, 409) and the audit hold. The guest shares its
 // screen (getDisplayMedia, a second stream of its own): the host sees it in
-// a big tile with a picture; stopping the share ends that stream.
+// a big tile with a picture; stopping the share ends that stream. With the
+// feed in, the hearing's recording puts the field video in its grid: the
+// camera's colour bars are in the recorded picture's third cell.
 import { test } from 'node:test';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { stack, request, addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
-import { startGateway, cameraUnit, waitStream } from '../lib/media.mjs';
+import { startGateway, cameraUnit, waitStream, ffprobe, decodeErrors } from '../lib/media.mjs';
 import { launch, loginPage, liveFrame } from '../lib/browser.mjs';
 
 const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
@@ -25,29 +30,31 @@ const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-str
   '--autoplay-policy=no-user-gesture-required'];
 const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 
-const me = (page) => page.evaluate(() => window.__eccRoom.room?.you ?? null);
+// Shares of ecc-devsim's SMPTE colour bars (cyan, magenta) in grid cell
+// `cell` of a 2x2 grid (0 top left, 2 bottom left) of a frame `at` s into
+// file: the field camera's picture there (the participants' fake cameras
+// have neither colour).
+function barsIn(file, at, cell) {
+  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1',
+    '-vf', 'scale=128:72,format=rgb24', '-f', 'rawvideo', '-']);
+  const x0 = (cell % 2) * 64, y0 = Math.floor(cell / 2) * 36;
+  let cyan = 0, magenta = 0;
+  for (let y = y0; y < y0 + 36; y++) {
+    for (let x = x0; x < x0 + 64; x++) {
+      const [r, g, b] = rgb.subarray((y * 128 + x) * 3, (y * 128 + x) * 3 + 3);
+      if (r < 90 && g > 140 && b > 140) cyan++;
+      if (r > 140 && g < 90 && b > 140) magenta++;
+    }
+  }
+  return { cyan: cyan / (64 * 36), magenta: magenta / (64 * 36) };
+}
 
-// A <video>'s picture read in the page: size, time, share of lit pixels
-// (liveFrame without the burned-in clock, which ships every pixel out: a
-// shared screen's 1280x720 took minutes on a loaded machine).
-const frameOf = (page, selector) => page.evaluate((selector) => {
-  const v = document.querySelector(selector);
-  if (!v || !v.videoWidth) return { w: 0 };
-  const c = document.createElement('canvas');
-  c.width = v.videoWidth;
-  c.height = v.videoHeight;
-  const g = c.getContext('2d');
-  g.drawImage(v, 0, 0);
-  const px = g.getImageData(0, 0, c.width, c.height).data;
-  let lit = 0;
-  for (let j = 0; j < px.length; j += 4) lit += px[j] + px[j + 1] + px[j + 2] > 60;
-  return { w: c.width, h: c.height, t: v.currentTime, lit: lit / (px.length / 4) };
-}, selector);
+const me = (page) => page.evaluate(() => window.__eccRoom.room?.you ?? null);
 
 // A tile's picture twice, 1.5 s apart: there, moving on, not black.
 // clock: read the camera's burned-in time too (liveFrame).
 async function playing(page, selector, who, { clock = false } = {}) {
-  const read = () => (clock ? liveFrame(page, { selector }) : frameOf(page, selector));
+  const read = () => liveFrame(page, { selector, clock });
   const a = await read();
   await sleep(1500);
   const b = await read();
@@ -177,6 +184,40 @@ test('rooms: the host brings a unit\'s live stream in, a guest sees it, it goes 
     // a probe view of the guest, held open, for the take-out
     probe = await watch(hub, guestToken, stream.id);
     assert.equal(probe.first.type, 'watching', JSON.stringify(probe.first));
+  });
+
+  await t.test('the hearing\'s recording takes the field video into its grid', async () => {
+    const on = await api(cmd, 'POST', `/rooms/${id}/recording`);
+    assert.equal(on.status, 200, on.text);
+    await sleep(7000);
+    const off = await api(cmd, 'DELETE', `/rooms/${id}/recording`);
+    assert.equal(off.status, 200, off.text);
+    let seen = -1;
+    const filed = await waitFor(async () => {
+      const l = (await api(cmd, 'GET', `/rooms/${id}/recordings`)).json;
+      const n = l?.recordings.length;
+      const done = l?.hearing && n === seen;
+      seen = n;
+      if (!done) await sleep(1500);
+      return done && l;
+    }, { timeout: 30000, what: 'the hearing filed' });
+    const mix = filed.recordings.filter((x) => x.participant === undefined);
+    const last = mix[mix.length - 1];
+    const res = await fetch(`${hub.url}/api/v1/recordings/${last.id}/file`, { headers: { authorization: `Bearer ${cmd}` } });
+    assert.equal(res.status, 200);
+    const file = path.join(dir, `hearing-${last.id}.mp4`);
+    fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+    const info = await ffprobe(file);
+    assert.equal(await decodeErrors(file), '', 'the hearing decodes');
+    const d = Number(info.format.duration);
+    const feedCell = barsIn(file, d / 2, 2), hostCell = barsIn(file, d / 2, 0);
+    t.diagnostic(`the hearing with the feed: ${mix.length} segments; colour bars in cell 2: cyan`
+      + ` ${(feedCell.cyan * 100).toFixed(1)}%, magenta ${(feedCell.magenta * 100).toFixed(1)}%; in the host's`
+      + ` cell: ${(hostCell.cyan * 100).toFixed(1)}%, ${(hostCell.magenta * 100).toFixed(1)}%`);
+    assert.ok(feedCell.cyan > 0.03 && feedCell.magenta > 0.03, 'the field camera is in the hearing\'s grid');
+    assert.ok(hostCell.cyan < 0.01 && hostCell.magenta < 0.01, 'the host\'s cell holds the host');
+    // the unit's own ingest went on, and its live view with it
+    await waitStream(hub, admin, stream.id, 'live', 5000);
   });
 
   await t.test('taking the feed out stops it for the guest', async () => {

@@ -60,11 +60,13 @@ export async function loginPage(context, hub, username = 'admin', password = hub
 // `shown`, ecc-devsim's burned-in clock (ms), read again from the next
 // frames while unreadable (a frame caught while the decoder recovers), up
 // to `tries` times; null if it never was. w 0: no picture yet. selector:
-// another <video> (a room's tile).
-export async function liveFrame(page, { tries = 10, selector = '#lv-player video' } = {}) {
+// another <video> (a room's tile). clock false: no clock read (every pixel
+// shipped out for it: a shared screen's 1280x720 took minutes on a loaded
+// machine), one try.
+export async function liveFrame(page, { tries = 10, selector = '#lv-player video', clock = true } = {}) {
   let got;
   for (let i = 0; i < tries; i++) {
-    got = await page.evaluate((selector) => {
+    got = await page.evaluate(({ selector, clock }) => {
       const v = document.querySelector(selector);
       if (!v || !v.videoWidth) return { w: 0, shown: null };
       const c = document.createElement('canvas');
@@ -76,9 +78,13 @@ export async function liveFrame(page, { tries = 10, selector = '#lv-player video
       let lit = 0;
       for (let j = 0; j < px.length; j += 4) lit += px[j] + px[j + 1] + px[j + 2] > 60;
       return { w: c.width, h: c.height, t: v.currentTime, rs: v.readyState, lit: lit / (px.length / 4),
-        rgba: Array.from(px), state: window.__eccLive?.state, mode: window.__eccLive?.mode,
+        rgba: clock ? Array.from(px) : null, state: window.__eccLive?.state, mode: window.__eccLive?.mode,
         audio: v.webkitAudioDecodedByteCount, now: Date.now() };
-    }, selector);
+    }, { selector, clock });
+    if (!clock) {
+      delete got.rgba;
+      return { ...got, shown: null };
+    }
     if (got.w) got.shown = decodeTimecode(Uint8ClampedArray.from(got.rgba), got.w, got.h);
     delete got.rgba;
     if (!got.w || got.shown !== null) return got;

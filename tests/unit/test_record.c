@@ -280,6 +280,54 @@ static void test_untimed(void)
 	record("audiotestsrc is-live=true ! opusenc ! opusparse", "opus", "h264,opus", true);
 }
 
+static GstPadProbeReturn count(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	(void)pad;
+	(void)info;
+	g_atomic_int_inc((gint *)data);
+	return GST_PAD_PROBE_OK;
+}
+
+/* Recording turned off on a running stream (a hearing's recording
+ * stopped): its open segment closes whole, the branch leaves, and the
+ * source goes on, undisturbed, before, during and after. */
+static void test_close_goes_on(void)
+{
+	struct run run = {0};
+	GstElement *h;
+	GstPad *out;
+	GstBus *bus;
+	gint frames = 0, before;
+	guint watch;
+
+	run_start(&run, source("audiotestsrc is-live=true ! opusenc ! opusparse", false), 60,
+	          "opus");
+	h = gst_bin_get_by_name(GST_BIN(run.p), "h");
+	out = gst_element_get_static_pad(h, "src");
+	gst_pad_add_probe(out, GST_PAD_PROBE_TYPE_BUFFER, count, &frames, NULL);
+	bus = gst_element_get_bus(run.p);
+	watch = gst_bus_add_watch(bus, on_bus, &run);
+	spin(&run, 2500, NULL);
+	g_assert_true(ecc_recorder_close(run.rec));
+	g_assert_true(spin(&run, 5000, all_closed));
+	ecc_recorder_detach(run.rec, GST_BIN(run.p));
+	g_assert_cmpuint(run.files->len, ==, 1);
+	{
+		char *got = codecs(g_ptr_array_index(run.files, 0));
+		g_assert_cmpstr(got, ==, "h264,opus");
+		g_free(got);
+	}
+	before = g_atomic_int_get(&frames);
+	spin(&run, 1500, NULL);
+	/* 25 fps: about 37 more; a stopped source gives none */
+	g_assert_cmpint(g_atomic_int_get(&frames) - before, >, 20);
+	g_source_remove(watch);
+	gst_object_unref(bus);
+	gst_object_unref(out);
+	gst_object_unref(h);
+	run_stop(&run);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
@@ -291,6 +339,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/record/silent_without_caps", test_silent_without_caps);
 	g_test_add_func("/record/stuck_report", test_stuck_report);
 	g_test_add_func("/record/untimed", test_untimed);
+	g_test_add_func("/record/close_goes_on", test_close_goes_on);
 	rc = g_test_run();
 	gst_deinit();
 	return rc;
