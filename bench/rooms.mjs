@@ -442,7 +442,7 @@ async function main() {
         + ` | Chromium per participant ${f1(m.browserTotal / size)}%`);
       const pl = partLines(m, size);
       for (const l of pl.lines) console.log(l);
-      console.log(`    recording: room flag on; segments filed by the hub during the window: ${segs.filed}, new MP4 files`
+      console.log(`    recording: room flag ${RECORD ? 'on' : 'off (--no-recording)'}; segments filed by the hub during the window: ${segs.filed}, new MP4 files`
         + ` in the gateway's recordings: ${segs.files}${segs.filed + segs.files === 0 ? ' (nothing recorded: these figures do not include the hearing\'s recording)' : ''}`);
       out.sizes[size] = { ...m, ok: pl.ok, want: pl.want, segs };
       if (parts.length >= 2) {
