@@ -38,8 +38,8 @@ struct ecc_stream {
 	atomic_bool muted;           /* a room participant's sound is dropped (the host muted it) */
 	gint64 first_frame_ms;       /* monotonic, of the first video frame of this start */
 	ecc_recorder *rec;
-	ecc_recorder *rec_closing;   /* turned off, its last segment closing */
-	gint64 rec_closing_ms;       /* monotonic, since */
+	ecc_recorder *rec_closing; /* turned off, its last segment closing */
+	gint64 rec_closing_ms;     /* monotonic, since */
 	ecc_snapshot *snap;
 	GHashTable *viewers;  /* view id -> ecc_viewer*, owned */
 	ecc_transcode *h264;  /* H.265 sources: H.264 for viewers, while any watch */
