@@ -576,8 +576,9 @@ int ecc_streams_set_record(ecc_streams *s, int64_t id, bool record)
 	if (l->gateway[0]) {
 		/* The order again with the new flag: the gateway starts recording
 		 * a running stream from its cached GOP, undisturbed; recording off
-		 * starts the stream again (a restart asked for here is no stall:
-		 * as after assignment). */
+		 * closes its open segment whole, the stream going on (gateway
+		 * stream_record.c). A gateway that restarted it instead would be no
+		 * stall either: as after assignment. */
 		if (!record) {
 			l->was_live = false;
 			l->down_at = 0;
