@@ -15,53 +15,30 @@
 // WebRTC on 127.0.0.1 only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stack, request, addUser, waitFor, sleep, cleanup } from '../lib/harness.mjs';
-import { startGateway, ffprobe, decodeErrors } from '../lib/media.mjs';
-import { launch, loginPage, liveFrame } from '../lib/browser.mjs';
+import { request, waitFor, sleep } from '../lib/harness.mjs';
+import { ffprobe, decodeErrors, rgbFrame } from '../lib/media.mjs';
+import { liveFrame } from '../lib/browser.mjs';
+import { roomStack, hearing, enterRoomPage } from '../lib/rooms.mjs';
 
-const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
-const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required'];
-const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const RECORD_MS = 14000;
 
 // Share of a frame's pixels that are not black, at `at` seconds into file
 // (Chromium's fake camera is dark green, nearly black in gray: RGB it is).
 function litShare(file, at) {
-  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1',
-    '-vf', 'scale=64:36,format=rgb24', '-f', 'rawvideo', '-']);
+  const rgb = rgbFrame(file, at, 64, 36);
   let lit = 0;
   for (let i = 0; i + 2 < rgb.length; i += 3) if (Math.max(rgb[i], rgb[i + 1], rgb[i + 2]) > 30) lit++;
   return lit / (rgb.length / 3);
 }
 
 test('rooms: the hearing is recorded as one grid with names, clock and sound, filed under the room', async (t) => {
-  const { hub, dir, token: admin } = await stack(t, 'roomrec');
-  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 4 });
-  cleanup(t, () => gw.proc.stopClean());
-  const duty = await addUser(hub, admin, 'duty1', 'duty');
-  const judge1 = await addUser(hub, admin, 'judge1', 'judge', { display_name: '张法官' });
-  await addUser(hub, admin, 'officer1', 'officer', { team: '执行一组', display_name: '王执行员' });
-  const judge2 = await addUser(hub, admin, 'judge2', 'judge');
-  const api = (tok, method, p, body) => request(hub, method, `/api/v1${p}`, { token: tok, body });
-
-  const c = await api(duty, 'POST', '/cases', { number: '（2026）黑0781执602号', filed_on: '2026-11-20',
-    judge: 'judge1', team: '执行一组', applicants: ['某银行'], respondents: ['李四'], amount: 50000 });
-  assert.equal(c.status, 201, c.text);
-  const r = await api(judge1, 'POST', '/rooms', { title: '李四案听证', kind: '听证', case_id: c.json.case.id });
-  assert.equal(r.status, 201, r.text);
-  const id = r.json.room.id;
-  assert.ok((await api(judge1, 'POST', `/rooms/${id}/invitations`, { users: ['officer1'] })).status < 300);
-
-  const hostCtx = await launch(t, { args: FAKE });
-  const host = await loginPage(hostCtx, hub, 'judge1', PASSWORD);
-  await host.goto(`${hub.url}/room/${id}`);
-  const offCtx = await launch(t, { args: FAKE });
-  const officer = await loginPage(offCtx, hub, 'officer1', PASSWORD);
-  await officer.goto(`${hub.url}/room/${id}`);
+  const { hub, dir, admin, api } = await roomStack(t, 'roomrec');
+  const { judge1, judge2, kase, id } = await hearing(hub, admin, api,
+    { number: '（2026）黑0781执602号', respondent: '李四', amount: 50000, title: '李四案听证' });
+  const { page: host } = await enterRoomPage(t, hub, id, 'judge1');
+  const { page: officer } = await enterRoomPage(t, hub, id, 'officer1');
   await waitFor(async () => {
     const room = (await api(judge1, 'GET', `/rooms/${id}`)).json.room;
     return room.participants.filter((p) => p.live).length === 2;
@@ -167,12 +144,12 @@ test('rooms: the hearing is recorded as one grid with names, clock and sound, fi
 
   // the case's page shows the hearing on its line, a block per segment
   const casePage = await host.context().newPage();
-  await casePage.goto(`${hub.url}/case.html?id=${c.json.case.id}`);
+  await casePage.goto(`${hub.url}/case.html?id=${kase.id}`);
   const row = casePage.locator(`.case-hearings .hearing[data-room="${id}"]`);
   await row.waitFor({ timeout: 15000 });
   assert.equal(await row.locator('.hearing-bar a.seg').count(), mix.length);
   assert.match(await row.textContent(), /听证 · 李四案听证/);
   assert.equal(await row.locator('.hearing-bar a.seg').first().getAttribute('href'), `/api/v1/recordings/${mix[0].id}/file`);
-  const hearings = await api(judge2, 'GET', `/cases/${c.json.case.id}/hearings`);
+  const hearings = await api(judge2, 'GET', `/cases/${kase.id}/hearings`);
   assert.equal(hearings.status, 403, 'nor see the case\'s hearings');
 });

@@ -13,14 +13,10 @@
 // room's case gets 403: the page, REST, watch, publish and the channel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stack, request, addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
-import { startGateway } from '../lib/media.mjs';
+import { wsConnect, waitFor, sleep } from '../lib/harness.mjs';
 import { launch, loginPage, liveFrame, audioPeak } from '../lib/browser.mjs';
+import { roomStack, hearing, enterRoomPage, FAKE, PASSWORD } from '../lib/rooms.mjs';
 
-const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
-const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required'];
-const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
 const CASE = '（2026）黑0781执601号';
 
 // The picture of the tile of participant pid on a room page (liveFrame:
@@ -59,32 +55,13 @@ let t0;
 
 test('rooms: participants see and hear each other through the gateway; guests wait; mute; 403', async (t) => {
   t0 = t;
-  const { hub, dir, token: admin } = await stack(t, 'roommedia');
-  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 4 });
-  cleanup(t, () => gw.proc.stopClean());
-  const duty = await addUser(hub, admin, 'duty1', 'duty');
-  const judge1 = await addUser(hub, admin, 'judge1', 'judge', { display_name: '张法官' });
-  await addUser(hub, admin, 'officer1', 'officer', { team: '执行一组', display_name: '王执行员' });
-  const judge2 = await addUser(hub, admin, 'judge2', 'judge');
-  const api = (tok, method, p, body) => request(hub, method, `/api/v1${p}`, { token: tok, body });
-
-  const c = await api(duty, 'POST', '/cases', { number: CASE, filed_on: '2026-11-20', judge: 'judge1',
-    team: '执行一组', applicants: ['某银行'], respondents: ['张三'], amount: 30000 });
-  assert.equal(c.status, 201, c.text);
-  const r = await api(judge1, 'POST', '/rooms', { title: '张三案听证', kind: '听证', case_id: c.json.case.id,
-    scheduled_at: Date.now() });
-  assert.equal(r.status, 201, r.text);
-  const id = r.json.room.id;
-  const inv = await api(judge1, 'POST', `/rooms/${id}/invitations`, { users: ['officer1'] });
-  assert.ok(inv.status < 300, inv.text);
+  const { hub, admin, api } = await roomStack(t, 'roommedia');
+  const { judge1, judge2, id } = await hearing(hub, admin, api,
+    { number: CASE, respondent: '张三', amount: 30000, title: '张三案听证', scheduled_at: Date.now() });
 
   // two participants: the host and an officer of the case's team
-  const hostCtx = await launch(t, { args: FAKE });
-  const host = await loginPage(hostCtx, hub, 'judge1', PASSWORD);
-  await host.goto(`${hub.url}/room/${id}`);
-  const offCtx = await launch(t, { args: FAKE });
-  const officer = await loginPage(offCtx, hub, 'officer1', PASSWORD);
-  await officer.goto(`${hub.url}/room/${id}`);
+  const { ctx: hostCtx, page: host } = await enterRoomPage(t, hub, id, 'judge1');
+  const { page: officer } = await enterRoomPage(t, hub, id, 'officer1');
   await waitFor(async () => (await me(host)) && (await me(officer)), { timeout: 15000, what: 'both in the room' });
   const hostPid = await me(host);
   const offPid = await me(officer);

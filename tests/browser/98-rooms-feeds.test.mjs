@@ -15,28 +15,20 @@
 // feed in, the hearing's recording puts the field video in its grid: the
 // camera's colour bars are in the recorded picture's third cell.
 import { test } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
-import { stack, request, addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
-import { startGateway, cameraUnit, waitStream, ffprobe, decodeErrors } from '../lib/media.mjs';
-import { launch, loginPage, liveFrame } from '../lib/browser.mjs';
-
-const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
-// With these two, getDisplayMedia answers at once with Chromium's fake
-// screen (1280x720, "screen:-3:0"): no picker, no prompt.
-const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required'];
-const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
+import { addUser, wsConnect, waitFor, sleep, cleanup } from '../lib/harness.mjs';
+import { cameraUnit, waitStream, ffprobe, decodeErrors, rgbFrame } from '../lib/media.mjs';
+import { launch, liveFrame } from '../lib/browser.mjs';
+import { roomStack, enterRoomPage, FAKE } from '../lib/rooms.mjs';
 
 // Shares of ecc-devsim's SMPTE colour bars (cyan, magenta) in grid cell
 // `cell` of a 2x2 grid (0 top left, 2 bottom left) of a frame `at` s into
 // file: the field camera's picture there (the participants' fake cameras
 // have neither colour).
 function barsIn(file, at, cell) {
-  const rgb = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1',
-    '-vf', 'scale=128:72,format=rgb24', '-f', 'rawvideo', '-']);
+  const rgb = rgbFrame(file, at, 128, 72);
   const x0 = (cell % 2) * 64, y0 = Math.floor(cell / 2) * 36;
   let cyan = 0, magenta = 0;
   for (let y = y0; y < y0 + 36; y++) {
@@ -74,16 +66,13 @@ async function watch(hub, token, stream) {
 }
 
 test('rooms: the host brings a unit\'s live stream in, a guest sees it, it goes out again; screen sharing', async (t) => {
-  const { hub, dir, token: admin } = await stack(t, 'roomfeeds');
-  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 4 });
-  cleanup(t, () => gw.proc.stopClean());
+  const { hub, dir, admin, api } = await roomStack(t, 'roomfeeds');
   const { sim, stream } = await cameraUnit(hub, admin, dir,
     { id: 'bc-21', name: '执法记录仪21', camera: { width: 640, height: 360, bitrate: 600 } });
   cleanup(t, () => sim.stopClean());
   await waitStream(hub, admin, stream.id, 'live', 20000);
   const cmd = await addUser(hub, admin, 'cmd1', 'commander', { display_name: '赵指挥' });
   const judge = await addUser(hub, admin, 'judge1', 'judge');
-  const api = (tok, method, p, body) => request(hub, method, `/api/v1${p}`, { token: tok, body });
   const audit = async () => (await api(admin, 'GET', '/audit?limit=300')).json.entries;
 
   const r = await api(cmd, 'POST', '/rooms', { title: '现场协调', kind: '协调', scheduled_at: Date.now() });
@@ -91,9 +80,7 @@ test('rooms: the host brings a unit\'s live stream in, a guest sees it, it goes 
   const id = r.json.room.id;
   assert.deepEqual(r.json.room.feeds, [], 'no feeds yet');
 
-  const hostCtx = await launch(t, { args: FAKE });
-  const host = await loginPage(hostCtx, hub, 'cmd1', PASSWORD);
-  await host.goto(`${hub.url}/room/${id}`);
+  const { page: host } = await enterRoomPage(t, hub, id, 'cmd1');
   await waitFor(async () => me(host), { timeout: 15000, what: 'the host in the room' });
 
   const g = await api(cmd, 'POST', `/rooms/${id}/guests`, { name: '李律师', note: '申请人代理律师', expires_in: 600 });

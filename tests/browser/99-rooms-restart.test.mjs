@@ -12,31 +12,21 @@
 // 3 s; record.c muxer_stuck). WebRTC on 127.0.0.1 only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stack, request, addUser, waitFor, sleep, cleanup } from '../lib/harness.mjs';
-import { startGateway } from '../lib/media.mjs';
-import { launch, loginPage, liveFrame } from '../lib/browser.mjs';
-
-const WEBRTC = '[webrtc]\naddresses = 127.0.0.1\n';
-const FAKE = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required'];
-const PASSWORD = 'Test-Pass-2025!'; // harness.mjs addUser's
+import { addUser, waitFor, sleep } from '../lib/harness.mjs';
+import { liveFrame } from '../lib/browser.mjs';
+import { roomStack, enterRoomPage } from '../lib/rooms.mjs';
 
 test('rooms: the hearing\'s recording goes on through a hub restart, nothing cut short', async (t) => {
-  const { hub, dir, token: admin } = await stack(t, 'roomrestart');
-  const gw = await startGateway(hub, dir, { extra: WEBRTC, segmentSeconds: 4 });
-  cleanup(t, () => gw.proc.stopClean());
+  const { hub, admin, api } = await roomStack(t, 'roomrestart');
   const cmd = await addUser(hub, admin, 'cmd1', 'commander', { display_name: '赵指挥' });
   await addUser(hub, admin, 'officer1', 'officer', { team: '执行一组', display_name: '王执行员' });
-  const api = (tok, method, p, body) => request(hub, method, `/api/v1${p}`, { token: tok, body });
 
   const r = await api(cmd, 'POST', '/rooms', { title: '现场协调', kind: '协调', scheduled_at: Date.now() });
   assert.equal(r.status, 201, r.text);
   const id = r.json.room.id;
   assert.ok((await api(cmd, 'POST', `/rooms/${id}/invitations`, { users: ['officer1'] })).status < 300);
-  const host = await loginPage(await launch(t, { args: FAKE }), hub, 'cmd1', PASSWORD);
-  await host.goto(`${hub.url}/room/${id}`);
-  const officer = await loginPage(await launch(t, { args: FAKE }), hub, 'officer1', PASSWORD);
-  await officer.goto(`${hub.url}/room/${id}`);
+  const { page: host } = await enterRoomPage(t, hub, id, 'cmd1');
+  const { page: officer } = await enterRoomPage(t, hub, id, 'officer1');
   const bothLive = (tok) => waitFor(async () => {
     const room = (await api(tok, 'GET', `/rooms/${id}`)).json?.room;
     return room?.participants.filter((p) => p.live).length === 2 && room;

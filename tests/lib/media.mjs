@@ -1,6 +1,7 @@
 // Media helpers for the tests: a real ecc-gateway, test sources made with
 // gst-launch-1.0, and ffprobe/ffmpeg as the independent reader of files.
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { Proc, BIN, SLOW_UNWIND, execFileP, waitFor, request, freePort } from './harness.mjs';
 
@@ -53,6 +54,12 @@ export async function decodeErrors(file) {
   // about equal timestamps that no decoder made.
   const { stderr } = await execFileP('ffmpeg', ['-v', 'error', '-i', file, '-fps_mode', 'passthrough', '-enc_time_base', '-1', '-f', 'null', '-'], { maxBuffer: 1 << 24 });
   return stderr.trim();
+}
+
+// The frame `at` seconds into file, scaled to w x h, as RGB bytes (ffmpeg).
+export function rgbFrame(file, at, w, h) {
+  return execFileSync('ffmpeg', ['-v', 'error', '-ss', String(at), '-i', file, '-frames:v', '1',
+    '-vf', `scale=${w}:${h},format=rgb24`, '-f', 'rawvideo', '-']);
 }
 
 export async function waitStream(hub, token, id, state, timeout = 20000) {

@@ -72,21 +72,6 @@ static void spin(int ms)
 	}
 }
 
-static char *run_tool(const char *const *argv)
-{
-	char *out = NULL, *err = NULL;
-	int status = 0;
-	GError *e = NULL;
-
-	g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-	                           &err, &status, &e));
-	g_assert_no_error(e);
-	if (!g_spawn_check_wait_status(status, NULL))
-		g_error("%s failed: %s", argv[0], err);
-	g_free(err);
-	return out;
-}
-
 /* Share of lit pixels of the frame at `at` seconds. */
 static double lit_at(const char *file, const char *at)
 {
@@ -98,7 +83,7 @@ static double lit_at(const char *file, const char *at)
 	                      at,
 	                      file,
 	                      NULL};
-	char *out = run_tool(argv), **nums = g_strsplit_set(out, " \n", -1);
+	char *out = ecc_test_run(argv, NULL), **nums = g_strsplit_set(out, " \n", -1);
 	int lit = 0, n = 0;
 
 	for (char **x = nums; *x; x++) {
@@ -221,7 +206,7 @@ static void test_mix(void)
 		                      "csv=p=0",
 		                      r.file,
 		                      NULL};
-		probe = run_tool(argv);
+		probe = ecc_test_run(argv, NULL);
 		g_strstrip(probe);
 		g_test_message("mix: %s", probe);
 		g_assert_nonnull(strstr(probe, "h264,1280,720"));
@@ -231,7 +216,7 @@ static void test_mix(void)
 	{
 		const char *argv[] = {"sh", "-c",   "ffmpeg -v error -i \"$1\" -f null - 2>&1",
 		                      "sh", r.file, NULL};
-		char *errs = run_tool(argv);
+		char *errs = ecc_test_run(argv, NULL);
 		g_assert_cmpstr(g_strstrip(errs), ==, "");
 		g_free(errs);
 	}

@@ -121,14 +121,9 @@ static char *codecs(const char *file)
 {
 	const char *argv[] = {"ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of",
 	                      "csv=p=0", file, NULL};
-	char *out = NULL, *err = NULL;
-	int status = 0;
-	GError *e = NULL;
+	char *err = NULL, *out = ecc_test_run(argv, &err);
 
-	g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
-	                           &err, &status, &e));
-	g_assert_no_error(e);
-	if (!g_spawn_check_wait_status(status, NULL) || err[0])
+	if (err[0])
 		g_error("ffprobe cannot read %s: %s", file, err);
 	g_strstrip(out);
 	g_strdelimit(out, "\n", ',');

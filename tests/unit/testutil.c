@@ -77,3 +77,21 @@ char *ecc_test_nested(const char *prefix, const char *open, const char *middle, 
 	g_free(c);
 	return s;
 }
+
+char *ecc_test_run(const char *const *argv, char **err)
+{
+	char *out = NULL, *errs = NULL;
+	int status = 0;
+	GError *e = NULL;
+
+	g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+	                           &errs, &status, &e));
+	g_assert_no_error(e);
+	if (!g_spawn_check_wait_status(status, NULL))
+		g_error("%s failed: %s", argv[0], errs);
+	if (err)
+		*err = errs;
+	else
+		g_free(errs);
+	return out;
+}

@@ -28,6 +28,11 @@ char *ecc_test_repeat(const char *unit, size_t n);
 char *ecc_test_nested(const char *prefix, const char *open, const char *middle, const char *close,
                       const char *suffix, size_t depth);
 
+/* Runs argv (a tool on the PATH: ffprobe, ffmpeg) and returns what it
+ * printed; fails the test when it cannot run or exits with an error. *err
+ * (may be NULL) gets what it printed on stderr. */
+char *ecc_test_run(const char *const *argv, char **err);
+
 /* The single integer a query returns; fails the test otherwise
  * (testutil_sql.c: only tests that link SQLite use it). */
 typedef struct sqlite3 sqlite3;
