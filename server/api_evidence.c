@@ -427,7 +427,7 @@ static bool add_chain_segments(struct ecc_req *req, struct ecc_ev_package *p, co
 		const char *sha = cJSON_GetStringValue(cJSON_GetObjectItem(l, "sha256"));
 		char *file = NULL, *name, owner[65];
 
-		if (ecc_recordings_file(req->hub->recordings, id, &file, owner) != ECC_OK ||
+		if (ecc_recordings_file(req->hub->recordings, id, &file, owner, NULL) != ECC_OK ||
 		    !unit || !sha) {
 			g_free(file);
 			return false;

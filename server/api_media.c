@@ -229,26 +229,23 @@ void api_units_playback(struct ecc_req *req)
 static bool recording_param(struct ecc_req *req, int64_t *id, char **path)
 {
 	char unit[65] = "";
+	int64_t room = 0;
 	int rc;
 
 	if (!api__param_id(req, 0, id)) {
 		ecc_req_error(req, 400, "bad_request", "recording id must be a positive integer");
 		return false;
 	}
-	rc = ecc_recordings_file(req->hub->recordings, *id, path, unit);
+	rc = ecc_recordings_file(req->hub->recordings, *id, path, unit, &room);
 	if (rc != ECC_OK) {
 		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);
 		return false;
 	}
-	if (g_str_has_prefix(unit, "room")) {
+	if (room) {
 		/* a consultation room's: whoever may see the room (rooms.h) */
-		cJSON *rec = ecc_recordings_get(req->hub->recordings, *id), *room = NULL;
-		const cJSON *rid = cJSON_GetObjectItemCaseSensitive(rec, "room");
-		rc = cJSON_IsNumber(rid) ? ecc_rooms_get(req->hub->rooms, &req->user,
-		                                         (int64_t)rid->valuedouble, &room)
-		                         : ECC_ERR_NOTFOUND;
-		cJSON_Delete(room);
-		cJSON_Delete(rec);
+		cJSON *o = NULL;
+		rc = ecc_rooms_get(req->hub->rooms, &req->user, room, &o);
+		cJSON_Delete(o);
 		if (rc == ECC_OK)
 			return true;
 		ecc_router_fail(req, rc, rc == ECC_ERR_NOTFOUND ? "no such recording" : NULL);

@@ -214,13 +214,16 @@ cJSON *ecc_recordings_get(ecc_recordings *r, int64_t id)
 	return o;
 }
 
-int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65])
+int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65], int64_t *room)
 {
-	sqlite3_stmt *s = ecc_store_stmt(r->hub->store, "SELECT root, path, unit_id FROM recordings"
+	sqlite3_stmt *s = ecc_store_stmt(r->hub->store, "SELECT root, path, unit_id, room_id"
+	                                                " FROM recordings"
 	                                                " WHERE id = ? AND deleted_at IS NULL");
 	int rc;
 
 	*path = NULL;
+	if (room)
+		*room = 0;
 	if (!s)
 		return ECC_ERR_DB;
 	sqlite3_bind_int64(s, 1, id);
@@ -229,6 +232,8 @@ int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65
 		*path = g_build_filename(ecc_store_column_text(s, 0), ecc_store_column_text(s, 1),
 		                         NULL);
 		g_strlcpy(unit, ecc_store_column_text(s, 2), 65);
+		if (room)
+			*room = sqlite3_column_int64(s, 3); /* NULL: 0, a unit's */
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? ECC_OK : rc == SQLITE_DONE ? ECC_ERR_NOTFOUND : ECC_ERR_DB;

@@ -51,7 +51,10 @@ cJSON *ecc_recordings_get(ecc_recordings *r, int64_t id);
  * hearing's mix ("participant" absent) and each participant's own tracks
  * ("participant": its id). */
 cJSON *ecc_recordings_room(ecc_recordings *r, int64_t room);
-int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65]);
+/* A recording's file (*path, the caller's), its unit, and (room, may be
+ * NULL) the consultation room it was recorded in, 0 for a unit's. ECC_OK,
+ * ECC_ERR_NOTFOUND (none, or deleted) or ECC_ERR_DB. */
+int ecc_recordings_file(ecc_recordings *r, int64_t id, char **path, char unit[65], int64_t *room);
 
 /* An HLS playlist (fMP4 byte ranges) of the unit's segments in from..to;
  * caller g_free()s. seg_url is the URL prefix of a segment's file, e.g.
