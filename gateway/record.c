@@ -480,8 +480,10 @@ static bool muxer_stuck(ecc_recorder *r)
 	 * first buffer's 16 s; a unit test at normal speed did not overrun.) */
 	if (atomic_load(&r->stuck) && moved && GST_CLOCK_TIME_IS_VALID(vend) &&
 	    video_backlog(r) < GST_SECOND) {
-		g_message("stream=%s: the recording's input ran full and drained; going on",
-		          r->stream);
+		if (r->drained++ % 60 == 0)
+			g_message("stream=%s: the recording's input ran full and drained; going on"
+			          " (%u times)",
+			          r->stream, r->drained);
 		atomic_store(&r->stuck, false);
 	}
 	if (!atomic_load(&r->stuck) &&

@@ -65,6 +65,7 @@ struct ecc_recorder {
 	 * 5 s; the leaky queues then drop their oldest rather than stop the
 	 * source), or muxer_stuck saw it hold the picture back. */
 	atomic_bool stuck;
+	unsigned drained; /* overruns that drained (muxer_stuck), told once a minute */
 	atomic_uint_fast64_t last_apts; /* the last sound routed, for that report */
 	atomic_uint untimed;            /* pictures that came with no time (route) */
 	/* guards outs, vcur, acur and the outs' fields (the video
