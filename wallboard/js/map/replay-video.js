@@ -115,8 +115,10 @@ export class ReplayVideo {
       // Playing along: seek only to start or when it drifted (a gap in
       // the video, a slow decoder, the track's clock stepping), to where
       // the slider will be once the seek is done.
+      // (The lead is at most 2 s of real time: a seek slower than that
+      // plays from behind and the drift check catches up.)
       const drift = Math.abs(p.wallNow() - ms);
-      if (v.paused || drift > Math.max(1000, speed * 250)) this.seek(ms + speed * this.seekMs, true);
+      if (v.paused || drift > Math.max(1000, speed * 250)) this.seek(ms + speed * Math.min(this.seekMs, 2000), true);
       return;
     }
     if (!v.paused) v.pause();
@@ -133,9 +135,13 @@ export class ReplayVideo {
         const { ms: at, play: go } = this.target, t0 = performance.now();
         this.target = null;
         // paused, the seek is done when its frame is on the screen (under
-        // load Chromium reports 'seeked' before it paints)
-        await this.player.seekToWall(at, { waitPaint: !go });
-        this.seekMs = 0.7 * this.seekMs + 0.3 * (performance.now() - t0);
+        // load Chromium reports 'seeked' before it paints), unless a newer
+        // moment is asked for meanwhile: pressing play right after a seek
+        // once waited out that seek's 9 s of paint checks with the video
+        // paused while the slider ran on at 5x
+        await this.player.seekToWall(at, { waitPaint: !go, abandon: () => this.target !== null });
+        // the lead for playing along: how long a seek to play takes
+        if (go) this.seekMs = 0.7 * this.seekMs + 0.3 * (performance.now() - t0);
         if (go && this.video?.paused) await this.video.play().catch(() => {});
       }
     } catch {

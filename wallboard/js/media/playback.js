@@ -8,7 +8,8 @@
 //   await p.seekToWall(ms); p.wallNow(); p.destroy();
 // seekToWall(ms, {waitPaint: true}) resolves once the frame at that moment
 // is on the screen (true), or false when none was painted after three tries
-// of 3 s (a canvas drawn from the video then shows the new frame).
+// of 3 s (a canvas drawn from the video then shows the new frame) or when
+// abandon() said a newer seek is waiting.
 
 export function playlistUrl(unit, from, to) {
   return `/api/v1/units/${encodeURIComponent(unit)}/playback.m3u8?from=${from}&to=${to}`;
@@ -123,7 +124,7 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
     // Until a fragment is loaded its media start is hls.js's estimate from
     // the durations before it; loading corrects it, so seek again when the
     // first seek moved the mapping.
-    async seekToWall(ms, { waitPaint = false } = {}) {
+    async seekToWall(ms, { waitPaint = false, abandon = () => false } = {}) {
       for (let i = 0; i < 3; i++) {
         if (hls) frags = fragmentsOf(hls);
         const t = toMedia(ms);
@@ -133,13 +134,22 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       }
       if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
       if (!waitPaint) return true;
-      // Not painted in 3 s (seen once under load): seek there again.
+      // Not painted in 3 s (seen once under load): seek there again. A
+      // caller with a newer moment to show stops the wait (abandon()).
+      const painted = async () => {
+        for (let left = 3000; left > 0; left -= 250) {
+          if (await presented(video.currentTime, Math.min(250, left))) return true;
+          if (abandon()) return null;
+        }
+        return false;
+      };
       for (let i = 0; i < 2; i++) {
-        if (await presented(video.currentTime, 3000)) return true;
+        const ok = await painted();
+        if (ok !== false) return ok === true;
         video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      return presented(video.currentTime, 3000);
+      return (await painted()) === true;
     },
     // Media time of the frame on the screen (-1 before the first, or where
     // the browser cannot tell).
