@@ -5,6 +5,7 @@
 #include "ecc_log.h"
 #include "elements.h"
 #include "gwconfig.h"
+#include "mixtap.h"
 #include "snapshot.h"
 #include "tee.h"
 
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	g_message("gateway %s: recordings in %s", cfg.id, cfg.recordings);
 	g_main_loop_run(loop);
 	ecc_control_free(control);
+	ecc_mixtap_drain(); /* taps still being made when their streams ended */
 	ecc_snapshot_shutdown();
 	ecc_elements_warm_join();
 	g_main_loop_unref(loop);

@@ -421,7 +421,10 @@ static gboolean on_bus(GstBus *bus, GstMessage *m, gpointer data)
 			g_warning("stream=%s: live view failed: %s", s->id, err->message);
 			end_viewers(s, err->message);
 		} else {
-			g_debug("stream=%s: %s (%s)", s->id, err->message, dbg ? dbg : "");
+			/* which element, and its details: the restart alone says little */
+			g_message("stream=%s: error from %s: %s (%s)", s->id,
+			          GST_MESSAGE_SRC_NAME(m) ? GST_MESSAGE_SRC_NAME(m) : "?",
+			          err->message, dbg ? dbg : "");
 			ecc_stream__restart(s, err->message);
 		}
 		g_clear_error(&err);

@@ -147,6 +147,10 @@ static void test_mix(void)
 	t0 = g_get_monotonic_time();
 	tap = ecc_mixtap_new(GST_BIN(r.p), "t1", v, "h264", a, "opus", "张三");
 	g_assert_nonnull(tap);
+	/* made in a worker, in the pipeline on the main loop */
+	while (!ecc_mixtap_ready(tap) && g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC)
+		spin(5);
+	g_assert_true(ecc_mixtap_ready(tap));
 	g_test_message("tap built in %" G_GINT64_FORMAT " ms",
 	               (g_get_monotonic_time() - t0) / 1000);
 	/* the picture 3 s after the tap is there (the file starts about when
