@@ -21,9 +21,10 @@ int ecc_elements_check(void);
  * bad bytes, not a fault in the gateway, and the stream's own start and stall
  * timers recover from it. Such criticals carry no log domain; every ECC
  * module, GLib and GStreamer core log under a domain, so their criticals stay
- * fatal, except one that a plugin makes GStreamer core print (an unset
- * seqnum given to gst_event_set_seqnum, which ignores it). The tolerated
- * ones are still printed.
+ * fatal, except two that plugins make GStreamer core and GLib print (an
+ * unset seqnum given to gst_event_set_seqnum, which ignores it; rtpbin's
+ * RTCP thread walking a table another thread changes, which GLib cuts
+ * short: elements.c). The tolerated ones are still printed.
  * Thread: main, once, before any stream starts.
  */
 void ecc_elements_tolerate_plugin_criticals(void);
