@@ -122,6 +122,25 @@ test('rooms: participants see and hear each other through the gateway; guests wa
     const rec = await api(judge1, 'POST', `/rooms/${id}/recording`);
     assert.equal(rec.status, 200, rec.text);
     for (const p of [host, officer, guest]) await p.waitForSelector('#rm-rec', { state: 'visible', timeout: 10000 });
+    // the mix's taps and the own-track recorders join the participants'
+    // pipelines without disturbing them: seconds later every page still
+    // plays every other participant's tile, its picture moving (a gateway
+    // whose loop the taps held once let the viewers time out here)
+    await sleep(5000);
+    const tiles = (p) => p.evaluate(() => [...window.__eccRoom.grid.tiles]
+      .map(([pid, x]) => ({ pid, state: x.player.state, t: x.player.video.currentTime })));
+    const pages = [[host, 'the host'], [officer, 'the officer'], [guest, 'the guest']];
+    const before = await Promise.all(pages.map(([p]) => tiles(p)));
+    await sleep(1500);
+    const after = await Promise.all(pages.map(([p]) => tiles(p)));
+    pages.forEach(([, who], i) => {
+      assert.equal(after[i].length, 2, `${who} has two tiles: ${JSON.stringify(after[i])}`);
+      for (const x of after[i]) {
+        const was = before[i].find((y) => y.pid === x.pid);
+        assert.ok(x.state === 'live' && was && x.t > was.t,
+          `${who} plays participant ${x.pid} on after the recording began (${JSON.stringify(was)} -> ${JSON.stringify(x)})`);
+      }
+    });
     const wallCtx = await launch(t);
     const wall = await loginPage(wallCtx, hub);
     const row = wall.locator(`#rooms li[data-room="${id}"]`);
