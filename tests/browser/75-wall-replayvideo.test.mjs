@@ -100,6 +100,10 @@ test('track replay plays the recorded video in step with the slider', async (t) 
   const run = await page.evaluate(async () => {
     const r = window.__ecc.replay, v = document.querySelector('.replay-rec[data-unit="bc-75"] video');
     const busy = r.video.seeking; // a paused seek still waiting for its paint
+    const events = [], e0 = performance.now();
+    for (const name of ['play', 'pause', 'seeking', 'seeked', 'waiting', 'playing']) {
+      v.addEventListener(name, () => events.push(`${name}@${(performance.now() - e0).toFixed(0)}:${v.currentTime.toFixed(2)}`));
+    }
     document.getElementById('replay-play').click();
     // the video starts with a seek to where the slider will be once it is
     // done (a second or two on a loaded machine); then it plays along
@@ -107,12 +111,13 @@ test('track replay plays the recorded video in step with the slider', async (t) 
     while (v.paused && performance.now() - t0 < 8000) await new Promise((res) => setTimeout(res, 50));
     const startMs = performance.now() - t0;
     await new Promise((res) => setTimeout(res, 1000));
-    const out = { rate: v.playbackRate, paused: v.paused, drift: r.video.player.wallNow() - r.t, played: r.t, startMs, busy, seekMs: r.video.seekMs };
+    const out = { rate: v.playbackRate, paused: v.paused, drift: r.video.player.wallNow() - r.t, played: r.t, startMs, busy, seekMs: r.video.seekMs,
+      error: r.video.lastError, events: events.slice(0, 20).join(' '), ready: v.readyState, buffered: [...Array(v.buffered.length).keys()].map((i) => `${v.buffered.start(i).toFixed(1)}-${v.buffered.end(i).toFixed(1)}`).join(' '), at: v.currentTime };
     document.getElementById('replay-play').click();
     out.pausedAfter = v.paused;
     return out;
   });
-  t.diagnostic(`5x: video started after ${run.startMs.toFixed(0)} ms; 1 s on, slider at +${((run.played - segs[0].t0 - 200) / 1000).toFixed(1)} s, video ${run.drift.toFixed(0)} ms from it (a seek under way at play: ${run.busy}; seeks take ${run.seekMs.toFixed(0)} ms)`);
+  t.diagnostic(`5x: video started after ${run.startMs.toFixed(0)} ms; 1 s on, slider at +${((run.played - segs[0].t0 - 200) / 1000).toFixed(1)} s, video ${run.drift.toFixed(0)} ms from it (a seek under way at play: ${run.busy}; seeks take ${run.seekMs.toFixed(0)} ms; at ${run.at.toFixed(2)} s, ready ${run.ready}, buffered ${run.buffered}, last error ${run.error}; ${run.events})`);
   assert.equal(run.rate, 5);
   assert.equal(run.paused, false, 'the video plays while the replay plays');
   assert.ok(Math.abs(run.drift) < 1500, `the video stays with the slider (${run.drift.toFixed(0)} ms)`);

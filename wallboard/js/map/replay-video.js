@@ -139,13 +139,17 @@ export class ReplayVideo {
         // moment is asked for meanwhile: pressing play right after a seek
         // once waited out that seek's 9 s of paint checks with the video
         // paused while the slider ran on at 5x
-        await this.player.seekToWall(at, { waitPaint: !go, abandon: () => this.target !== null });
+        const seek = this.player.seekToWall(at, { waitPaint: !go, abandon: () => this.target !== null });
+        // playing along: play from the new moment as soon as it is there
+        // (the browser waits for its data; hls.js loads it)
+        if (go && this.video?.paused) this.video.play().catch(() => {});
+        await seek;
         // the lead for playing along: how long a seek to play takes
         if (go) this.seekMs = 0.7 * this.seekMs + 0.3 * (performance.now() - t0);
-        if (go && this.video?.paused) await this.video.play().catch(() => {});
       }
-    } catch {
+    } catch (e) {
       // a seek that timed out: the next sync asks again
+      this.lastError = e.message;
     } finally {
       this.seeking = false;
     }

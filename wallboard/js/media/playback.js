@@ -22,6 +22,19 @@ function once(target, name, timeoutMs, what) {
   });
 }
 
+// Resolves once the video has the frame of its position (readyState 2).
+function frameReady(video, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const poll = () => {
+      if (video.readyState >= 2) resolve();
+      else if (performance.now() - t0 > timeoutMs) reject(new Error('timed out waiting for the frame'));
+      else setTimeout(poll, 40);
+    };
+    poll();
+  });
+}
+
 // Fragments as [{wall, start, duration}] (wall: ms; start, duration: s).
 function fragmentsOf(hls) {
   const details = hls.levels?.[0]?.details;
@@ -123,16 +136,22 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
     get fragments() { return frags; },
     // Until a fragment is loaded its media start is hls.js's estimate from
     // the durations before it; loading corrects it, so seek again when the
-    // first seek moved the mapping.
+    // first seek moved the mapping (only then: a seek into a hole in the
+    // buffered media lands where hls.js's gap controller moved it on, and
+    // seeking back into the hole stalled a playing replay).
     async seekToWall(ms, { waitPaint = false, abandon = () => false } = {}) {
+      let last = null;
       for (let i = 0; i < 3; i++) {
         if (hls) frags = fragmentsOf(hls);
         const t = toMedia(ms);
-        if (i > 0 && Math.abs(video.currentTime - t) < 0.02) break;
+        if (i > 0 && (Math.abs(video.currentTime - t) < 0.02 || Math.abs(t - last) < 0.02)) break;
         video.currentTime = t;
+        last = t;
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      if (video.readyState < 2) await once(video, 'loadeddata', timeoutMs, 'the frame');
+      // (not 'loadeddata': it fires once per source, and a seek to a moment
+      // not yet buffered waited for it in vain)
+      if (video.readyState < 2) await frameReady(video, timeoutMs);
       if (!waitPaint) return true;
       // Not painted in 3 s (seen once under load): seek there again. A
       // caller with a newer moment to show stops the wait (abandon()).
