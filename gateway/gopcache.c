@@ -9,7 +9,7 @@
 /* A GOP longer than this is not held (nothing is, until the next key
  * frame): a camera sending a key frame once a minute would otherwise pin a
  * minute of video in memory per stream. */
-enum { MAX_FRAMES = 1500, MAX_BYTES = 16 << 20 };
+enum { MAX_FRAMES = 1500, MAX_BYTES = 16 << 20, SOUND_BYTES = 2 << 20 };
 #define MAX_SPAN (30 * GST_SECOND)
 /* The replayed frames' spacing: fast enough to be a burst, far enough
  * apart for every muxer and payloader to keep them in order. */
@@ -66,6 +66,31 @@ static GstPadProbeReturn keep(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 	return GST_PAD_PROBE_OK;
 }
 
+/* The sound tee's sink pad, in its streaming thread: every buffer, the
+ * oldest dropped beyond MAX_SPAN or SOUND_BYTES. */
+static GstPadProbeReturn keep_sound(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_gopcache *c = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime t = GST_BUFFER_PTS(b);
+
+	(void)pad;
+	if (!GST_CLOCK_TIME_IS_VALID(t))
+		return GST_PAD_PROBE_OK;
+	g_mutex_lock(&c->lock);
+	g_ptr_array_add(c->frames, gst_buffer_ref(b));
+	c->bytes += gst_buffer_get_size(b);
+	while (c->frames->len > 1) {
+		GstBuffer *old = g_ptr_array_index(c->frames, 0);
+		if (c->bytes <= SOUND_BYTES && GST_BUFFER_PTS(old) + MAX_SPAN >= t)
+			break;
+		c->bytes -= gst_buffer_get_size(old);
+		g_ptr_array_remove_index(c->frames, 0);
+	}
+	g_mutex_unlock(&c->lock);
+	return GST_PAD_PROBE_OK;
+}
+
 static void cache_free(gpointer p)
 {
 	ecc_gopcache *c = p;
@@ -75,7 +100,7 @@ static void cache_free(gpointer p)
 	g_free(c);
 }
 
-void ecc_gopcache_attach(GstElement *tee)
+static void attach(GstElement *tee, GstPadProbeCallback probe)
 {
 	ecc_gopcache *c = g_new0(ecc_gopcache, 1);
 	GstPad *sink = gst_element_get_static_pad(tee, "sink");
@@ -84,8 +109,44 @@ void ecc_gopcache_attach(GstElement *tee)
 	c->frames = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
 	g_object_set_data(G_OBJECT(tee), KEY, c);
 	/* freed with the pad, that is with the tee */
-	gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, keep, c, cache_free);
+	gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, probe, c, cache_free);
 	gst_object_unref(sink);
+}
+
+void ecc_gopcache_attach(GstElement *tee)
+{
+	attach(tee, keep);
+}
+
+void ecc_gopcache_attach_sound(GstElement *atee)
+{
+	attach(atee, keep_sound);
+}
+
+GPtrArray *ecc_gopcache_sound_between(ecc_gopcache *c, GstClockTime from, GstBuffer *cur)
+{
+	GstClockTime end = GST_BUFFER_PTS(cur);
+	GPtrArray *held;
+
+	if (!c || !GST_CLOCK_TIME_IS_VALID(from) || !GST_CLOCK_TIME_IS_VALID(end))
+		return NULL;
+	held = g_ptr_array_new_with_free_func((GDestroyNotify)gst_buffer_unref);
+	g_mutex_lock(&c->lock);
+	for (guint i = 0; i < c->frames->len; i++) {
+		GstBuffer *b = g_ptr_array_index(c->frames, i);
+		GstClockTime t = GST_BUFFER_PTS(b);
+
+		if (b == cur || t >= end)
+			break;
+		if (t >= from)
+			g_ptr_array_add(held, gst_buffer_ref(b));
+	}
+	g_mutex_unlock(&c->lock);
+	if (!held->len) {
+		g_ptr_array_unref(held);
+		return NULL;
+	}
+	return held;
 }
 
 ecc_gopcache *ecc_gopcache_of(GstElement *tee)

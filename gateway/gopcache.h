@@ -33,6 +33,17 @@ GPtrArray *ecc_gopcache_before(ecc_gopcache *c, GstBuffer *cur);
 /* The time of the cached key frame, or GST_CLOCK_TIME_NONE. */
 GstClockTime ecc_gopcache_first_pts(ecc_gopcache *c);
 
+/* Caches what passes the sink pad of atee (a stream's sound tee): the last
+ * MAX_SPAN of sound (at most 2 MiB), for a recording that starts from the
+ * cached GOP. The picture's cache alone gave the first segment a picture
+ * from the key frame on and sound only from the attach, which mp4mux put
+ * at the segment's start: 1.3 s ahead of its picture in a test run. */
+void ecc_gopcache_attach_sound(GstElement *atee);
+
+/* The cached sound from `from` on (PTS) and before cur, held, in order;
+ * NULL when there is none. Any thread; the caller unrefs the array. */
+GPtrArray *ecc_gopcache_sound_between(ecc_gopcache *c, GstClockTime from, GstBuffer *cur);
+
 /* The source pad of a branch's first queue drops pictures until a key
  * frame (as ecc_branch_from_keyframe, which it is without a cache). With a
  * cache (c), the branch starts from the cached GOP instead of waiting for

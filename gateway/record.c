@@ -192,6 +192,8 @@ int ecc_recorder_attach(ecc_recorder *r, GstBin *bin, GstElement *vtee, GstEleme
 	atomic_store(&r->keyframe_seen, false);
 	atomic_store(&r->first_pts, GST_CLOCK_TIME_NONE);
 	r->cache = ecc_gopcache_of(vtee);
+	r->sound_cache = ecc_gopcache_of(atee);
+	atomic_store(&r->sound_due, false);
 	if (vtee != r->fed_by)
 		r->recorded_end = GST_CLOCK_TIME_NONE; /* a new pipeline, new times */
 	r->fed_by = vtee;

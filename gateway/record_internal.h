@@ -47,6 +47,11 @@ struct ecc_recorder {
 	 * route puts the cached frames before it. */
 	ecc_gopcache *cache;
 	atomic_bool replay_due;
+	/* The stream's cached sound (gopcache.h), or NULL; sound_due: the
+	 * cached sound from the key frame on goes before the first sound the
+	 * route takes once the first segment is open. */
+	ecc_gopcache *sound_cache;
+	atomic_bool sound_due;
 	/* Attached again to the same tee after a failure: the picture was
 	 * recorded up to recorded_end, and a cached GOP that starts before it
 	 * would record those frames twice, in two overlapping files (the

@@ -361,23 +361,20 @@ static struct out *audio_target(ecc_recorder *r, GstClockTime pts)
 
 /* The audio queue's output follows the video into each segment from the
  * first sample at or after the key frame that started it. */
-GstPadProbeReturn ecc_rec_audio_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+static GstPadProbeReturn audio_route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
 {
-	ecc_recorder *r = data;
-	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
 	struct out *to;
 	GstPad *oldpad = NULL, *newpad;
 	GSList *ends;
 
 	g_mutex_lock(&r->lock);
-	to = r->vcur ? audio_target(r, GST_BUFFER_PTS(b)) : NULL;
+	to = r->vcur ? audio_target(r, GST_BUFFER_PTS(*bp)) : NULL;
 	if (!to || !to->apad || to->audio_eos) {
 		g_mutex_unlock(&r->lock);
 		return GST_PAD_PROBE_DROP;
 	}
-	atomic_store(&r->last_apts, GST_BUFFER_PTS(b));
-	keep_order(&b, &to->adts, &to->restamped, r->stream, "the sound's");
-	GST_PAD_PROBE_INFO_DATA(info) = b;
+	atomic_store(&r->last_apts, GST_BUFFER_PTS(*bp));
+	keep_order(bp, &to->adts, &to->restamped, r->stream, "the sound's");
 	if (r->acur == to) {
 		to->sound = true;
 		g_mutex_unlock(&r->lock);
@@ -398,6 +395,56 @@ GstPadProbeReturn ecc_rec_audio_route(GstPad *pad, GstPadProbeInfo *info, gpoint
 	return GST_PAD_PROBE_OK;
 }
 
+/* Before cur, the first sound the route takes after the first segment
+ * opened from the cached GOP: the cached sound from that key frame on,
+ * routed as if it came out of the queue, straight into the muxer (as
+ * replay_cached does the picture). The audio queue's streaming thread. */
+static void replay_sound(ecc_recorder *r, GstPad *pad, GstBuffer *cur)
+{
+	GPtrArray *held =
+	    ecc_gopcache_sound_between(r->sound_cache, atomic_load(&r->first_pts), cur);
+	guint sent = 0;
+
+	if (!held)
+		return;
+	for (guint i = 0; i < held->len; i++) {
+		GstBuffer *b = gst_buffer_ref(g_ptr_array_index(held, i));
+		GstPad *peer;
+		GstFlowReturn fr;
+
+		if (audio_route(r, pad, &b) != GST_PAD_PROBE_OK ||
+		    !(peer = gst_pad_get_peer(pad))) {
+			gst_buffer_unref(b);
+			continue; /* before the first segment: not recorded */
+		}
+		fr = gst_pad_chain(peer, b);
+		gst_object_unref(peer);
+		if (fr != GST_FLOW_OK)
+			break;
+		sent++;
+	}
+	g_message("stream=%s: the first segment's sound from the cache, %u of %u buffers",
+	          r->stream, sent, held->len);
+	g_ptr_array_unref(held);
+}
+
+GstPadProbeReturn ecc_rec_audio_route(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	ecc_recorder *r = data;
+	GstBuffer *b = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstPadProbeReturn ret;
+	bool open;
+
+	g_mutex_lock(&r->lock);
+	open = r->vcur != NULL;
+	g_mutex_unlock(&r->lock);
+	if (open && atomic_exchange(&r->sound_due, false))
+		replay_sound(r, pad, b);
+	ret = audio_route(r, pad, &b);
+	GST_PAD_PROBE_INFO_DATA(info) = b;
+	return ret;
+}
+
 GstPadProbeReturn ecc_rec_video_gate(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	ecc_recorder *r = data;
@@ -416,6 +463,7 @@ GstPadProbeReturn ecc_rec_video_gate(GstPad *pad, GstPadProbeInfo *info, gpointe
 			return GST_PAD_PROBE_DROP;
 		atomic_store(&r->first_pts, cached);
 		atomic_store(&r->replay_due, true);
+		atomic_store(&r->sound_due, r->sound_cache != NULL);
 		atomic_store(&r->keyframe_seen, true);
 		return GST_PAD_PROBE_OK;
 	}

@@ -119,6 +119,9 @@ static void pad_added(GstElement *src, GstPad *pad, gpointer data)
 		tp = gst_element_get_static_pad(s->atee, "sink");
 		gst_pad_add_probe(tp, GST_PAD_PROBE_TYPE_BUFFER, drop_if_muted, s, NULL);
 		gst_object_unref(tp);
+		/* the sound of the picture's cache, for a recording's start */
+		if (!g_str_has_prefix(s->url, "rtsp") || !s->cfg->keyframe_requests)
+			ecc_gopcache_attach_sound(s->atee);
 	}
 }
 

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stack, addUnit, request, waitFor, freePort, cleanup } from '../lib/harness.mjs';
+import { stack, addUnit, request, waitFor, freePort, cleanup, execFileP } from '../lib/harness.mjs';
 import { startGateway, waitStream, segments, srtSource, ffprobe, decodeErrors } from '../lib/media.mjs';
 
 const GOP_S = 16;
@@ -61,5 +61,18 @@ test('a long-GOP source is recorded from its first key frame, not its second', a
   assert.ok(Math.abs(dur - (first.t1 - first.t0)) < 1500,
     `the file's duration (${dur} ms) matches its filed span (${first.t1 - first.t0} ms)`);
   assert.equal(await decodeErrors(local), '', 'the first segment decodes cleanly');
+  // its sound starts with its picture: the cached sound goes in with the
+  // cached frames (the sound of the attach on alone was placed at the
+  // segment's start, ahead of its picture, and ended short of it)
+  const span = async (kind) => {
+    const { stdout } = await execFileP('ffprobe', ['-v', 'error', '-select_streams', kind,
+      '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', local]);
+    const rows = stdout.trim().split('\n').map((l) => l.split(',').map(Number));
+    const last = rows.reduce((m, [pts, d]) => Math.max(m, pts + (d || 0)), 0);
+    return (last - Math.min(...rows.map(([pts]) => pts))) * 1000;
+  };
+  const vs = await span('v'), as = await span('a');
+  t.diagnostic(`first segment: picture ${Math.round(vs)} ms, sound ${Math.round(as)} ms`);
+  assert.ok(as >= vs - 300, `the sound spans the picture (${Math.round(as)} of ${Math.round(vs)} ms)`);
   gw.proc.assertClean();
 });
