@@ -272,6 +272,35 @@ static GstPadProbeReturn route(ecc_recorder *r, GstPad *pad, GstBuffer **bp)
 	return GST_PAD_PROBE_OK;
 }
 
+typedef GstPadProbeReturn (*route_fn)(ecc_recorder *r, GstPad *pad, GstBuffer **bp);
+
+/* The held buffers, in order, each through the route as if it came out of
+ * the queue, then straight into pad's peer (the muxer). A buffer the route
+ * drops ends it, or with skip is left out. Returns how many went in. */
+static guint push_held(ecc_recorder *r, GstPad *pad, GPtrArray *held, route_fn fn, bool skip)
+{
+	guint sent = 0;
+
+	for (guint i = 0; i < held->len; i++) {
+		GstBuffer *b = gst_buffer_ref(g_ptr_array_index(held, i));
+		GstPad *peer;
+		GstFlowReturn fr;
+
+		if (fn(r, pad, &b) != GST_PAD_PROBE_OK || !(peer = gst_pad_get_peer(pad))) {
+			gst_buffer_unref(b);
+			if (skip)
+				continue;
+			break;
+		}
+		fr = gst_pad_chain(peer, b);
+		gst_object_unref(peer);
+		if (fr != GST_FLOW_OK)
+			break;
+		sent++;
+	}
+	return sent;
+}
+
 /* Before cur, the first picture the gate let through between key frames:
  * the cached frames from the key frame on, each routed as if it came out
  * of the queue (the first opens the segment), straight into the muxer. They
@@ -281,25 +310,11 @@ static void replay_cached(ecc_recorder *r, GstPad *pad, GstBuffer *cur)
 {
 	GPtrArray *held = ecc_gopcache_before(r->cache, cur);
 	GstClockTime t0, t1;
-	guint sent = 0;
+	guint sent;
 
 	if (!held)
 		return;
-	for (guint i = 0; i < held->len; i++) {
-		GstBuffer *b = gst_buffer_ref(g_ptr_array_index(held, i));
-		GstPad *peer;
-		GstFlowReturn fr;
-
-		if (route(r, pad, &b) != GST_PAD_PROBE_OK || !(peer = gst_pad_get_peer(pad))) {
-			gst_buffer_unref(b);
-			break;
-		}
-		fr = gst_pad_chain(peer, b);
-		gst_object_unref(peer);
-		if (fr != GST_FLOW_OK)
-			break;
-		sent++;
-	}
+	sent = push_held(r, pad, held, route, false);
 	t0 = GST_BUFFER_PTS(g_ptr_array_index(held, 0));
 	t1 = GST_BUFFER_PTS(cur);
 	g_message(
@@ -403,26 +418,11 @@ static void replay_sound(ecc_recorder *r, GstPad *pad, GstBuffer *cur)
 {
 	GPtrArray *held =
 	    ecc_gopcache_sound_between(r->sound_cache, atomic_load(&r->first_pts), cur);
-	guint sent = 0;
+	guint sent;
 
 	if (!held)
 		return;
-	for (guint i = 0; i < held->len; i++) {
-		GstBuffer *b = gst_buffer_ref(g_ptr_array_index(held, i));
-		GstPad *peer;
-		GstFlowReturn fr;
-
-		if (audio_route(r, pad, &b) != GST_PAD_PROBE_OK ||
-		    !(peer = gst_pad_get_peer(pad))) {
-			gst_buffer_unref(b);
-			continue; /* before the first segment: not recorded */
-		}
-		fr = gst_pad_chain(peer, b);
-		gst_object_unref(peer);
-		if (fr != GST_FLOW_OK)
-			break;
-		sent++;
-	}
+	sent = push_held(r, pad, held, audio_route, true);
 	g_message("stream=%s: the first segment's sound from the cache, %u of %u buffers",
 	          r->stream, sent, held->len);
 	g_ptr_array_unref(held);
