@@ -135,11 +135,8 @@ export class ReplayVideo {
         const { ms: at, play: go } = this.target, t0 = performance.now();
         this.target = null;
         // paused, the seek is done when its frame is on the screen (under
-        // load Chromium reports 'seeked' before it paints), unless a newer
-        // moment is asked for meanwhile: pressing play right after a seek
-        // once waited out that seek's 9 s of paint checks with the video
-        // paused while the slider ran on at 5x
-        const seek = this.player.seekToWall(at, { waitPaint: !go, abandon: () => this.target !== null });
+        // load Chromium reports 'seeked' before it paints)
+        const seek = this.player.seekToWall(at, { waitPaint: !go });
         // playing along: play from the new moment as soon as it is there
         // (the browser waits for its data; hls.js loads it)
         if (go && this.video?.paused) this.video.play().catch(() => {});

@@ -8,8 +8,7 @@
 //   await p.seekToWall(ms); p.wallNow(); p.destroy();
 // seekToWall(ms, {waitPaint: true}) resolves once the frame at that moment
 // is on the screen (true), or false when none was painted after three tries
-// of 3 s (a canvas drawn from the video then shows the new frame) or when
-// abandon() said a newer seek is waiting.
+// of 3 s (a canvas drawn from the video then shows the new frame).
 
 export function playlistUrl(unit, from, to) {
   return `/api/v1/units/${encodeURIComponent(unit)}/playback.m3u8?from=${from}&to=${to}`;
@@ -139,7 +138,7 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
     // first seek moved the mapping (only then: a seek into a hole in the
     // buffered media lands where hls.js's gap controller moved it on, and
     // seeking back into the hole stalled a playing replay).
-    async seekToWall(ms, { waitPaint = false, abandon = () => false } = {}) {
+    async seekToWall(ms, { waitPaint = false } = {}) {
       let last = null;
       for (let i = 0; i < 3; i++) {
         if (hls) frags = fragmentsOf(hls);
@@ -153,22 +152,13 @@ export async function openPlayback(video, { unit, from, to, timeoutMs = 15000 })
       // not yet buffered waited for it in vain)
       if (video.readyState < 2) await frameReady(video, timeoutMs);
       if (!waitPaint) return true;
-      // Not painted in 3 s (seen once under load): seek there again. A
-      // caller with a newer moment to show stops the wait (abandon()).
-      const painted = async () => {
-        for (let left = 3000; left > 0; left -= 250) {
-          if (await presented(video.currentTime, Math.min(250, left))) return true;
-          if (abandon()) return null;
-        }
-        return false;
-      };
+      // Not painted in 3 s (seen once under load): seek there again.
       for (let i = 0; i < 2; i++) {
-        const ok = await painted();
-        if (ok !== false) return ok === true;
+        if (await presented(video.currentTime, 3000)) return true;
         video.currentTime = video.currentTime; // eslint-disable-line no-self-assign
         await once(video, 'seeked', timeoutMs, 'the seek');
       }
-      return (await painted()) === true;
+      return presented(video.currentTime, 3000);
     },
     // Media time of the frame on the screen (-1 before the first, or where
     // the browser cannot tell).
